@@ -1,0 +1,51 @@
+"""Model Monitor's files, read and written exactly as the real container does.
+
+The bottom layer of ``helpers``: it imports nothing above it.
+"""
+
+from .codec import FormatError
+from .constraints import (
+    Constraints,
+    DistributionConstraints,
+    FeatureConstraints,
+    MonitoringConfig,
+    NumConstraints,
+    StringConstraints,
+)
+from .jsonfmt import jackson_dumps, java_double
+from .statistics import (
+    CategoricalBucket,
+    CommonStatistics,
+    FeatureStatistics,
+    KLLBucket,
+    KLLDistribution,
+    KLLSketch,
+    NumericalStatistics,
+    Statistics,
+    StringStatistics,
+)
+from .violations import CHECK_TYPES, ConstraintViolations, Violation
+
+__all__ = [
+    "CHECK_TYPES",
+    "CategoricalBucket",
+    "CommonStatistics",
+    "ConstraintViolations",
+    "Constraints",
+    "DistributionConstraints",
+    "FeatureConstraints",
+    "FeatureStatistics",
+    "FormatError",
+    "KLLBucket",
+    "KLLDistribution",
+    "KLLSketch",
+    "MonitoringConfig",
+    "NumConstraints",
+    "NumericalStatistics",
+    "Statistics",
+    "StringConstraints",
+    "StringStatistics",
+    "Violation",
+    "jackson_dumps",
+    "java_double",
+]

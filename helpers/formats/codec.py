@@ -1,0 +1,185 @@
+"""Typed dataclasses <-> Model Monitor JSON, with errors that name the field path.
+
+Every model is a dataclass deriving from ``Model``. Decoding checks each field against its type
+hint and reports the first problem as ``features[3].numerical_statistics.mean: expected a
+number, got string``. Keys the model does not know are kept in ``extra`` and the original key
+order in ``key_order``, so a file round-trips byte for byte through ``Document.to_json``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+from .jsonfmt import jackson_dumps, parse_json_value
+
+__all__ = ["FormatError", "Model", "Document"]
+
+T = TypeVar("T", bound="Model")
+D = TypeVar("D", bound="Document")
+_INTERNAL = ("extra", "key_order")
+
+
+class FormatError(ValueError):
+    """A Model Monitor file that cannot be read: names the source, and the field or position."""
+
+    def __init__(self, source: str, where: str, problem: str):
+        self.source, self.where, self.problem = source, where, problem
+        super().__init__(f"{source}: {where}: {problem}" if where else f"{source}: {problem}")
+
+
+@dataclass
+class Model:
+    """Base of every file model: unknown keys and key order survive a round trip."""
+
+    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, kw_only=True)
+    key_order: tuple[str, ...] = field(default=(), repr=False, compare=False, kw_only=True)
+
+    @classmethod
+    def decode(cls: type[T], data: Any, path: str = "", source: str = "<string>") -> T:
+        if not isinstance(data, dict):
+            raise FormatError(source, path or "(top level)", f"expected an object, got {_kind(data)}")
+        hints = typing.get_type_hints(cls)
+        values: dict[str, Any] = {}
+        known = set()
+        for f in dataclasses.fields(cls):
+            if f.name in _INTERNAL:
+                continue
+            key = f.metadata.get("key", f.name)
+            known.add(key)
+            sub = f"{path}.{key}" if path else key
+            if key in data:
+                values[f.name] = _decode(hints[f.name], data[key], sub, source)
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise FormatError(source, sub, f"required field is missing ({_describe(hints[f.name])} expected)")
+        extra = {k: v for k, v in data.items() if k not in known}
+        return cls(**values, extra=extra, key_order=tuple(data.keys()))
+
+    def encode(self) -> dict[str, Any]:
+        """The JSON object: original key order first, then new fields, then unknown keys."""
+        present: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            if f.name in _INTERNAL:
+                continue
+            value = getattr(self, f.name)
+            if value is not None:
+                present[f.metadata.get("key", f.name)] = _encode(value)
+        present.update({k: v for k, v in self.extra.items() if k not in present})
+        ordered = {k: present[k] for k in self.key_order if k in present}
+        ordered.update({k: v for k, v in present.items() if k not in ordered})
+        return ordered
+
+
+class Document(Model):
+    """A whole file (statistics.json, constraints.json, constraint_violations.json)."""
+
+    file_kind: ClassVar[str] = "JSON document"
+
+    @classmethod
+    def from_string(cls: type[D], text: str, source: str = "<string>") -> D:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise FormatError(
+                source, f"line {err.lineno} column {err.colno}", f"not valid JSON ({err.msg})"
+            ) from None
+        return cls.decode(data, "", source)
+
+    @classmethod
+    def from_file(cls: type[D], path: str | Path) -> D:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as err:
+            raise FormatError(str(path), f"byte {err.start}", "not UTF-8 text") from None
+        return cls.from_string(text, source=str(path))
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.encode()
+
+    def to_json(self) -> str:
+        """The container's exact bytes (Jackson pretty printer, Java doubles, no final newline)."""
+        return jackson_dumps(self.encode())
+
+    def write(self, path: str | Path) -> Path:
+        """Write atomically (temp file, then rename), so readers never see half a report."""
+        from .layout import atomic_write_text
+
+        return atomic_write_text(path, self.to_json())
+
+
+def _decode(tp: Any, value: Any, path: str, source: str) -> Any:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if value is None:
+            return None
+        return _decode(args[0], value, path, source)
+    if tp is Any:
+        return value
+    if origin is list:
+        if not isinstance(value, list):
+            raise FormatError(source, path, f"expected a list, got {_kind(value)}")
+        (item_tp,) = typing.get_args(tp)
+        return [_decode(item_tp, v, f"{path}[{i}]", source) for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise FormatError(source, path, f"expected an object, got {_kind(value)}")
+        return value
+    if isinstance(tp, type) and issubclass(tp, Model):
+        return tp.decode(value, path, source)
+    return _decode_scalar(tp, value, path, source)
+
+
+def _decode_scalar(tp: Any, value: Any, path: str, source: str) -> Any:
+    if tp is float:
+        value = parse_json_value(value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value  # an int stays an int, so it is written back as written
+    elif tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif tp is bool or tp is str:
+        if isinstance(value, tp):
+            return value
+    else:  # pragma: no cover - a model declared a type the codec does not know
+        raise TypeError(f"unsupported field type {tp!r} at {path}")
+    raise FormatError(source, path, f"expected {_describe(tp)}, got {_kind(value)}")
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Model):
+        return value.encode()
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _describe(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return _describe([a for a in typing.get_args(tp) if a is not type(None)][0])
+    if origin is list:
+        return "a list"
+    if origin is dict or (isinstance(tp, type) and issubclass(tp, Model)):
+        return "an object"
+    return {float: "a number", int: "an integer", bool: "true or false", str: "a string"}.get(
+        tp, str(tp)
+    )
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"number {value!r}"
+    if isinstance(value, str):
+        return f"string {value[:40]!r}"
+    return {list: "a list", dict: "an object"}.get(type(value), type(value).__name__)

@@ -1,0 +1,137 @@
+"""The one JSON writer: the bytes Model Monitor's container (Jackson) writes.
+
+Jackson's ``DefaultPrettyPrinter``: objects indent two spaces per object level (arrays add
+none), ``"key" : value``, arrays inline as ``[ a, b ]`` (empty ``[ ]``), empty objects ``{ }``,
+no newline at the end. Doubles use Java's ``Double.toString`` (``java_double``); Python ints
+are written plain. NaN and infinities are quoted (``"NaN"``), as Jackson does by default
+(``QUOTE_NON_NUMERIC_NUMBERS``), and ``parse_json_value`` reads them back as floats.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+__all__ = ["java_double", "jackson_dumps", "compact_dumps"]
+
+_NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+
+
+def java_double(x: float) -> str:
+    """Format a double as Java's ``Double.toString`` does.
+
+    Decimal notation with at least one fraction digit for 1e-3 <= |x| < 1e7, otherwise
+    computerised scientific notation (``1.0E-4``, ``1.8463239666666668E7``). The digits are the
+    shortest that round-trip (Python's ``repr``), which is what Java gives since JDK 19 and, for
+    all values in the fixtures, what older JDKs gave too.
+    """
+    x = float(x)
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    if x == 0.0:
+        return "-0.0" if math.copysign(1.0, x) < 0 else "0.0"
+    sign = "-" if x < 0 else ""
+    digits, exp10 = _shortest_digits(abs(x))
+    # value = 0.d1d2d3... * 10**exp10 ; scientific exponent is exp10 - 1
+    if 1e-3 <= abs(x) < 1e7:
+        if exp10 <= 0:
+            return f"{sign}0.{'0' * -exp10}{digits}"
+        if exp10 >= len(digits):
+            return f"{sign}{digits}{'0' * (exp10 - len(digits))}.0"
+        return f"{sign}{digits[:exp10]}.{digits[exp10:]}"
+    frac = digits[1:] or "0"
+    return f"{sign}{digits[0]}.{frac}E{exp10 - 1}"
+
+
+def _shortest_digits(x: float) -> tuple[str, int]:
+    """Shortest round-trip significant digits of x > 0 and e such that x = 0.DIGITS * 10**e."""
+    mantissa, _, exponent = repr(x).partition("e")
+    whole, _, frac = mantissa.partition(".")
+    exp10 = int(exponent or 0) + len(whole)
+    digits = (whole + frac).lstrip("0")
+    exp10 -= len(whole + frac) - len((whole + frac).lstrip("0"))
+    return digits.rstrip("0") or "0", exp10
+
+
+def _string(s: str) -> str:
+    out = ['"']
+    for ch in s:
+        code = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif code < 0x20:
+            out.append(_CONTROL_ESCAPES.get(ch, f"\\u{code:04X}"))
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+_CONTROL_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = java_double(value)
+        return f'"{text}"' if text in _NON_FINITE else text
+    if isinstance(value, str):
+        return _string(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON: {value!r}")
+
+
+def jackson_dumps(value: Any) -> str:
+    """Serialise dicts, lists and scalars exactly as Jackson's default pretty printer."""
+    parts: list[str] = []
+    _write(value, 0, parts)
+    return "".join(parts)
+
+
+def _write(value: Any, nesting: int, out: list[str]) -> None:
+    if isinstance(value, dict):
+        if not value:
+            out.append("{ }")
+            return
+        inner = "\n" + "  " * (nesting + 1)
+        out.append("{")
+        for i, (key, item) in enumerate(value.items()):
+            out.append(("," if i else "") + inner + _string(str(key)) + " : ")
+            _write(item, nesting + 1, out)
+        out.append("\n" + "  " * nesting + "}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            out.append("[ ]")
+            return
+        out.append("[ ")
+        for i, item in enumerate(value):
+            if i:
+                out.append(", ")
+            _write(item, nesting, out)
+        out.append(" ]")
+    else:
+        out.append(_scalar(value))
+
+
+def compact_dumps(value: Any) -> str:
+    """One-line JSON as the data-capture writer produces it (no spaces, UTF-8 kept)."""
+    import json
+
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def parse_json_value(value: Any) -> Any:
+    """Turn Jackson's quoted non-finite doubles back into floats; leave anything else."""
+    if isinstance(value, str) and value in _NON_FINITE:
+        return _NON_FINITE[value]
+    return value

@@ -1,0 +1,161 @@
+"""statistics.json: per-feature statistics of a baseline or of one monitoring window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .codec import Document, Model
+
+__all__ = [
+    "CategoricalBucket",
+    "CommonStatistics",
+    "FeatureStatistics",
+    "KLLBucket",
+    "KLLDistribution",
+    "KLLSketch",
+    "NumericalStatistics",
+    "Statistics",
+    "StringStatistics",
+]
+
+
+@dataclass
+class CommonStatistics(Model):
+    num_present: int
+    num_missing: int
+
+
+@dataclass
+class SketchParameters(Model):
+    c: float = 0.64
+    k: float = 2048.0
+
+
+@dataclass
+class KLLSketch(Model):
+    """The serialised sketch: one list per compactor level, level 0 first (weight 2**level)."""
+
+    parameters: SketchParameters
+    data: list[list[float]]
+
+
+@dataclass
+class KLLBucket(Model):
+    lower_bound: float
+    upper_bound: float
+    count: float
+
+
+@dataclass
+class KLLDistribution(Model):
+    buckets: list[KLLBucket]
+    sketch: KLLSketch | None = None
+
+
+@dataclass
+class NumericDistribution(Model):
+    kll: KLLDistribution | None = None
+
+
+@dataclass
+class NumericalStatistics(Model):
+    common: CommonStatistics
+    mean: float
+    sum: float
+    std_dev: float
+    min: float
+    max: float
+    distribution: NumericDistribution | None = None
+
+    @property
+    def kll(self) -> KLLDistribution | None:
+        return self.distribution.kll if self.distribution else None
+
+
+@dataclass
+class CategoricalBucket(Model):
+    value: str
+    count: int
+
+
+@dataclass
+class CategoricalDistribution(Model):
+    buckets: list[CategoricalBucket] = field(default_factory=list)
+
+
+@dataclass
+class StringDistribution(Model):
+    categorical: CategoricalDistribution | None = None
+
+
+@dataclass
+class StringStatistics(Model):
+    common: CommonStatistics
+    distinct_count: float | None = None
+    distribution: StringDistribution | None = None
+
+    @property
+    def buckets(self) -> list[CategoricalBucket]:
+        if self.distribution and self.distribution.categorical:
+            return self.distribution.categorical.buckets
+        return []
+
+
+@dataclass
+class FeatureStatistics(Model):
+    name: str
+    inferred_type: str
+    numerical_statistics: NumericalStatistics | None = None
+    string_statistics: StringStatistics | None = None
+
+    @property
+    def common(self) -> CommonStatistics | None:
+        block = self.numerical_statistics or self.string_statistics
+        return block.common if block else None
+
+
+@dataclass
+class Dataset(Model):
+    item_count: int
+
+
+@dataclass
+class Statistics(Document):
+    """A whole statistics.json."""
+
+    version: float
+    dataset: Dataset
+    features: list[FeatureStatistics]
+
+    @property
+    def item_count(self) -> int:
+        return self.dataset.item_count
+
+    def feature(self, name: str) -> FeatureStatistics:
+        for feat in self.features:
+            if feat.name == name:
+                return feat
+        raise KeyError(f"no feature {name!r} in statistics (features: {[f.name for f in self.features]})")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per feature, for display."""
+        rows = []
+        for feat in self.features:
+            common = feat.common
+            row = {
+                "name": feat.name,
+                "inferred_type": feat.inferred_type,
+                "num_present": common.num_present if common else None,
+                "num_missing": common.num_missing if common else None,
+            }
+            num = feat.numerical_statistics
+            if num is not None:
+                row.update(mean=num.mean, sum=num.sum, std_dev=num.std_dev, min=num.min, max=num.max)
+            if feat.string_statistics is not None:
+                row["distinct_count"] = feat.string_statistics.distinct_count
+            rows.append(row)
+        columns = ["name", "inferred_type", "num_present", "num_missing",
+                   "mean", "sum", "std_dev", "min", "max", "distinct_count"]
+        return pd.DataFrame(rows, columns=columns).set_index("name")
