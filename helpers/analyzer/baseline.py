@@ -1,0 +1,55 @@
+"""The baseline job: statistics.json and constraints.json from a training data set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..formats.constraints import Constraints
+from ..formats.statistics import Statistics
+from .profile import Profile, ProfileOptions, profile_table
+from .reader import AnalyzerInputError, CsvSource, FrameSource, RowProblem, TableSource
+from .suggest import SuggestionOptions, suggest_constraints
+
+__all__ = ["BaselineResult", "run_baseline", "table_source"]
+
+
+@dataclass
+class BaselineResult:
+    statistics: Statistics
+    constraints: Constraints
+    profile: Profile
+    problems: list[RowProblem]
+
+    def write(self, folder: str | Path) -> list[Path]:
+        """statistics.json and constraints.json, in the container's bytes, atomically."""
+        folder = Path(folder)
+        return [self.statistics.write(folder / "statistics.json"),
+                self.constraints.write(folder / "constraints.json")]
+
+
+def table_source(data: str | Path | pd.DataFrame | TableSource, header: bool = True) -> TableSource:
+    """A CSV path (with or without a header row), a DataFrame, or a source already made."""
+    if isinstance(data, TableSource):
+        return data
+    if isinstance(data, pd.DataFrame):
+        return FrameSource(data)
+    return CsvSource(data, header=header)
+
+
+def run_baseline(
+    data: str | Path | pd.DataFrame | TableSource,
+    *,
+    header: bool = True,
+    profile_options: ProfileOptions | None = None,
+    suggestion_options: SuggestionOptions | None = None,
+) -> BaselineResult:
+    """Profile the data and suggest constraints, as the baseline processing job does."""
+    source = table_source(data, header)
+    profile = profile_table(source, profile_options)
+    if profile.item_count == 0:
+        raise AnalyzerInputError(f"{source.name}: no data rows (a baseline needs at least one)")
+    return BaselineResult(profile.to_statistics(), suggest_constraints(profile, suggestion_options),
+                          profile, profile.problems)

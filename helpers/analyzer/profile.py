@@ -1,0 +1,241 @@
+"""Column profiles: one pass over a table, chunk by chunk, into statistics.json.
+
+A ``ColumnProfile`` holds the state Deequ's analyzers keep for one column: counts per cell type,
+the numeric moments (row-order sum, Welford mean and m2, min, max), the KLL sketch, and for
+string columns the value counts and HyperLogLog registers. Chunks only ever add to the state,
+so a 10M-row file costs no more memory than its largest chunk.
+
+A column's type is known only at the end. Numeric state is kept while every cell so far is a
+number; value counts start at the first String or Boolean cell, and earlier chunks are counted
+again in a second pass over the source (rare: only for a column that turns String late).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numba
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..formats.statistics import (
+    CategoricalBucket,
+    CategoricalDistribution,
+    CommonStatistics,
+    Dataset,
+    FeatureStatistics,
+    KLLBucket,
+    KLLDistribution,
+    KLLSketch,
+    NumericalStatistics,
+    NumericDistribution,
+    SketchParameters,
+    Statistics,
+    StringDistribution,
+    StringStatistics,
+)
+from .datatypes import CellType, classify, column_type
+from .hll import HyperLogLog
+from .kll import SKETCH_C, SKETCH_K, KLLState
+from .reader import AnalyzerInputError, RowProblem, TableSource
+
+__all__ = ["ColumnProfile", "Profile", "ProfileOptions", "profile_table"]
+
+
+@dataclass(frozen=True)
+class ProfileOptions:
+    """Choices where the service's behaviour is not public [unknown in the spec].
+
+    categorical_cap: value counts are kept for string columns with at most this many distinct
+        values (Deequ's profiler builds histograms only up to 120); above it a column gets no
+        categorical buckets and no domain suggestion.
+    bucket_count: KLL buckets in statistics.json (Model Monitor writes 10).
+    workers: threads over columns (the numba and Arrow kernels release the GIL).
+    """
+
+    categorical_cap: int = 120
+    bucket_count: int = 10
+    workers: int = 2
+
+
+@numba.njit(cache=True, nogil=True)
+def _accumulate(values, acc):
+    # acc = [n, sum, avg, m2, min, max]: Spark's row-order sum and Welford update, exactly
+    n, total, avg, m2, lo, hi = acc[0], acc[1], acc[2], acc[3], acc[4], acc[5]
+    for x in values:
+        total += x
+        n += 1.0
+        delta = x - avg
+        delta_n = delta / n
+        avg += delta_n
+        m2 += delta * (delta - delta_n)
+        if x < lo:
+            lo = x
+        if x > hi:
+            hi = x
+    acc[0], acc[1], acc[2], acc[3], acc[4], acc[5] = n, total, avg, m2, lo, hi
+
+
+@dataclass
+class ColumnProfile:
+    """Deequ's analyzer state for one column; ``update`` adds a chunk."""
+
+    name: str
+    options: ProfileOptions = field(default_factory=ProfileOptions)
+    domain: frozenset[str] | None = None  # when set, counts values inside it (monitoring)
+    rows: int = 0
+    type_counts: np.ndarray = field(default_factory=lambda: np.zeros(5, dtype=np.int64))
+    moments: np.ndarray = field(default_factory=lambda: np.array([0.0, 0.0, 0.0, 0.0, math.inf, -math.inf]))
+    sketch: KLLState | None = field(default_factory=KLLState.empty)
+    value_counts: dict[str, int] | None = field(default_factory=dict)
+    hll: HyperLogLog = field(default_factory=HyperLogLog)
+    stringish: bool = False
+    pending_chunks: list[int] = field(default_factory=list)
+    in_domain: int = 0
+
+    @property
+    def inferred_type(self) -> str:
+        return column_type(self.type_counts)
+
+    @property
+    def num_present(self) -> int:
+        return self.rows - int(self.type_counts[CellType.UNKNOWN])
+
+    def update(self, chunk: int, column: pa.Array, first_row: int = 0, source: str = "") -> None:
+        types, values = _cells(column)
+        counts = np.bincount(types, minlength=5)
+        self.rows += len(column)
+        self.type_counts += counts
+        if self.domain is not None and counts[1:].sum():
+            self.in_domain += _count_in(column, self.domain)
+        if not self.stringish and (counts[CellType.BOOLEAN] or counts[CellType.STRING]):
+            self.stringish, self.sketch = True, None  # numeric state is of no use any more
+        if self.stringish:
+            self.count_values(column)
+            return
+        numeric = values[(types == CellType.FRACTIONAL) | (types == CellType.INTEGRAL)]
+        if len(numeric) == 0:
+            return
+        if not np.all(np.isfinite(numeric)):
+            row = int(np.flatnonzero(~np.isfinite(values) & (types != CellType.UNKNOWN))[0])
+            raise AnalyzerInputError(
+                f"{source}: row {first_row + row + 1}, column {self.name!r}: "
+                f"{column[row].as_py()!r} is beyond the range of a double")
+        self.pending_chunks.append(chunk)
+        _accumulate(numeric, self.moments)
+        self.sketch.update(numeric)
+
+    def count_values(self, column: pa.Array) -> None:
+        """Add a chunk's values to the value counts (until the cap) and the HLL registers."""
+        if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+            column = column.cast(pa.string())
+        counted = pc.value_counts(column.drop_null())
+        values = counted.field("values").to_pylist()
+        self.hll.add(values)
+        if self.value_counts is None:
+            return
+        for value, count in zip(values, counted.field("counts").to_pylist(), strict=True):
+            self.value_counts[value] = self.value_counts.get(value, 0) + count
+        if len(self.value_counts) > self.options.categorical_cap:
+            self.value_counts = None
+
+    def feature(self) -> FeatureStatistics:
+        """This column's entry in statistics.json."""
+        kind = self.inferred_type
+        common = CommonStatistics(self.num_present, self.rows - self.num_present)
+        if kind in ("Integral", "Fractional"):
+            return FeatureStatistics(self.name, kind, numerical_statistics=self._numerical(common))
+        return FeatureStatistics(self.name, kind, string_statistics=self._string(common))
+
+    def _numerical(self, common: CommonStatistics) -> NumericalStatistics:
+        n, total, _avg, m2, lo, hi = self.moments.tolist()
+        sketch = self.sketch.finalize()
+        buckets = [KLLBucket(a, b, c) for a, b, c in sketch.buckets(self.options.bucket_count)]
+        kll = KLLDistribution(buckets, KLLSketch(SketchParameters(SKETCH_C, float(SKETCH_K)), sketch.data))
+        return NumericalStatistics(
+            common, mean=total / n, sum=total, std_dev=math.sqrt(m2 / n), min=lo, max=hi,
+            distribution=NumericDistribution(kll),
+        )
+
+    def _string(self, common: CommonStatistics) -> StringStatistics:
+        distribution = None
+        if self.value_counts is not None:
+            ordered = sorted(self.value_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            buckets = [CategoricalBucket(v, c) for v, c in ordered]
+            distribution = StringDistribution(CategoricalDistribution(buckets))
+        return StringStatistics(common, distinct_count=self.hll.estimate(), distribution=distribution)
+
+    def finished_sketch(self) -> KLLState | None:
+        """The finalised sketch of a numeric column (for distances), else None."""
+        if self.sketch is None or self.inferred_type not in ("Integral", "Fractional"):
+            return None
+        return self.sketch.finalize()
+
+
+def _cells(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Cell types and doubles: text is classified; a DataFrame's numbers keep their type."""
+    if pa.types.is_floating(column.type) or pa.types.is_integer(column.type):
+        valid = column.is_valid().to_numpy(zero_copy_only=False)
+        code = CellType.FRACTIONAL if pa.types.is_floating(column.type) else CellType.INTEGRAL
+        types = np.where(valid, np.int8(code), np.int8(CellType.UNKNOWN)).astype(np.int8)
+        values = column.cast(pa.float64()).fill_null(0.0).to_numpy(zero_copy_only=False)
+        return types, values
+    return classify(column)
+
+
+def _count_in(column: pa.Array, domain: frozenset[str]) -> int:
+    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+        column = column.cast(pa.string())
+    hits = pc.is_in(column, value_set=pa.array(sorted(domain), type=column.type))
+    return int(pc.sum(hits).as_py() or 0)
+
+
+@dataclass
+class Profile:
+    """The profiles of every column of a table, and the rows that could not be used."""
+
+    source: str
+    item_count: int
+    columns: dict[str, ColumnProfile]
+    problems: list[RowProblem]
+
+    def to_statistics(self) -> Statistics:
+        features = [col.feature() for col in self.columns.values()]
+        return Statistics(version=0.0, dataset=Dataset(self.item_count), features=features)
+
+
+def profile_table(
+    source: TableSource,
+    options: ProfileOptions | None = None,
+    domains: dict[str, Iterable[str]] | None = None,
+) -> Profile:
+    """Profile every column of ``source`` in one pass (two for a column that turns String late)."""
+    options = options or ProfileOptions()
+    domains = domains or {}
+    columns = {
+        name: ColumnProfile(name, options, frozenset(domains[name]) if name in domains else None)
+        for name in source.columns
+    }
+    rows = 0
+    with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
+        for chunk, batch in enumerate(source.batches()):
+            first = rows
+            jobs = [
+                pool.submit(columns[name].update, chunk, batch.column(i), first, source.name)
+                for i, name in enumerate(source.columns)
+            ]
+            for job in jobs:
+                job.result()
+            rows += batch.num_rows
+    late = {name: set(col.pending_chunks) for name, col in columns.items()
+            if col.stringish and col.pending_chunks}
+    if late:
+        for chunk, batch in enumerate(source.batches()):
+            for name, chunks in late.items():
+                if chunk in chunks:
+                    columns[name].count_values(batch.column(source.columns.index(name)))
+    return Profile(source.name, rows, columns, list(source.problems))

@@ -1,0 +1,164 @@
+"""Tabular input for the analyzer, read in chunks so memory stays bounded.
+
+Every source yields Arrow record batches whose columns are either strings (cell text, as Spark
+reads a CSV: empty = null) or already-typed numbers (a DataFrame's numeric columns). Rows that
+cannot be used (a ragged CSV row) are skipped, counted and listed in ``problems``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+__all__ = ["AnalyzerInputError", "CsvSource", "FrameSource", "RowProblem", "TableSource"]
+
+DEFAULT_BLOCK_BYTES = 16 << 20
+DEFAULT_FRAME_CHUNK = 1 << 20
+
+
+class AnalyzerInputError(ValueError):
+    """Input the analyzer cannot use at all; the message names the file and what is wrong."""
+
+
+@dataclass
+class RowProblem:
+    """A row that was skipped, and why."""
+
+    source: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line is not None else "a row"
+        return f"{self.source}: {where}: {self.reason}"
+
+
+@dataclass
+class TableSource:
+    """A re-readable table: ``batches()`` can be called more than once."""
+
+    name: str
+    columns: list[str]
+    problems: list[RowProblem] = field(default_factory=list)
+
+    def batches(self) -> Iterator[pa.RecordBatch]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class CsvSource(TableSource):
+    """A CSV file with a header row, or without one (columns ``_c0``, ``_c1``, ...)."""
+
+    def __init__(self, path: str | Path, header: bool = True, block_bytes: int = DEFAULT_BLOCK_BYTES):
+        self.path = Path(path)
+        self.header = header
+        self.block_bytes = block_bytes
+        super().__init__(str(self.path), self._column_names())
+
+    def _column_names(self) -> list[str]:
+        if not self.path.is_file():
+            raise AnalyzerInputError(f"{self.path}: no such file")
+        with open(self.path, "rb") as handle:
+            first = handle.readline()
+        if not first.strip():
+            raise AnalyzerInputError(f"{self.path}: the file is empty (expected CSV rows)")
+        try:
+            cells = next(csv.reader(io.StringIO(first.decode("utf-8"))))
+        except UnicodeDecodeError:
+            raise AnalyzerInputError(f"{self.path}: line 1 is not UTF-8 text") from None
+        if not self.header:
+            return [f"_c{i}" for i in range(len(cells))]
+        names = [c.strip() for c in cells]
+        for i, name in enumerate(names):
+            if not name:
+                raise AnalyzerInputError(f"{self.path}: line 1: header column {i + 1} has no name")
+            if names.index(name) != i:
+                raise AnalyzerInputError(f"{self.path}: line 1: header names column {name!r} twice")
+        return names
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        self.problems = []
+        yield from self._read(use_threads=True)
+        if any(p.line is None for p in self.problems):
+            self._locate_problem_lines()
+
+    def _read(self, use_threads: bool) -> Iterator[pa.RecordBatch]:
+        def skip_ragged(row) -> str:
+            self.problems.append(RowProblem(
+                self.name, row.number,
+                f"expected {row.expected_columns} columns, found {row.actual_columns}: {row.text[:80]!r}"))
+            return "skip"
+
+        reader = pacsv.open_csv(
+            self.path,
+            read_options=pacsv.ReadOptions(
+                column_names=self.columns, skip_rows=1 if self.header else 0,
+                block_size=self.block_bytes, use_threads=use_threads),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=skip_ragged, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in self.columns},
+                strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""]),
+        )
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                return
+            except pa.ArrowInvalid as err:
+                raise AnalyzerInputError(self._explain(err)) from None
+            yield batch
+
+    def _explain(self, err: Exception) -> str:
+        text = str(err)
+        if "invalid UTF8" in text:
+            col = text.split("column #")[1].split(":")[0] if "column #" in text else None
+            name = f" column {self.columns[int(col)]!r}" if col and col.isdigit() else ""
+            return f"{self.path}:{name} holds bytes that are not UTF-8 text (expected UTF-8 CSV)"
+        return f"{self.path}: cannot be read as CSV ({text})"
+
+    def _locate_problem_lines(self) -> None:
+        """Threaded reading does not number bad rows; a serial pass does (only when needed)."""
+        for _ in self._read(use_threads=False):
+            pass
+
+
+class FrameSource(TableSource):
+    """A pandas DataFrame: numeric columns stay numbers, the rest become cell text."""
+
+    def __init__(self, frame: pd.DataFrame, name: str = "<DataFrame>", chunk_rows: int = DEFAULT_FRAME_CHUNK):
+        self.frame = frame
+        self.chunk_rows = chunk_rows
+        names = [str(c) for c in frame.columns]
+        if len(set(names)) != len(names):
+            raise AnalyzerInputError(f"{name}: column names repeat: {names}")
+        super().__init__(name, names)
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        for start in range(0, max(len(self.frame), 1), self.chunk_rows):
+            part = self.frame.iloc[start : start + self.chunk_rows]
+            arrays = [_arrow_column(part.iloc[:, i]) for i in range(part.shape[1])]
+            yield pa.RecordBatch.from_arrays(arrays, names=self.columns)
+
+
+def _arrow_column(series: pd.Series) -> pa.Array:
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        # written to CSV as True/False, which Deequ's case-sensitive regex calls String
+        return pa.array(series.map(lambda v: None if pd.isna(v) else str(v)), type=pa.string())
+    if pd.api.types.is_integer_dtype(dtype):
+        return pa.array(series.astype("Int64"), type=pa.int64(), from_pandas=True)
+    if pd.api.types.is_float_dtype(dtype):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        return pa.array(values, type=pa.float64(), mask=np.isnan(values))
+    return pa.array(
+        [None if v is None or (isinstance(v, float) and np.isnan(v)) or v == "" else str(v)
+         for v in series.astype(object)],
+        type=pa.string(),
+    )
