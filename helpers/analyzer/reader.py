@@ -96,16 +96,10 @@ class CsvSource(TableSource):
                 f"expected {row.expected_columns} columns, found {row.actual_columns}: {row.text[:80]!r}"))
             return "skip"
 
-        reader = pacsv.open_csv(
-            self.path,
-            read_options=pacsv.ReadOptions(
-                column_names=self.columns, skip_rows=1 if self.header else 0,
-                block_size=self.block_bytes, use_threads=use_threads),
-            parse_options=pacsv.ParseOptions(invalid_row_handler=skip_ragged, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in self.columns},
-                strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""]),
-        )
+        try:
+            reader = self._open(skip_ragged, use_threads)
+        except pa.ArrowInvalid as err:
+            raise AnalyzerInputError(self._explain(err)) from None
         while True:
             try:
                 batch = reader.read_next_batch()
@@ -114,6 +108,18 @@ class CsvSource(TableSource):
             except pa.ArrowInvalid as err:
                 raise AnalyzerInputError(self._explain(err)) from None
             yield batch
+
+    def _open(self, on_invalid_row, use_threads: bool):
+        return pacsv.open_csv(
+            self.path,
+            read_options=pacsv.ReadOptions(
+                column_names=self.columns, skip_rows=1 if self.header else 0,
+                block_size=self.block_bytes, use_threads=use_threads),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid_row, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in self.columns},
+                strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""]),
+        )
 
     def _explain(self, err: Exception) -> str:
         text = str(err)
@@ -125,6 +131,7 @@ class CsvSource(TableSource):
 
     def _locate_problem_lines(self) -> None:
         """Threaded reading does not number bad rows; a serial pass does (only when needed)."""
+        self.problems = []
         for _ in self._read(use_threads=False):
             pass
 

@@ -1,0 +1,151 @@
+"""A monitoring run: the current window against the baseline, as the hourly job does it.
+
+Writes (through ``MonitoringResult.write``) the run's statistics.json, a fresh constraints.json
+suggested from the current data, and constraint_violations.json (even when empty), and returns
+the CloudWatch metrics the run would publish.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..capture import CaptureProblem, CaptureRows, read_capture
+from ..formats.constraints import Constraints
+from ..formats.statistics import Statistics
+from ..formats.violations import ConstraintViolations
+from .baseline import table_source
+from .checks import CheckContext, CheckOptions, ResolvedConfig, run_checks
+from .distance import Distance
+from .metrics import FeatureMetric
+from .profile import Profile, ProfileOptions, profile_table
+from .reader import AnalyzerInputError, FrameSource, RowProblem, TableSource
+from .suggest import SuggestionOptions, suggest_constraints
+
+__all__ = ["MonitoringResult", "NoDataError", "run_monitor"]
+
+NO_DATA_MESSAGE = "Job inputs had no data"
+
+
+class NoDataError(AnalyzerInputError):
+    """The window held no records: the real job fails with "Job inputs had no data"."""
+
+    def __init__(self, detail: str = ""):
+        super().__init__(NO_DATA_MESSAGE + (f" ({detail})" if detail else ""))
+
+
+@dataclass
+class MonitoringResult:
+    statistics: Statistics
+    constraints: Constraints
+    violations: ConstraintViolations
+    metrics: list[FeatureMetric]
+    distances: dict[str, Distance]
+    profile: Profile
+    problems: list[RowProblem | CaptureProblem] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return "CompletedWithViolations" if len(self.violations) else "Completed"
+
+    @property
+    def exit_message(self) -> str:
+        """The execution's ExitMessage, worded as the service words it."""
+        if not len(self.violations):
+            return "Completed: Job completed successfully with no violations."
+        return f"CompletedWithViolations: Job completed successfully with {len(self.violations)} violations."
+
+    def write(self, folder: str | Path) -> list[Path]:
+        folder = Path(folder)
+        return [self.statistics.write(folder / "statistics.json"),
+                self.constraints.write(folder / "constraints.json"),
+                self.violations.write(folder / "constraint_violations.json")]
+
+
+def run_monitor(
+    baseline_statistics: Statistics,
+    baseline_constraints: Constraints,
+    *,
+    capture: str | Path | Iterable[str | Path] | CaptureRows | None = None,
+    dataset: str | Path | pd.DataFrame | TableSource | None = None,
+    header: bool = True,
+    check_options: CheckOptions | None = None,
+    profile_options: ProfileOptions | None = None,
+    suggestion_options: SuggestionOptions | None = None,
+) -> MonitoringResult:
+    """Analyse the current data (capture files or a data set) against the baseline."""
+    names = _baseline_names(baseline_statistics, baseline_constraints)
+    problems: list = []
+    if (capture is None) == (dataset is None):
+        raise ValueError("give exactly one of capture= or dataset=")
+    if capture is not None:
+        rows = capture if isinstance(capture, CaptureRows) else read_capture(capture, names)
+        problems.extend(rows.problems)
+        if rows.frame.empty:
+            raise NoDataError(f"{rows.records} capture records, none usable" if rows.records else "")
+        width = int(rows.metadata["num_values"].max())
+        source: TableSource = FrameSource(rows.frame, name="capture")
+        current_names = names[:width] + [c for c in source.columns if c not in names]
+    else:
+        source = table_source(dataset, header)
+        current_names = list(source.columns)
+        width = len(current_names)
+    domains = {f.name: f.string_constraints.domains for f in baseline_constraints.features
+               if f.string_constraints and f.string_constraints.domains}
+    profile = profile_table(source, profile_options, {k: v for k, v in domains.items() if k in source.columns})
+    problems.extend(profile.problems)
+    if profile.item_count == 0:
+        raise NoDataError(f"{source.name} has no data rows")
+    ctx = CheckContext(
+        baseline_statistics, baseline_constraints, profile,
+        ResolvedConfig.of(baseline_constraints.monitoring_config), check_options or CheckOptions(),
+        missing_columns=[n for n in names if n not in current_names],
+        extra_columns=[n for n in current_names if n not in names],
+        current_width=width,
+    )
+    violations = ConstraintViolations(run_checks(ctx))
+    return MonitoringResult(
+        statistics=profile.to_statistics(),
+        constraints=suggest_constraints(profile, suggestion_options),
+        violations=violations,
+        metrics=_metrics(ctx),
+        distances=dict(ctx.distances),
+        profile=profile,
+        problems=problems,
+    )
+
+
+def _baseline_names(stats: Statistics, constraints: Constraints) -> list[str]:
+    names = [f.name for f in constraints.features]
+    stat_names = [f.name for f in stats.features]
+    if names != stat_names:
+        only_c = [n for n in names if n not in stat_names]
+        only_s = [n for n in stat_names if n not in names]
+        raise AnalyzerInputError(
+            "baseline statistics and constraints do not match: "
+            f"only in constraints {only_c}, only in statistics {only_s}"
+            + ("" if only_c or only_s else " (same features in another order)"))
+    return names
+
+
+def _metrics(ctx: CheckContext) -> list[FeatureMetric]:
+    if not ctx.config.emit_metrics:
+        return []
+    out: list[FeatureMetric] = []
+    for feature in ctx.baseline_constraints.features:
+        column = ctx.current.columns.get(feature.name)
+        over = feature.overrides()
+        if column is None or feature.name in ctx.missing_columns or (over and over.emit_metrics == "Disabled"):
+            continue
+        if feature.name in ctx.drift_values and not math.isnan(ctx.drift_values[feature.name]):
+            out.append(FeatureMetric(f"feature_baseline_drift_{feature.name}", ctx.drift_values[feature.name]))
+        out.append(FeatureMetric(f"feature_non_null_{feature.name}", column.num_present / column.rows))
+        if column.inferred_type in ("Integral", "Fractional") and column.num_present:
+            n, total, _, _, lo, hi = column.moments.tolist()
+            out.append(FeatureMetric(f"feature_data_{feature.name}", statistic_values={
+                "SampleCount": n, "Sum": total, "Minimum": lo, "Maximum": hi}))
+    return out

@@ -1,0 +1,97 @@
+"""Command line: ``python -m helpers baseline|monitor|workshop``.
+
+Exit 0 on success (violations are a result, not an error); otherwise a one-line reason on
+stderr and a non-zero status: 2 for input the analyzer cannot use, 3 for "Job inputs had no data".
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    base = sub.add_parser("baseline", help="statistics.json and constraints.json from a data set")
+    base.add_argument("--dataset", required=True, type=Path, help="CSV file (header row unless --no-header)")
+    base.add_argument("--no-header", action="store_true", help="the CSV has no header row (columns _c0, _c1, ...)")
+    base.add_argument("--output", required=True, type=Path, help="folder for the two files")
+
+    mon = sub.add_parser("monitor", help="a monitoring run of current data against a baseline")
+    mon.add_argument("--baseline-statistics", required=True, type=Path)
+    mon.add_argument("--baseline-constraints", required=True, type=Path)
+    current = mon.add_mutually_exclusive_group(required=True)
+    current.add_argument("--capture", nargs="+", type=Path, help="capture .jsonl files or folders")
+    current.add_argument("--dataset", type=Path, help="a CSV of current data")
+    mon.add_argument("--no-header", action="store_true", help="the --dataset CSV has no header row")
+    mon.add_argument("--output", required=True, type=Path, help="folder for the three report files")
+
+    shop = sub.add_parser("workshop", help="run the workshop's main job on the local twin")
+    shop.add_argument("--fresh", action="store_true", help="rebuild everything from nothing")
+    shop.add_argument("--build", type=Path, default=Path("build"), help="where outputs go")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from .analyzer.monitor import NoDataError
+    from .analyzer.reader import AnalyzerInputError
+    from .capture import CaptureError
+    from .formats.codec import FormatError
+
+    try:
+        if args.command == "baseline":
+            return _baseline(args)
+        if args.command == "monitor":
+            return _monitor(args)
+        from .demo import run_workshop
+
+        return run_workshop(args.build, fresh=args.fresh)
+    except NoDataError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 3
+    except (AnalyzerInputError, FormatError, CaptureError, FileNotFoundError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+def _baseline(args) -> int:
+    from .analyzer.baseline import run_baseline
+
+    result = run_baseline(args.dataset, header=not args.no_header)
+    for path in result.write(args.output):
+        print(f"wrote {path}")
+    _report_problems(result.problems)
+    return 0
+
+
+def _monitor(args) -> int:
+    from .analyzer.monitor import run_monitor
+    from .formats import Constraints, Statistics
+
+    result = run_monitor(
+        Statistics.from_file(args.baseline_statistics),
+        Constraints.from_file(args.baseline_constraints),
+        capture=args.capture,
+        dataset=args.dataset,
+        header=not args.no_header,
+    )
+    for path in result.write(args.output):
+        print(f"wrote {path}")
+    _report_problems(result.problems)
+    print(result.exit_message)
+    return 0
+
+
+def _report_problems(problems) -> None:
+    if problems:
+        print(f"{len(problems)} records could not be used:", file=sys.stderr)
+        for problem in problems[:20]:
+            print(f"  {problem}", file=sys.stderr)
+        if len(problems) > 20:
+            print(f"  ... and {len(problems) - 20} more", file=sys.stderr)

@@ -1,0 +1,50 @@
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers.analyzer.datatypes import CellType, classify, classify_text, column_type
+
+CASES = {
+    "1": CellType.INTEGRAL, " 1": CellType.INTEGRAL, "- 1": CellType.INTEGRAL, "+1": CellType.INTEGRAL,
+    "1 ": CellType.STRING, "3.0": CellType.FRACTIONAL, "1e5": CellType.FRACTIONAL,
+    "1E-05": CellType.FRACTIONAL, ".5": CellType.STRING, "1.": CellType.STRING, ".": CellType.STRING,
+    "-": CellType.STRING, " ": CellType.STRING, "true": CellType.BOOLEAN, "True": CellType.STRING,
+    "TRUE": CellType.STRING, "NaN": CellType.STRING, "Infinity": CellType.STRING,
+    "1,000": CellType.STRING, "١٢": CellType.STRING, None: CellType.UNKNOWN,
+}
+
+
+@pytest.mark.parametrize(("cell", "expected"), CASES.items())
+def test_deequ_regex_table(cell, expected):
+    assert classify_text(cell) == expected
+    assert classify(pa.array([cell], type=pa.string()))[0][0] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789+-. eEtrufalsx", max_size=12), max_size=40))
+def test_compiled_classifier_agrees_with_the_regexes(cells):
+    types, values = classify(pa.array(cells, type=pa.string()))
+    assert [CellType(t) for t in types] == [classify_text(c) for c in cells]
+    for cell, t, v in zip(cells, types, values, strict=True):
+        if t in (CellType.FRACTIONAL, CellType.INTEGRAL):
+            assert v == float(cell.replace(" ", "", 1))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_parsing_is_exactly_rounded(x):
+    for text in (repr(x), f"{x:.17e}", f"{x:.6f}"):
+        assert classify(pa.array([text]))[1][0] == float(text)
+
+
+def test_column_decision():
+    def counts(**k):
+        return np.array([k.get(n, 0) for n in ("null", "frac", "int", "bool", "str")])
+    assert column_type(counts(null=3)) == "Unknown"
+    assert column_type(counts(int=3, frac=1)) == "Fractional"
+    assert column_type(counts(int=3, null=2)) == "Integral"
+    assert column_type(counts(bool=2, int=1)) == "String"
+    assert column_type(counts(bool=2, null=1)) == "Boolean"
+    assert column_type(counts(str=1, int=10)) == "String"
