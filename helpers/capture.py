@@ -22,7 +22,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pajson
 
 from .formats.codec import FormatError, Model
 from .formats.jsonfmt import compact_dumps
@@ -117,19 +121,43 @@ class CaptureProblem:
 
 @dataclass
 class CaptureRows:
-    """Rows decoded from capture files, with what could not be used."""
+    """Rows decoded from capture files, with what could not be used.
 
-    frame: pd.DataFrame  # feature columns, cell text as captured (None = missing)
-    metadata: pd.DataFrame  # eventId, inferenceTime, inferenceId, file, line, num_values
+    ``table`` holds the feature columns as cell text (null = missing), ``meta`` one row per
+    data row: eventId, inferenceTime, inferenceId, file, line, num_values. ``frame`` and
+    ``metadata`` give them as pandas DataFrames for display.
+    """
+
+    table: pa.Table
+    meta: pa.Table
     files: list[str]
     records: int
     problems: list[CaptureProblem]
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return _object_frame(self.table)
+
+    @property
+    def metadata(self) -> pd.DataFrame:
+        return _object_frame(self.meta)
+
+    def __len__(self) -> int:
+        return self.table.num_rows
 
     def to_frame(self, metadata: bool = True) -> pd.DataFrame:
         """Feature columns, with eventId, inferenceTime and inferenceId alongside."""
         if not metadata:
             return self.frame
         return pd.concat([self.frame, self.metadata[list(METADATA_COLUMNS)]], axis=1)
+
+
+def _object_frame(table: pa.Table) -> pd.DataFrame:
+    """Text columns as Python str or None (not NaN), for display and plain comparisons."""
+    return pd.DataFrame({
+        name: pd.Series(col.to_pylist(), dtype=object if pa.types.is_string(col.type) else None)
+        for name, col in zip(table.column_names, table.columns, strict=True)
+    })
 
 
 def format_inference_time(moment: datetime) -> str:
@@ -159,41 +187,142 @@ def read_capture(
     columns: Sequence[str] | None = None,
     *,
     strict: bool = False,
+    fast: bool = True,
 ) -> CaptureRows:
     """Decode capture files into rows: output columns first, then input columns.
 
     ``columns`` names the columns by position (the baseline's names, target first); cells
-    beyond them are named ``_c<i>``. Without it every column is ``_c<i>``.
+    beyond them are named ``_c<i>``. Without it every column is ``_c<i>``. Well-formed CSV
+    files take a vectorised path (Arrow's JSON reader); any file it cannot vouch for is read
+    line by line, so each bad line is reported with its number. ``fast=False`` forces that.
     """
     files = capture_files(paths)
+    parts = []
+    for path in files:
+        part = _read_file_fast(path) if fast else None
+        parts.append(part if part is not None else _read_file_exact(path, strict))
+    width = max([len(columns or ())] + [len(p.cells) for p in parts])
+    names = list(columns or ()) + [f"_c{i}" for i in range(len(columns or ()), width)]
+    arrays = []
+    for i in range(width):
+        chunks = [p.cells[i] if i < len(p.cells) else pa.nulls(p.rows, pa.string()) for p in parts]
+        arrays.append(pa.chunked_array(chunks, type=pa.string()).combine_chunks())
+    table = pa.table(arrays, names=names) if width else pa.table({})
+    meta = pa.concat_tables([p.meta for p in parts]) if parts else _meta_table([], "", [], [])
+    return CaptureRows(table, meta, [str(f) for f in files], sum(p.records for p in parts),
+                       [problem for p in parts for problem in p.problems])
+
+
+@dataclass
+class _FileRows:
+    cells: list[pa.Array]  # one string array per column position
+    meta: pa.Table
+    records: int
+    problems: list[CaptureProblem]
+
+    @property
+    def rows(self) -> int:
+        return self.meta.num_rows
+
+
+def _meta_table(records: list[EventMetadata], file: str, lines: list[int], widths: list[int]) -> pa.Table:
+    return pa.table({
+        "eventId": pa.array([r.event_id for r in records], pa.string()),
+        "inferenceTime": pa.array([r.inference_time for r in records], pa.string()),
+        "inferenceId": pa.array([r.inference_id for r in records], pa.string()),
+        "file": pa.array([file] * len(records), pa.string()),
+        "line": pa.array(lines, pa.int64()),
+        "num_values": pa.array(widths, pa.int64()),
+    })
+
+
+def _read_file_exact(path: Path, strict: bool) -> _FileRows:
     rows: list[list[str | None]] = []
-    meta: list[tuple] = []
+    events: list[EventMetadata] = []
+    lines: list[int] = []
     problems: list[CaptureProblem] = []
     records = 0
-    for path in files:
-        for line_no, line in _lines(path):
-            records += 1
-            try:
-                record = _parse_line(line, str(path), line_no)
-                decoded = _record_rows(record)
-            except (FormatError, CaptureError) as err:
-                problem = CaptureProblem(str(path), line_no, _reason(err))
-                if strict:
-                    raise CaptureError(str(problem)) from None
-                problems.append(problem)
-                continue
-            ev = record.event_metadata
-            for cells in decoded:
-                rows.append(cells)
-                meta.append((ev.event_id, ev.inference_time, ev.inference_id, str(path), line_no, len(cells)))
-    width = max([len(columns or ())] + [len(r) for r in rows])
-    names = list(columns or ()) + [f"_c{i}" for i in range(len(columns or ()), width)]
-    padded = [r + [None] * (width - len(r)) for r in rows]
-    frame = pd.DataFrame(padded, columns=names, dtype=object)
-    metadata = pd.DataFrame(
-        meta, columns=[*METADATA_COLUMNS, "file", "line", "num_values"]
-    ).astype({"file": object})
-    return CaptureRows(frame, metadata, [str(f) for f in files], records, problems)
+    for line_no, line in _lines(path):
+        records += 1
+        try:
+            record = _parse_line(line, str(path), line_no)
+            decoded = _record_rows(record)
+        except (FormatError, CaptureError) as err:
+            problem = CaptureProblem(str(path), line_no, _reason(err))
+            if strict:
+                raise CaptureError(str(problem)) from None
+            problems.append(problem)
+            continue
+        for cells in decoded:
+            rows.append(cells)
+            events.append(record.event_metadata)
+            lines.append(line_no)
+    width = max((len(r) for r in rows), default=0)
+    cells = [pa.array([r[i] if i < len(r) else None for r in rows], pa.string()) for i in range(width)]
+    meta = _meta_table(events, str(path), lines, [len(r) for r in rows])
+    return _FileRows(cells, meta, records, problems)
+
+
+_PAYLOAD = pa.struct([("observedContentType", pa.string()), ("mode", pa.string()),
+                      ("data", pa.string()), ("encoding", pa.string())])
+_SCHEMA = pa.schema([
+    ("captureData", pa.struct([("endpointInput", _PAYLOAD), ("endpointOutput", _PAYLOAD)])),
+    ("eventMetadata", pa.struct([("eventId", pa.string()), ("inferenceId", pa.string()),
+                                 ("inferenceTime", pa.string())])),
+    ("eventVersion", pa.string()),
+])
+
+
+def _read_file_fast(path: Path) -> _FileRows | None:
+    """The vectorised path for files of single-row CSV payloads; None when it does not apply."""
+    raw = path.read_bytes()
+    if not raw.strip() or b"\n\n" in raw or raw.startswith(b"\n") or b"\r" in raw:
+        return None  # blank lines would shift line numbers: let the exact path handle them
+    try:
+        table = pajson.read_json(io.BytesIO(raw), parse_options=pajson.ParseOptions(
+            explicit_schema=_SCHEMA, unexpected_field_behavior="ignore"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return None
+    capture = table.column("captureData").combine_chunks()
+    event = table.column("eventMetadata").combine_chunks()
+    payloads = [capture.field("endpointOutput"), capture.field("endpointInput")]
+    if capture.null_count or event.null_count or event.field("eventId").null_count:
+        return None
+    cells: list[pa.Array] = []
+    for payload in payloads:
+        columns = _split_csv_payload(payload)
+        if columns is None:
+            return None
+        cells.extend(columns)
+    n = table.num_rows
+    meta = pa.table({
+        "eventId": event.field("eventId"), "inferenceTime": event.field("inferenceTime"),
+        "inferenceId": event.field("inferenceId"), "file": pa.array([str(path)] * n, pa.string()),
+        "line": pa.array(np.arange(1, n + 1), pa.int64()),
+        "num_values": pa.array(np.full(n, len(cells)), pa.int64()),
+    })
+    return _FileRows(cells, meta, n, [])
+
+
+def _split_csv_payload(payload: pa.StructArray) -> list[pa.Array] | None:
+    """Columns of a payload whose every record is one unquoted CSV row of the same width."""
+    data, encoding = payload.field("data"), payload.field("encoding")
+    if payload.null_count or data.null_count or not pc.all(pc.equal(encoding, "CSV")).as_py():
+        return None
+    if pc.any(pc.match_substring_regex(data, r'["\n\r]|^$')).as_py():
+        return None
+    parts = pc.split_pattern(data, ",")
+    lengths = pc.list_value_length(parts)
+    width = pc.min(lengths).as_py()
+    if width != pc.max(lengths).as_py():
+        return None
+    flat = pc.list_flatten(parts)
+    empty = pa.scalar(None, pa.string())
+    columns = []
+    for j in range(width):
+        column = flat.take(pa.array(np.arange(j, len(flat), width)))
+        columns.append(pc.if_else(pc.equal(column, ""), empty, column))
+    return columns
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:

@@ -93,3 +93,14 @@ def test_missing_field_in_capture_is_a_problem(tmp_path):
 def test_missing_path_raises(tmp_path):
     with pytest.raises(FileNotFoundError, match="no capture file or folder"):
         read_capture(tmp_path / "nope")
+
+
+def test_fast_and_exact_paths_agree(tmp_path):
+    recs = [_record(f"{i},{'' if i % 3 == 0 else i * 0.5},x{i % 4}", str(i % 2)) for i in range(500)]
+    write_capture_file(recs[:250], tmp_path, "p", "ep", "v", file_id="a")
+    write_capture_file(recs[250:], tmp_path, "p", "ep", "v", file_id="b")
+    fast = read_capture(tmp_path, ["label", "a"])
+    exact = read_capture(tmp_path, ["label", "a"], fast=False)
+    assert fast.table.equals(exact.table) and fast.meta.equals(exact.meta)
+    assert fast.frame.iloc[0].tolist() == ["0", "0", None, "x0"]
+    assert fast.table.column_names == ["label", "a", "_c2", "_c3"]

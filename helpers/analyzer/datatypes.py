@@ -15,6 +15,7 @@ from enum import IntEnum
 import numba
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = ["CellType", "REGEXES", "classify", "classify_text", "column_type"]
 
@@ -192,11 +193,13 @@ def _classify_all(data, offsets, valid, types, values, exact):
 
 def classify(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Cell types (``CellType`` codes, int8) and parsed doubles (valid where numeric)."""
-    column = column.cast(pa.large_string()) if column.type != pa.large_string() else column
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        column = column.cast(pa.string())
     n = len(column)
     valid = column.is_valid().to_numpy(zero_copy_only=False)
     buffers = column.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=np.int64)[column.offset : column.offset + n + 1]
+    width = np.int64 if pa.types.is_large_string(column.type) else np.int32
+    offsets = np.frombuffer(buffers[1], dtype=width)[column.offset : column.offset + n + 1]
     data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, np.uint8)
     types = np.empty(n, dtype=np.int8)
     values = np.empty(n, dtype=np.float64)
@@ -205,7 +208,14 @@ def classify(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     numeric = (types == CellType.FRACTIONAL) | (types == CellType.INTEGRAL)
     slow = np.flatnonzero(numeric & ~exact)
     if len(slow):
-        cells = column.take(pa.array(slow)).to_pylist()
-        # " 1" and "- 1" match the regexes; Python's float takes them without the space
-        values[slow] = [float(c.replace(" ", "", 1)) for c in cells]
+        values[slow] = _parse_hard(column.take(pa.array(slow)))
     return types, values
+
+
+def _parse_hard(cells: pa.Array) -> np.ndarray:
+    """Doubles the fast path could not round exactly: Arrow's parser (exactly rounded), or
+    Python's float for the forms Arrow refuses (a space after the sign, as in ``"- 1"``)."""
+    try:
+        return pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:
+        return np.array([float(c.replace(" ", "", 1)) for c in cells.to_pylist()])

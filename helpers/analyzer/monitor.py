@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.compute as pc
 
 from ..capture import CaptureProblem, CaptureRows, read_capture
 from ..formats.constraints import Constraints
@@ -23,7 +24,7 @@ from .checks import CheckContext, CheckOptions, ResolvedConfig, run_checks
 from .distance import Distance
 from .metrics import FeatureMetric
 from .profile import Profile, ProfileOptions, profile_table
-from .reader import AnalyzerInputError, FrameSource, RowProblem, TableSource
+from .reader import AnalyzerInputError, ArrowSource, RowProblem, TableSource
 from .suggest import SuggestionOptions, suggest_constraints
 
 __all__ = ["MonitoringResult", "NoDataError", "run_monitor"]
@@ -85,10 +86,10 @@ def run_monitor(
     if capture is not None:
         rows = capture if isinstance(capture, CaptureRows) else read_capture(capture, names)
         problems.extend(rows.problems)
-        if rows.frame.empty:
+        if len(rows) == 0:
             raise NoDataError(f"{rows.records} capture records, none usable" if rows.records else "")
-        width = int(rows.metadata["num_values"].max())
-        source: TableSource = FrameSource(rows.frame, name="capture")
+        width = int(pc.max(rows.meta.column("num_values")).as_py())
+        source: TableSource = ArrowSource(rows.table, name="capture")
         current_names = names[:width] + [c for c in source.columns if c not in names]
     else:
         source = table_source(dataset, header)

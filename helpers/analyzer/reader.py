@@ -18,9 +18,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-__all__ = ["AnalyzerInputError", "CsvSource", "FrameSource", "RowProblem", "TableSource"]
+__all__ = ["AnalyzerInputError", "ArrowSource", "CsvSource", "FrameSource", "RowProblem", "TableSource"]
 
-DEFAULT_BLOCK_BYTES = 16 << 20
+DEFAULT_BLOCK_BYTES = 1 << 20
 DEFAULT_FRAME_CHUNK = 1 << 20
 
 
@@ -152,6 +152,18 @@ class FrameSource(TableSource):
             part = self.frame.iloc[start : start + self.chunk_rows]
             arrays = [_arrow_column(part.iloc[:, i]) for i in range(part.shape[1])]
             yield pa.RecordBatch.from_arrays(arrays, names=self.columns)
+
+
+class ArrowSource(TableSource):
+    """An Arrow table of cell text (decoded capture rows, for instance)."""
+
+    def __init__(self, table: pa.Table, name: str = "<table>", chunk_rows: int = DEFAULT_FRAME_CHUNK):
+        self.table = table
+        self.chunk_rows = chunk_rows
+        super().__init__(name, list(table.column_names))
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        yield from self.table.to_batches(max_chunksize=self.chunk_rows)
 
 
 def _arrow_column(series: pd.Series) -> pa.Array:

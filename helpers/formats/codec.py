@@ -9,6 +9,7 @@ order in ``key_order``, so a file round-trips byte for byte through ``Document.t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
@@ -44,19 +45,15 @@ class Model:
     def decode(cls: type[T], data: Any, path: str = "", source: str = "<string>") -> T:
         if not isinstance(data, dict):
             raise FormatError(source, path or "(top level)", f"expected an object, got {_kind(data)}")
-        hints = typing.get_type_hints(cls)
         values: dict[str, Any] = {}
-        known = set()
-        for f in dataclasses.fields(cls):
-            if f.name in _INTERNAL:
-                continue
-            key = f.metadata.get("key", f.name)
-            known.add(key)
+        specs = _field_specs(cls)
+        for name, key, hint, required in specs:
             sub = f"{path}.{key}" if path else key
             if key in data:
-                values[f.name] = _decode(hints[f.name], data[key], sub, source)
-            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise FormatError(source, sub, f"required field is missing ({_describe(hints[f.name])} expected)")
+                values[name] = _decode(hint, data[key], sub, source)
+            elif required:
+                raise FormatError(source, sub, f"required field is missing ({_describe(hint)} expected)")
+        known = {key for _, key, _, _ in specs}
         extra = {k: v for k, v in data.items() if k not in known}
         return cls(**values, extra=extra, key_order=tuple(data.keys()))
 
@@ -73,6 +70,17 @@ class Model:
         ordered = {k: present[k] for k in self.key_order if k in present}
         ordered.update({k: v for k, v in present.items() if k not in ordered})
         return ordered
+
+
+@functools.cache
+def _field_specs(cls: type) -> tuple[tuple[str, str, Any, bool], ...]:
+    """(attribute, JSON key, type hint, required) per field; computed once per class."""
+    hints = typing.get_type_hints(cls)
+    return tuple(
+        (f.name, f.metadata.get("key", f.name), hints[f.name],
+         f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+        for f in dataclasses.fields(cls) if f.name not in _INTERNAL
+    )
 
 
 class Document(Model):
