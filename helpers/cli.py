@@ -31,6 +31,15 @@ def _parser() -> argparse.ArgumentParser:
     mon.add_argument("--no-header", action="store_true", help="the --dataset CSV has no header row")
     mon.add_argument("--output", required=True, type=Path, help="folder for the three report files")
 
+    twin = sub.add_parser("twin", help="the local twin of the workshop's AWS estate")
+    twin.add_argument("--workspace", type=Path, help="the twin's folder (default: WORKSHOP_HOME or .workshop/)")
+    twin_sub = twin.add_subparsers(dest="twin_command", required=True)
+    twin_sub.add_parser("up", help="build the estate from nothing (trains, baselines, deploys)")
+    run = twin_sub.add_parser("run", help="send traffic and run the hourly schedule for N virtual hours")
+    run.add_argument("--hours", type=int, default=1)
+    twin_sub.add_parser("status", help="print the estate")
+    twin_sub.add_parser("reset", help="delete the estate")
+
     shop = sub.add_parser("workshop", help="run the workshop's main job on the local twin")
     shop.add_argument("--fresh", action="store_true", help="rebuild everything from nothing")
     shop.add_argument("--build", type=Path, default=Path("build"), help="where outputs go")
@@ -43,19 +52,22 @@ def main(argv: list[str] | None = None) -> int:
     from .analyzer.reader import AnalyzerInputError
     from .capture import CaptureError
     from .formats.codec import FormatError
+    from .twin.store import WorkspaceError
 
     try:
         if args.command == "baseline":
             return _baseline(args)
         if args.command == "monitor":
             return _monitor(args)
+        if args.command == "twin":
+            return _twin(args)
         from .demo import run_workshop
 
         return run_workshop(args.build, fresh=args.fresh)
     except NoDataError as err:
         print(f"error: {err}", file=sys.stderr)
         return 3
-    except (AnalyzerInputError, FormatError, CaptureError, FileNotFoundError) as err:
+    except (AnalyzerInputError, FormatError, CaptureError, FileNotFoundError, WorkspaceError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
 
@@ -85,6 +97,32 @@ def _monitor(args) -> int:
         print(f"wrote {path}")
     _report_problems(result.problems)
     print(result.exit_message)
+    return 0
+
+
+def _twin(args) -> int:
+    import time
+
+    from tqdm import tqdm
+
+    from .twin.estate import Twin
+    from .twin.store import Workspace, default_workspace
+
+    root = args.workspace or default_workspace()
+    if args.twin_command == "reset":
+        print(f"deleted {root}" if Workspace.reset(root) else f"nothing at {root}")
+        return 0
+    if args.twin_command == "up":
+        started = time.perf_counter()
+        twin = Twin.up(root)
+        print(twin.status())
+        print(f"built in {time.perf_counter() - started:.1f} s")
+        return 0
+    twin = Twin.open(root)
+    if args.twin_command == "run":
+        with tqdm(total=args.hours, unit="h", desc="virtual hours") as bar:
+            twin.run_hours(args.hours, progress=bar)
+    print(twin.status())
     return 0
 
 

@@ -4,8 +4,8 @@ Columns, target first as the workshop's training CSV has them: ``total_amount``,
 ``duration_minutes``, ``passenger_count``, ``trip_distance``. The fare follows the meter
 (a $2.50 flag drop plus 50 cents per fifth of a mile or per slow minute, so fares move in
 50-cent steps); the total adds what the three features cannot explain: the MTA tax and
-improvement surcharge, night and rush-hour extras, tips on card payments only, and bridge
-tolls. Seeded and deterministic: the same seed gives the same trips on every machine.
+improvement surcharge, night and rush-hour extras, tips on card payments only (the screen's
+20/25/30 % presets, typed amounts, or none), and bridge tolls. Seeded and deterministic: the same seed gives the same trips on every machine.
 """
 
 from __future__ import annotations
@@ -38,9 +38,15 @@ def nyc_taxi_trips(n: int, seed: int = 2018, *, start_hour: np.ndarray | None = 
     units = np.ceil(distance * 5 + slow_minutes)
     fare = 2.5 + 0.5 * units
     extra = np.where(night, 0.5, 0.0) + np.where(rush & (hour >= 16), 1.0, 0.0)
-    card = rng.random(n) < 0.55
-    tip_share = np.clip(rng.normal(0.18, 0.06, n), 0.0, 0.5)
-    tip = np.where(card, np.round(fare * tip_share, 2), 0.0)
+    card = rng.random(n) < 0.52
+    # card tips: most riders press one of the screen's presets (20, 25, 30 % of the fare and
+    # extras), some type a round-dollar amount, some tip nothing; cash tips are not recorded
+    choice = rng.random(n)
+    preset = rng.choice([0.20, 0.25, 0.30], size=n, p=[0.6, 0.25, 0.15])
+    custom = np.round(fare * np.clip(rng.normal(0.18, 0.07, n), 0.02, 0.5), 2)
+    tip = np.select([choice < 0.55, choice < 0.75, choice < 0.88],
+                    [np.round((fare + extra) * preset, 2), rng.integers(1, 6, n).astype(float), custom], 0.0)
+    tip = np.where(card, tip, 0.0)
     tolls = np.where(rng.random(n) < 0.01 + 0.004 * np.minimum(distance, 20), _TOLL, 0.0)
     total = np.round(fare + extra + 0.5 + 0.3 + tip + tolls, 2)
     passengers = rng.choice(_PASSENGERS, size=n, p=_PASSENGER_P / _PASSENGER_P.sum())

@@ -1,0 +1,219 @@
+"""The twin of the workshop's AWS estate: services, clock and jobs over one workspace."""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..analyzer.metrics import DATA_METRICS_NAMESPACE
+from ..config import WorkshopNames, load_names
+from ..infra import resource_properties
+from . import pipeline, schedule, traffic
+from .api import make_client
+from .endpoint import EndpointRuntime
+from .services.cloudwatch import CloudWatch, _dims
+from .services.codepipeline import CodePipeline
+from .services.events import Events
+from .services.s3 import S3
+from .services.sagemaker import SageMaker, SageMakerRuntime
+from .store import Workspace, default_workspace, iso
+
+__all__ = ["START", "Twin"]
+
+START = datetime(2021, 6, 7, 7, 5, tzinfo=timezone.utc)  # a Monday morning of the real run's year
+
+
+def _ceil_hour(moment: datetime) -> datetime:
+    floor = moment.replace(minute=0, second=0, microsecond=0)
+    return floor if floor == moment else floor + timedelta(hours=1)
+
+
+class Twin:
+    """One estate: ``Twin.up()`` builds it, ``open`` reopens it, ``run_hours`` lives an hour."""
+
+    def __init__(self, workspace: Workspace, names: WorkshopNames | None = None):
+        self.ws = workspace
+        self.names = names or load_names(region=workspace.region)
+        self.bucket = f"sagemaker-{workspace.region}-{workspace.account_id}"
+        self.cloudwatch = CloudWatch(workspace, on_alarm_change=self._alarm_changed)
+        self.events = Events(workspace, deliver=self._deliver)
+        self.runtime = EndpointRuntime(self)
+        self.handlers: dict[str, Any] = {
+            "s3": S3(workspace), "cloudwatch": self.cloudwatch, "events": self.events,
+            "codepipeline": CodePipeline(self), "sagemaker": SageMaker(self),
+            "sagemaker-runtime": SageMakerRuntime(self),
+        }
+        self._clients: dict[str, Any] = {}
+        self._tests: dict[str, pd.DataFrame] = {}
+
+    # -- opening ----------------------------------------------------------------------------
+    @classmethod
+    def open(cls, root: str | Path | None = None) -> Twin:
+        return cls(Workspace.open(root or default_workspace()))
+
+    @classmethod
+    def up(cls, root: str | Path | None = None, start: datetime = START) -> Twin:
+        """Build the estate from nothing: bucket, rule, first pipeline execution, deployed."""
+        names = load_names()
+        ws = Workspace.create(root or default_workspace(), names.region, start)
+        twin = cls(ws, names)
+        with ws.exclusive():
+            ws.create_bucket(twin.bucket)
+            twin._create_retrain_rule()
+            pipeline.start_execution(twin, "StartPipelineExecution", "initial deployment")
+            twin.advance(ws.now() + timedelta(minutes=pipeline.STAGES[-1][2]))
+        return twin
+
+    def client(self, service: str) -> Any:
+        """A boto3 client whose calls the twin answers (see ``api.make_client``)."""
+        if service not in self.handlers:
+            raise ValueError(f"the local twin has no {service!r} service; it has {sorted(self.handlers)}")
+        if service not in self._clients:
+            self._clients[service] = make_client(service, self.handlers[service], self.ws.region)
+        return self._clients[service]
+
+    # -- names and objects ------------------------------------------------------------------
+    def arn(self, service: str, resource: str) -> str:
+        return f"arn:aws:{service}:{self.ws.region}:{self.ws.account_id}:{resource}"
+
+    def role_arn(self, purpose: str) -> str:
+        return f"arn:aws:iam::{self.ws.account_id}:role/mlops-{self.names.model_name}-{purpose}-role"
+
+    def key_of(self, uri: str) -> str:
+        prefix = f"s3://{self.bucket}/"
+        if not uri.startswith(prefix):
+            raise ValueError(f"{uri} is not in the twin's bucket {self.bucket}")
+        return uri[len(prefix):]
+
+    def read_bytes(self, uri: str) -> bytes:
+        data = self.ws.get_object(self.bucket, self.key_of(uri))
+        if data is None:
+            raise FileNotFoundError(f"no object at {uri}")
+        return data
+
+    def read_text(self, uri: str) -> str:
+        return self.read_bytes(uri).decode("utf-8")
+
+    def put_csv(self, key: str, frame: pd.DataFrame, header: bool) -> None:
+        self.ws.put_object(self.bucket, key, pipeline.put_csv_bytes(frame, header))
+
+    def test_frame(self, endpoint: str) -> pd.DataFrame:
+        """The test split of the execution that deployed ``endpoint`` (what the notebook sent)."""
+        if endpoint not in self._tests:
+            execution_id = endpoint.removeprefix(self.names.endpoint_prefix)
+            key = f"{self.names.model_name}/{execution_id}/input/test/test.csv"
+            self._tests[endpoint] = pd.read_csv(io.BytesIO(self.ws.get_object(self.bucket, key)))
+        return self._tests[endpoint]
+
+    def current_endpoint(self) -> str | None:
+        live = [e for e in self.ws.resources("endpoint") if e["EndpointStatus"] == "InService"]
+        return live[-1]["EndpointName"] if live else None
+
+    # -- time -------------------------------------------------------------------------------
+    def set_clock(self, moment: datetime) -> None:
+        """Move the virtual clock forward and let alarms see the new time."""
+        if moment > self.ws.now():
+            self.ws.advance_to(moment)
+            self.cloudwatch.evaluate_all()
+
+    def advance(self, until: datetime) -> None:
+        """Do everything due up to ``until``: pipeline stages, then each hour's schedule firing."""
+        step = _ceil_hour(self.ws.now() + timedelta(microseconds=1))
+        while True:
+            target = min(step, until)
+            pipeline.complete_due(self, target)
+            schedule.fire_due(self, target)
+            if target >= until:
+                break
+            step += timedelta(hours=1)
+        self.set_clock(until)
+
+    def run_hours(self, hours: int, progress: Any = None) -> None:
+        """Live ``hours`` hours: each hour the schedule fires for the hour before, then traffic."""
+        with self.ws.exclusive():
+            for _ in range(hours):
+                hour = _ceil_hour(self.ws.now())
+                self.advance(hour)
+                sent_until = self.ws.meta_or("traffic_sent_until", "")
+                endpoint = self.current_endpoint()
+                if endpoint and sent_until < iso(hour + timedelta(hours=1)):
+                    traffic.send_hour(self, endpoint, hour)
+                    self.ws.set_meta("traffic_sent_until", iso(hour + timedelta(hours=1)))
+                if progress is not None:
+                    progress.update(1)
+            self.advance(_ceil_hour(self.ws.now()) + timedelta(minutes=15))
+
+    # -- deployment and events --------------------------------------------------------------
+    def deploy_monitoring(self, endpoint: str, baseline_job: str) -> None:
+        """The schedule and the drift alarm for a newly deployed endpoint (from assets/)."""
+        schedule.deploy_schedule(self, endpoint, baseline_job)
+        alarm = resource_properties("drift-alarm.template.json", {
+            "AlarmName": self.names.alarm_name, "EndpointName": endpoint,
+            "ScheduleName": self.names.schedule_name}, region=self.ws.region, account_id=self.ws.account_id)
+        self.cloudwatch.PutMetricAlarm(alarm)
+
+    def _create_retrain_rule(self) -> None:
+        rule = resource_properties("retrain-rule.template.json", {
+            "RuleName": self.names.retrain_rule, "AlarmName": self.names.alarm_name,
+            "PipelineName": self.names.pipeline_name, "EventsRoleArn": self.role_arn("events")},
+            region=self.ws.region, account_id=self.ws.account_id)
+        targets = rule.pop("Targets")
+        self.events.PutRule({**rule, "EventPattern": json.dumps(rule["EventPattern"])})
+        self.events.PutTargets({"Rule": rule["Name"], "Targets": targets})
+
+    def publish_data_metrics(self, result: Any, endpoint: str, schedule_name: str) -> None:
+        """The monitoring run's CloudWatch metrics, at the virtual time the run ends."""
+        now = self.ws.now()
+        rows = []
+        for metric in result.metrics:
+            datum = metric.to_datum(endpoint, schedule_name, now)
+            stats = datum.get("StatisticValues") or {"SampleCount": 1.0, "Sum": datum["Value"],
+                                                    "Minimum": datum["Value"], "Maximum": datum["Value"]}
+            rows.append((DATA_METRICS_NAMESPACE, datum["MetricName"], _dims(datum["Dimensions"]), iso(now),
+                         stats["SampleCount"], stats["Sum"], stats["Minimum"], stats["Maximum"], "None"))
+        self.cloudwatch.record(rows)
+
+    def _alarm_changed(self, alarm: dict, old_state: str) -> None:
+        now = self.ws.now()
+        self.events.publish({
+            "version": "0", "id": str(uuid.uuid4()), "detail-type": "CloudWatch Alarm State Change",
+            "source": "aws.cloudwatch", "account": self.ws.account_id, "time": f"{now:%Y-%m-%dT%H:%M:%SZ}",
+            "region": self.ws.region, "resources": [alarm["AlarmArn"]],
+            "detail": {"alarmName": alarm["AlarmName"],
+                       "state": {"value": alarm["StateValue"], "reason": alarm["StateReason"],
+                                 "timestamp": iso(now)},
+                       "previousState": {"value": old_state},
+                       "configuration": {"description": alarm.get("AlarmDescription", "")}},
+        })
+
+    def _deliver(self, rule: dict, target: dict, event: dict) -> None:
+        arn = target["Arn"]
+        prefix = f"arn:aws:codepipeline:{self.ws.region}:{self.ws.account_id}:"
+        if arn.startswith(prefix) and arn[len(prefix):] == self.names.pipeline_name:
+            pipeline.start_execution(self, "CloudWatchEvent", rule["Arn"])
+
+    # -- status -----------------------------------------------------------------------------
+    def status(self) -> str:
+        lines = [f"workspace   {self.ws.root}", f"clock       {self.ws.now():%Y-%m-%d %H:%M:%S} UTC (virtual)",
+                 f"bucket      s3://{self.bucket}"]
+        for ex in sorted(self.ws.resources("pipeline_execution"), key=lambda e: e["startTime"]):
+            lines.append(f"pipeline    {ex['pipelineExecutionId']}  {ex['status']:11s} "
+                         f"started {ex['startTime']:%H:%M} by {ex['trigger']['triggerType']}")
+        for ep in self.ws.resources("endpoint"):
+            lines.append(f"endpoint    {ep['EndpointName']}  {ep['EndpointStatus']}")
+        sched = self.ws.resource("monitoring_schedule", self.names.schedule_name)
+        if sched:
+            expr = sched["MonitoringScheduleConfig"]["ScheduleConfig"]["ScheduleExpression"]
+            lines.append(f"schedule    {sched['MonitoringScheduleName']}  {expr}  {sched['MonitoringScheduleStatus']}")
+        for ex in sorted(self.ws.resources("monitoring_execution"), key=lambda e: e["ScheduledTime"]):
+            why = f"  ({ex['FailureReason']})" if ex.get("FailureReason") else ""
+            lines.append(f"execution   {ex['ScheduledTime']:%Y-%m-%d %H:%M}  {ex['MonitoringExecutionStatus']}{why}")
+        for alarm in self.ws.resources("alarm"):
+            lines.append(f"alarm       {alarm['AlarmName']}  {alarm['StateValue']}")
+        return "\n".join(lines)

@@ -1,0 +1,199 @@
+"""The monitoring schedule: hourly executions that analyse the previous hour's capture.
+
+An execution is a processing job named ``model-monitoring-<YYYYMMDDHHMM>-<24 hex>``; it reads
+that hour's capture files with the real analyzer, writes its three reports under
+``<reports>/<endpoint>/<schedule>/yyyy/mm/dd/hh/`` (into a hidden folder first, renamed into
+place, so a killed run never leaves part of a report) and publishes the run's metrics. An hour
+without data fails with "Job inputs had no data", as the service does.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import uuid
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from ..analyzer.metrics import DATA_METRICS_NAMESPACE
+from ..analyzer.monitor import NO_DATA_MESSAGE, NoDataError, run_monitor
+from ..formats import Constraints, Statistics
+from ..formats.layout import REPORT_FILES, hour_path, report_prefix
+from ..infra import resource_properties
+from .cron import next_runs
+from .store import iso, parse_iso
+
+if TYPE_CHECKING:
+    from .estate import Twin
+
+__all__ = ["deploy_schedule", "fire_due"]
+
+CAPTURE_FORMAT = '{"sagemakerCaptureJson":{"captureIndexNames":["endpointInput","endpointOutput"]}}'
+
+
+def deploy_schedule(twin: Twin, endpoint: str, baseline_job: str) -> dict:
+    """Create or update the schedule from assets/monitoring-schedule.template.json."""
+    name = twin.names.schedule_name
+    props = resource_properties("monitoring-schedule.template.json", {
+        "ScheduleName": name, "EndpointName": endpoint,
+        "BaselineUri": f"s3://{twin.bucket}/{twin.names.model_name}/monitoring/baseline/{baseline_job}",
+        "ReportsUri": f"s3://{twin.bucket}/{twin.names.reports_prefix}",
+        "RoleArn": twin.role_arn("sagemaker")}, region=twin.ws.region, account_id=twin.ws.account_id)
+    old = twin.ws.resource("monitoring_schedule", name)
+    now = twin.ws.now()
+    schedule = {
+        "MonitoringScheduleArn": twin.arn("sagemaker", f"monitoring-schedule/{name}"),
+        "MonitoringScheduleName": name, "MonitoringScheduleStatus": "Scheduled",
+        "MonitoringType": props["MonitoringScheduleConfig"]["MonitoringType"],
+        "CreationTime": old["CreationTime"] if old else now, "LastModifiedTime": now,
+        "MonitoringScheduleConfig": props["MonitoringScheduleConfig"], "EndpointName": endpoint,
+    }
+    if old and "LastMonitoringExecutionSummary" in old:
+        schedule["LastMonitoringExecutionSummary"] = old["LastMonitoringExecutionSummary"]
+    twin.ws.put_resource("monitoring_schedule", name, schedule)
+    if old is None:
+        twin.ws.set_meta("schedule_fired_until", iso(now))
+    return schedule
+
+
+def fire_due(twin: Twin, until: datetime) -> list[dict]:
+    """Run every execution the schedule owes up to ``until`` (and finish interrupted ones)."""
+    schedule = twin.ws.resource("monitoring_schedule", twin.names.schedule_name)
+    if schedule is None or schedule["MonitoringScheduleStatus"] != "Scheduled":
+        return []
+    done = []
+    for execution in twin.ws.resources("monitoring_execution"):
+        if execution["MonitoringExecutionStatus"] in ("Pending", "InProgress"):
+            done.append(_run(twin, schedule, execution["ScheduledTime"], execution))
+    fired = parse_iso(twin.ws.meta("schedule_fired_until"))
+    expression = schedule["MonitoringScheduleConfig"]["ScheduleConfig"]["ScheduleExpression"]
+    for scheduled in next_runs(expression, fired, until):
+        twin.set_clock(max(scheduled, twin.ws.now()))
+        schedule = twin.ws.resource("monitoring_schedule", twin.names.schedule_name)
+        done.append(_run(twin, schedule, scheduled, None))
+        twin.ws.set_meta("schedule_fired_until", iso(scheduled))
+    return done
+
+
+def _run(twin: Twin, schedule: dict, scheduled: datetime, pending: dict | None) -> dict:
+    rng = random.Random(int(scheduled.timestamp()))
+    endpoint = schedule["EndpointName"]
+    job = pending["ProcessingJobName"] if pending else \
+        f"model-monitoring-{scheduled:%Y%m%d%H%M}-{uuid.UUID(int=rng.getrandbits(128)).hex[:24]}"
+    created = scheduled + timedelta(seconds=rng.randint(40, 200))
+    ended = created + timedelta(seconds=rng.randint(420, 560))
+    window = (scheduled - timedelta(hours=1), scheduled)
+    execution = pending or {
+        "MonitoringScheduleName": schedule["MonitoringScheduleName"], "ScheduledTime": scheduled,
+        "CreationTime": created, "LastModifiedTime": created, "MonitoringExecutionStatus": "InProgress",
+        "ProcessingJobArn": twin.arn("sagemaker", f"processing-job/{job}"), "EndpointName": endpoint,
+        "MonitoringType": "DataQuality", "ProcessingJobName": job}
+    key = f"{schedule['MonitoringScheduleName']}|{iso(scheduled)}"
+    twin.set_clock(max(created, twin.ws.now()))
+    twin.ws.put_resource("monitoring_execution", key, execution)
+    twin.ws.put_resource("processing_job", job, _processing_job(twin, schedule, job, window, created, None))
+    status, message, reports = _analyse(twin, schedule, window, scheduled)
+    twin.set_clock(max(ended, twin.ws.now()))
+    execution.update(MonitoringExecutionStatus=status, LastModifiedTime=ended)
+    if status == "Failed":
+        execution["FailureReason"] = message
+    twin.ws.put_resource("monitoring_execution", key, execution)
+    twin.ws.put_resource("processing_job", job, _processing_job(
+        twin, schedule, job, window, created, (status, message, ended)))
+    schedule = twin.ws.resource("monitoring_schedule", schedule["MonitoringScheduleName"])
+    schedule["LastMonitoringExecutionSummary"] = {k: v for k, v in execution.items() if k != "ProcessingJobName"}
+    twin.ws.put_resource("monitoring_schedule", schedule["MonitoringScheduleName"], schedule)
+    if reports is not None:
+        twin.publish_data_metrics(reports, endpoint, schedule["MonitoringScheduleName"])
+    return execution
+
+
+def _analyse(twin: Twin, schedule: dict, window: tuple[datetime, datetime], scheduled: datetime):
+    definition = schedule["MonitoringScheduleConfig"]["MonitoringJobDefinition"]
+    endpoint = schedule["EndpointName"]
+    capture = f"{twin.names.capture_prefix}/{endpoint}/{twin.names.variant_name}/{hour_path(window[0])}/"
+    files = [twin.ws.object_path(twin.bucket, o.key) for o in twin.ws.list_objects(twin.bucket, capture)]
+    if not files:
+        return "Failed", NO_DATA_MESSAGE, None
+    baseline = definition["BaselineConfig"]
+    stats = Statistics.from_string(twin.read_text(baseline["StatisticsResource"]["S3Uri"]),
+                                   source=baseline["StatisticsResource"]["S3Uri"])
+    cons = Constraints.from_string(twin.read_text(baseline["ConstraintsResource"]["S3Uri"]),
+                                   source=baseline["ConstraintsResource"]["S3Uri"])
+    try:
+        result = run_monitor(stats, cons, capture=files)
+    except NoDataError:
+        return "Failed", NO_DATA_MESSAGE, None
+    output = definition["MonitoringOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"]
+    prefix = report_prefix(twin.key_of(output), endpoint, schedule["MonitoringScheduleName"], scheduled)
+    _write_reports_atomically(twin, prefix, result)
+    return result.status, result.exit_message, result
+
+
+def _write_reports_atomically(twin: Twin, prefix: str, result) -> None:
+    final = twin.ws.object_path(twin.bucket, prefix.rstrip("/"))
+    staging = final.parent / f".staging-{final.name}-{uuid.uuid4().hex}"
+    result.write(staging)
+    stamp = twin.ws.now().timestamp()
+    for name in REPORT_FILES:
+        os.utime(staging / name, (stamp, stamp))
+    if final.exists():  # a re-run of an interrupted execution replaces what it wrote before
+        old = final.parent / f".replaced-{final.name}-{uuid.uuid4().hex}"
+        os.replace(final, old)
+        os.replace(staging, final)
+        shutil.rmtree(old)
+    else:
+        os.replace(staging, final)
+
+
+def _processing_job(twin: Twin, schedule: dict, job: str, window, created: datetime, outcome) -> dict:
+    definition = schedule["MonitoringScheduleConfig"]["MonitoringJobDefinition"]
+    output = definition["MonitoringOutputConfig"]["MonitoringOutputs"][0]["S3Output"]
+    endpoint = schedule["EndpointName"]
+    capture_uri = f"s3://{twin.bucket}/{twin.names.capture_prefix}/{endpoint}/{twin.names.variant_name}/{hour_path(window[0])}"
+    body = {
+        "ProcessingInputs": [
+            {"InputName": "endpoint_input_1", "AppManaged": False, "S3Input": {
+                "S3Uri": capture_uri, "LocalPath": f"/opt/ml/processing/input/endpoint/{endpoint}/"
+                f"{twin.names.variant_name}/{hour_path(window[0])}", "S3DataType": "S3Prefix",
+                "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated"}},
+            *[{"InputName": kind, "AppManaged": False, "S3Input": {
+                "S3Uri": definition["BaselineConfig"][res]["S3Uri"], "LocalPath": f"/opt/ml/processing/baseline/{kind}",
+                "S3DataType": "S3Prefix", "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated"}}
+              for kind, res in (("baseline", "StatisticsResource"), ("constraints", "ConstraintsResource"))],
+        ],
+        "ProcessingOutputConfig": {"Outputs": [{"OutputName": "result", "AppManaged": False, "S3Output": {
+            "S3Uri": f"{output['S3Uri']}/{endpoint}/{schedule['MonitoringScheduleName']}/{hour_path(window[1])}",
+            "LocalPath": output["LocalPath"], "S3UploadMode": output["S3UploadMode"]}}]},
+        "ProcessingJobName": job,
+        "ProcessingResources": definition["MonitoringResources"],
+        "StoppingCondition": definition["StoppingCondition"],
+        "AppSpecification": {"ImageUri": definition["MonitoringAppSpecification"]["ImageUri"]},
+        "Environment": {
+            "baseline_constraints": "/opt/ml/processing/baseline/constraints/constraints.json",
+            "baseline_statistics": "/opt/ml/processing/baseline/stats/statistics.json",
+            "dataset_format": CAPTURE_FORMAT, "dataset_source": "/opt/ml/processing/input/endpoint",
+            "start_time": f"{window[0]:%Y-%m-%dT%H:%M:%SZ}", "end_time": f"{window[1]:%Y-%m-%dT%H:%M:%SZ}",
+            "metric_time": f"{window[0]:%Y-%m-%dT%H:%M:%SZ}", "monitoring_input_type": "ENDPOINT_INPUT",
+            "output_path": output["LocalPath"],
+            "publish_cloudwatch_metrics": definition.get("Environment", {}).get("publish_cloudwatch_metrics", "Enabled"),
+            "sagemaker_endpoint_name": endpoint,
+            "sagemaker_monitoring_schedule_name": schedule["MonitoringScheduleName"]},
+        "RoleArn": definition["RoleArn"],
+        "ProcessingJobArn": twin.arn("sagemaker", f"processing-job/{job}"),
+        "ProcessingJobStatus": "InProgress", "CreationTime": created, "LastModifiedTime": created,
+        "ProcessingStartTime": created + timedelta(seconds=75),
+        "MonitoringScheduleArn": schedule["MonitoringScheduleArn"],
+    }
+    if outcome is not None:
+        status, message, ended = outcome
+        body.update(ProcessingJobStatus="Failed" if status == "Failed" else "Completed",
+                    ExitMessage=message if status != "Failed" else f"Error: {message}",
+                    ProcessingEndTime=ended, LastModifiedTime=ended)
+        if status == "Failed":
+            body["FailureReason"] = message
+    return body
+
+
+__all__ += ["DATA_METRICS_NAMESPACE"]

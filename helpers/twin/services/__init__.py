@@ -1,0 +1,1 @@
+"""One module per AWS service the workshop calls; each answers with the real response shapes."""
