@@ -49,14 +49,18 @@ def make_client(service_name: str, handler: Any, region: str) -> Any:
     def keep_params(params: dict, context: dict, **_: Any) -> None:
         context[_CONTEXT_KEY] = dict(params)
 
-    def answer(model: Any, context: dict, **_: Any):
+    def answer(model: Any, context: dict, params: dict, **_: Any):
         operation = getattr(handler, model.name, None)
+        call = dict(context.get(_CONTEXT_KEY, {}))
+        headers = params.get("headers", {})
+        if headers.get("x-amz-checksum-mode"):  # set by botocore after the caller's arguments
+            call.setdefault("ChecksumMode", headers["x-amz-checksum-mode"])
         if operation is None:
             raise NotImplementedError(
                 f"the local twin does not implement {service_name}.{model.name}; "
                 "the workshop's steps do not call it")
         try:
-            body = operation(context.get(_CONTEXT_KEY, {}))
+            body = operation(call)
             status = 200
         except TwinError as err:
             body = {"Error": {"Code": err.code, "Message": err.message, **err.extra}}

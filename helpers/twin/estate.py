@@ -138,12 +138,17 @@ class Twin:
         """Live ``hours`` hours: each hour the schedule fires for the hour before, then traffic."""
         with self.ws.exclusive():
             for _ in range(hours):
-                hour = _ceil_hour(self.ws.now())
-                self.advance(hour)
+                now = self.ws.now()
+                hour = now.replace(minute=0, second=0, microsecond=0)
                 sent_until = self.ws.meta_or("traffic_sent_until", "")
+                # carry on in the current hour, unless it already has its traffic or little of
+                # it is left (a fresh endpoint idles until the next hour, as in the workshop)
+                if sent_until > iso(hour) or now - hour > timedelta(minutes=30):
+                    hour += timedelta(hours=1)
+                self.advance(hour)
                 endpoint = self.current_endpoint()
-                if endpoint and sent_until < iso(hour + timedelta(hours=1)):
-                    traffic.send_hour(self, endpoint, hour)
+                if endpoint:
+                    traffic.send_hour(self, endpoint, hour, not_before=max(self.ws.now(), hour))
                     self.ws.set_meta("traffic_sent_until", iso(hour + timedelta(hours=1)))
                 if progress is not None:
                     progress.update(1)

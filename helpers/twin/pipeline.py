@@ -201,7 +201,8 @@ def _deploy(twin: Twin, execution: dict) -> None:
             "CurrentWeight": 1.0, "DesiredWeight": 1.0, "CurrentInstanceCount": 1, "DesiredInstanceCount": 1}],
         "DataCaptureConfig": {"EnableCapture": capture["EnableCapture"], "CaptureStatus": "Started",
                               "CurrentSamplingPercentage": capture["InitialSamplingPercentage"],
-                              "DestinationS3Uri": capture["DestinationS3Uri"]},
+                              "DestinationS3Uri": capture["DestinationS3Uri"],
+                              "KmsKeyId": capture.get("KmsKeyId", "")},
         "EndpointStatus": "InService", "CreationTime": started, "LastModifiedTime": now,
         "ModelDataUrl": artifact})
     twin.deploy_monitoring(endpoint, twin.names.baseline_job(execution_id))

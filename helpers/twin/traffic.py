@@ -23,15 +23,17 @@ __all__ = ["NOTEBOOK_REQUESTS", "send_hour"]
 NOTEBOOK_REQUESTS = 100
 
 
-def send_hour(twin: Twin, endpoint: str, hour: datetime) -> int:
-    """Send one hour of traffic to ``endpoint`` at virtual times within ``hour``; the count."""
+def send_hour(twin: Twin, endpoint: str, hour: datetime, not_before: datetime | None = None) -> int:
+    """Send one hour of traffic to ``endpoint`` at virtual times within ``hour`` (none before
+    ``not_before``); the number of requests."""
     rng = np.random.default_rng(int(hour.timestamp()))
     test = twin.test_frame(endpoint)
     rows = test.iloc[:, 1:].sample(NOTEBOOK_REQUESTS, random_state=rng.integers(2**31)).values
     payloads = [",".join(str(x) for x in row) for row in rows]  # numpy floats: "1.0" for 1 passenger
     for _ in range(int(rng.integers(2, 6))):  # hand-typed checks through the REST API
         payloads.append(f"{rng.uniform(3, 30):.2f},{int(rng.choice([1, 1, 1, 2, 3]))},{rng.uniform(0.5, 8):.2f}")
-    offsets = np.sort(rng.uniform(60, 3300, len(payloads)))
+    earliest = max(60.0, (not_before - hour).total_seconds() + 1) if not_before else 60.0
+    offsets = np.sort(rng.uniform(earliest, 3300, len(payloads)))
     order = rng.permutation(len(payloads))
     batch = CaptureBatch()
     for offset, index in zip(offsets, order, strict=True):

@@ -120,7 +120,6 @@ class CloudWatch:
         alarm = {
             "AlarmName": name,
             "AlarmArn": f"arn:aws:cloudwatch:{self.ws.region}:{self.ws.account_id}:alarm:{name}",
-            "AlarmDescription": params.get("AlarmDescription", ""),
             "AlarmConfigurationUpdatedTimestamp": now,
             "ActionsEnabled": params.get("ActionsEnabled", True),
             "OKActions": params.get("OKActions", []), "AlarmActions": params.get("AlarmActions", []),
@@ -132,10 +131,13 @@ class CloudWatch:
             "MetricName": params.get("MetricName"), "Namespace": params.get("Namespace"),
             "Statistic": stat, "Dimensions": params.get("Dimensions", []),
             "Period": params.get("Period"), "EvaluationPeriods": params["EvaluationPeriods"],
-            "DatapointsToAlarm": params.get("DatapointsToAlarm", params["EvaluationPeriods"]),
             "Threshold": params.get("Threshold"), "ComparisonOperator": params["ComparisonOperator"],
-            "TreatMissingData": params.get("TreatMissingData", "missing"),
         }
+        for optional in ("DatapointsToAlarm", "TreatMissingData"):  # AWS echoes these only when set
+            if optional in params:
+                alarm[optional] = params[optional]
+        if "AlarmDescription" in params:  # AWS leaves the key out when there is none
+            alarm["AlarmDescription"] = params["AlarmDescription"]
         self.ws.put_resource("alarm", name, alarm)
         verb = "updated" if old else "created"
         self._history(name, "ConfigurationUpdate", f'Alarm "{name}" {verb}',

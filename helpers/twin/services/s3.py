@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import zlib
 from typing import Any
+from urllib.parse import quote
 
 from botocore.response import StreamingBody
 
@@ -58,16 +61,19 @@ class S3:
                 continue
             entries.append((info.key, info))
         chunk, token = page(entries, limit, params.get("ContinuationToken"), "continuation token")
+        # boto3 asks for url-encoded keys and decodes them again, as S3 answers
+        encode = (lambda k: quote(k, safe="/")) if params.get("EncodingType", "url") == "url" else (lambda k: k)
         response: dict[str, Any] = {
             "IsTruncated": token is not None,
-            "Name": bucket, "Prefix": prefix, "MaxKeys": limit,
-            "KeyCount": len(chunk),
+            "Name": bucket, "Prefix": encode(prefix), "MaxKeys": limit,
+            "EncodingType": "url", "KeyCount": len(chunk),
         }
-        contents = [{"Key": k, "LastModified": i.last_modified, "ETag": i.etag, "Size": i.size,
+        contents = [{"Key": encode(k), "LastModified": i.last_modified, "ETag": i.etag,
+                     "ChecksumAlgorithm": ["CRC32"], "ChecksumType": "FULL_OBJECT", "Size": i.size,
                      "StorageClass": "STANDARD"} for k, i in chunk if i is not None]
         if contents:
             response["Contents"] = contents
-        prefixes = [{"Prefix": k} for k, i in chunk if i is None]
+        prefixes = [{"Prefix": encode(k)} for k, i in chunk if i is None]
         if prefixes:
             response["CommonPrefixes"] = prefixes
         if delimiter:
@@ -89,8 +95,12 @@ class S3:
         _, info = self._info(params)
         if info is None:
             raise TwinError("404", "Not Found", 404)
-        return {"AcceptRanges": "bytes", "LastModified": info.last_modified, "ContentLength": info.size,
-                "ETag": info.etag, "ContentType": _content_type(info.key), "Metadata": {}}
+        response = {"AcceptRanges": "bytes", "LastModified": info.last_modified, "ContentLength": info.size,
+                    "ETag": info.etag, "ContentType": _content_type(info.key), "Metadata": {}}
+        if params.get("ChecksumMode") == "ENABLED":
+            response.update(ChecksumCRC32=_crc32(self.ws.get_object(params["Bucket"], params["Key"]) or b""),
+                            ChecksumType="FULL_OBJECT")
+        return response
 
     def GetObject(self, params: dict) -> dict:
         bucket, info = self._info(params)
@@ -104,6 +114,8 @@ class S3:
             first, last = _range(params["Range"], len(data))
             data = data[first : last + 1]
             response["ContentRange"] = f"bytes {first}-{last}/{info.size}"
+        elif params.get("ChecksumMode") == "ENABLED":
+            response.update(ChecksumCRC32=_crc32(data), ChecksumType="FULL_OBJECT")
         response["ContentLength"] = len(data)
         response["Body"] = StreamingBody(io.BytesIO(data), len(data))
         return response
@@ -116,11 +128,16 @@ class S3:
         if isinstance(body, str):
             body = body.encode("utf-8")
         info = self.ws.put_object(bucket, params["Key"], bytes(body))
-        return {"ETag": info.etag}
+        return {"ETag": info.etag, "ChecksumCRC32": _crc32(bytes(body)), "ChecksumType": "FULL_OBJECT"}
 
     def DeleteObject(self, params: dict) -> dict:
         self.ws.delete_object(self._bucket(params["Bucket"]), params["Key"])
         return {}
+
+
+def _crc32(data: bytes) -> str:
+    """S3's CRC32 checksum: the big-endian CRC, base64-encoded."""
+    return base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
 
 
 def _content_type(key: str) -> str:

@@ -1,0 +1,301 @@
+"""The chapter's steps, written once against the session's clients: the twin or AWS.
+
+One function per step that needs more than one call. Every AWS failure comes out as one clear
+``WorkshopAwsError`` (see ``helpers.aws``), never a bare botocore traceback.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .aws import guarded
+from .capture import CaptureRecord
+from .formats import Constraints, ConstraintViolations, Statistics
+from .session import WorkshopSession
+
+__all__ = [
+    "BaselineJob", "CaptureFile", "Execution", "JobNames", "ScheduleInfo",
+    "alarm_state", "baseline_job", "capture_files", "create_dashboard", "download_reports",
+    "first_capture_record", "job_names", "latest_execution", "load_constraints", "load_statistics",
+    "load_violations", "monitoring_schedule", "pipeline_execution_id", "pipeline_executions_since",
+    "publish_drift_metric", "read_metric", "read_s3_text", "report_uri", "split_s3_uri",
+    "wait_for_execution",
+]
+
+FINISHED = ("Completed", "CompletedWithViolations", "Failed", "Stopped")
+
+
+def split_s3_uri(uri: str) -> tuple[str, str]:
+    if not uri.startswith("s3://"):
+        raise ValueError(f"not an S3 URI: {uri!r}")
+    bucket, _, key = uri[5:].partition("/")
+    return bucket, key
+
+
+@guarded("reading the pipeline state (codepipeline:GetPipelineState)")
+def pipeline_execution_id(sess: WorkshopSession) -> str:
+    """Step 1: the execution that deployed production, from the DeployPrd stage."""
+    state = sess.client("codepipeline").get_pipeline_state(name=sess.names.pipeline_name)
+    for stage in state["stageStates"]:
+        if stage["stageName"] == sess.names.deploy_stage and "latestExecution" in stage:
+            return stage["latestExecution"]["pipelineExecutionId"]
+    raise LookupError(f"pipeline {sess.names.pipeline_name} has no {sess.names.deploy_stage} execution yet: "
+                      "the workshop's deployment has not reached production")
+
+
+@dataclass(frozen=True)
+class JobNames:
+    execution_id: str
+    baseline_job: str
+    endpoint: str
+    schedule: str
+
+
+def job_names(sess: WorkshopSession, execution_id: str) -> JobNames:
+    """Step 2: the names the pipeline gives the baseline job, endpoint and schedule."""
+    n = sess.names
+    return JobNames(execution_id, n.baseline_job(execution_id), n.endpoint(execution_id), n.schedule_name)
+
+
+@dataclass(frozen=True)
+class BaselineJob:
+    name: str
+    status: str
+    output_uri: str
+    dataset_uri: str
+    started: datetime | None
+    ended: datetime | None
+
+    @property
+    def statistics_uri(self) -> str:
+        return f"{self.output_uri}/statistics.json"
+
+    @property
+    def constraints_uri(self) -> str:
+        return f"{self.output_uri}/constraints.json"
+
+
+@guarded("describing the baseline processing job (sagemaker:DescribeProcessingJob)")
+def baseline_job(sess: WorkshopSession, name: str) -> BaselineJob:
+    """Step 3: status and output location of the baseline job (no SDK needed)."""
+    job = sess.client("sagemaker").describe_processing_job(ProcessingJobName=name)
+    return BaselineJob(name, job["ProcessingJobStatus"],
+                       job["ProcessingOutputConfig"]["Outputs"][0]["S3Output"]["S3Uri"].rstrip("/"),
+                       job["ProcessingInputs"][0]["S3Input"]["S3Uri"],
+                       job.get("ProcessingStartTime"), job.get("ProcessingEndTime"))
+
+
+@guarded("reading from S3 (s3:GetObject)")
+def read_s3_text(sess: WorkshopSession, uri: str) -> str:
+    bucket, key = split_s3_uri(uri)
+    return sess.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
+
+
+def load_statistics(sess: WorkshopSession, uri: str) -> Statistics:
+    """Step 4: a statistics.json from S3 as a typed object."""
+    return Statistics.from_string(read_s3_text(sess, uri), source=uri)
+
+
+def load_constraints(sess: WorkshopSession, uri: str) -> Constraints:
+    """Step 5: a constraints.json from S3 as a typed object."""
+    return Constraints.from_string(read_s3_text(sess, uri), source=uri)
+
+
+def load_violations(sess: WorkshopSession, uri: str) -> ConstraintViolations:
+    return ConstraintViolations.from_string(read_s3_text(sess, uri), source=uri)
+
+
+@dataclass(frozen=True)
+class CaptureFile:
+    uri: str
+    size: int
+    last_modified: datetime
+
+
+@guarded("listing the data capture (s3:ListObjectsV2)")
+def capture_files(sess: WorkshopSession, endpoint: str) -> list[CaptureFile]:
+    """Step 6: every capture file of the endpoint, oldest first (a paginator: there are many)."""
+    prefix = f"{sess.names.capture_prefix}/{endpoint}/"
+    found = []
+    for page in sess.client("s3").get_paginator("list_objects_v2").paginate(Bucket=sess.default_bucket, Prefix=prefix):
+        found += [CaptureFile(f"s3://{sess.default_bucket}/{o['Key']}", o["Size"], o["LastModified"])
+                  for o in page.get("Contents", [])]
+    return found
+
+
+def first_capture_record(sess: WorkshopSession, uri: str) -> CaptureRecord:
+    """Step 6: the first record of a capture file, typed."""
+    import json
+
+    line = read_s3_text(sess, uri).splitlines()[0]
+    return CaptureRecord.decode(json.loads(line), source=uri)
+
+
+@dataclass(frozen=True)
+class ScheduleInfo:
+    name: str
+    status: str
+    cron: str
+    endpoint: str
+    statistics_uri: str
+    constraints_uri: str
+    reports_uri: str
+    instance_type: str
+    max_runtime_seconds: int
+    raw: dict
+
+    def next_runs(self, after: datetime, count: int = 3) -> list[datetime]:
+        """Step 8: the next fire times of the cron expression."""
+        from .twin.cron import next_runs
+
+        return next_runs(self.cron, after, after + timedelta(days=count))[:count]
+
+
+@guarded("describing the monitoring schedule (sagemaker:DescribeMonitoringSchedule)")
+def monitoring_schedule(sess: WorkshopSession, name: str | None = None) -> ScheduleInfo:
+    """Step 7: the schedule's definition, the parts the workshop explains."""
+    raw = sess.client("sagemaker").describe_monitoring_schedule(MonitoringScheduleName=name or sess.names.schedule_name)
+    config = raw["MonitoringScheduleConfig"]
+    job = config["MonitoringJobDefinition"]
+    return ScheduleInfo(
+        raw["MonitoringScheduleName"], raw["MonitoringScheduleStatus"], config["ScheduleConfig"]["ScheduleExpression"],
+        raw.get("EndpointName", ""), job["BaselineConfig"]["StatisticsResource"]["S3Uri"],
+        job["BaselineConfig"]["ConstraintsResource"]["S3Uri"],
+        job["MonitoringOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"],
+        job["MonitoringResources"]["ClusterConfig"]["InstanceType"],
+        job["StoppingCondition"]["MaxRuntimeInSeconds"], raw)
+
+
+@dataclass(frozen=True)
+class Execution:
+    scheduled: datetime
+    status: str
+    processing_job_arn: str
+    failure_reason: str | None
+    raw: dict
+
+    @property
+    def processing_job(self) -> str:
+        return self.processing_job_arn.rsplit("/", 1)[-1]
+
+
+def _executions(sess: WorkshopSession, schedule: str) -> list[Execution]:
+    pages = sess.client("sagemaker").get_paginator("list_monitoring_executions").paginate(
+        MonitoringScheduleName=schedule, SortBy="ScheduledTime", SortOrder="Descending")
+    return [Execution(e["ScheduledTime"], e["MonitoringExecutionStatus"], e.get("ProcessingJobArn", ""),
+                      e.get("FailureReason"), e) for p in pages for e in p["MonitoringExecutionSummaries"]]
+
+
+@guarded("listing monitoring executions (sagemaker:ListMonitoringExecutions)")
+def latest_execution(sess: WorkshopSession, schedule: str | None = None, *, finished: bool = True) -> Execution | None:
+    for execution in _executions(sess, schedule or sess.names.schedule_name):
+        if not finished or execution.status in FINISHED:
+            return execution
+    return None
+
+
+@guarded("waiting for a monitoring execution (sagemaker:ListMonitoringExecutions)")
+def wait_for_execution(sess: WorkshopSession, schedule: str | None = None, *, timeout: float = 3900,
+                       poll: float = 60, want=("Completed", "CompletedWithViolations")) -> Execution:
+    """Step 9: wait until an execution with a report exists; polite polling with a progress bar.
+
+    On the twin nothing waits an hour: each poll lets the twin live one more virtual hour.
+    """
+    from tqdm.auto import tqdm
+
+    schedule = schedule or sess.names.schedule_name
+    deadline = time.monotonic() + timeout
+    with tqdm(desc=f"waiting for {schedule}", unit="poll", leave=False) as bar:
+        while True:
+            found = next((e for e in _executions(sess, schedule) if e.status in want), None)
+            if found is not None:
+                return found
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no {'/'.join(want)} execution of {schedule} within {timeout:.0f} s; "
+                                   "the schedule runs hourly: check that the endpoint receives traffic")
+            if sess.twin is not None:
+                sess.twin.run_hours(1)
+            else:
+                time.sleep(poll)
+            bar.update(1)
+
+
+@guarded("describing the execution's processing job (sagemaker:DescribeProcessingJob)")
+def report_uri(sess: WorkshopSession, execution: Execution) -> str:
+    """Step 10: where an execution wrote its reports."""
+    job = sess.client("sagemaker").describe_processing_job(ProcessingJobName=execution.processing_job)
+    return job["ProcessingOutputConfig"]["Outputs"][0]["S3Output"]["S3Uri"].rstrip("/")
+
+
+@guarded("downloading the reports (s3:ListObjectsV2, s3:GetObject)")
+def download_reports(sess: WorkshopSession, uri: str, folder: str | Path) -> list[Path]:
+    """Step 11: every file under the report location, into a local folder."""
+    bucket, prefix = split_s3_uri(uri.rstrip("/") + "/")
+    s3 = sess.client("s3")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for obj in page.get("Contents", []):
+            target = folder / obj["Key"][len(prefix):]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            s3.download_file(bucket, obj["Key"], str(target))
+            written.append(target)
+    return written
+
+
+@guarded("publishing a metric (cloudwatch:PutMetricData)")
+def publish_drift_metric(sess: WorkshopSession, value: float, endpoint: str, feature: str = "total_amount") -> dict:
+    """Step 14: publish a drift value where the schedule publishes it; returns the datum sent."""
+    datum = {"MetricName": f"feature_baseline_drift_{feature}", "Value": float(value), "Unit": "None",
+             "Timestamp": sess.now(),
+             "Dimensions": [{"Name": "Endpoint", "Value": endpoint},
+                            {"Name": "MonitoringSchedule", "Value": sess.names.schedule_name}]}
+    sess.client("cloudwatch").put_metric_data(Namespace="aws/sagemaker/Endpoints/data-metrics", MetricData=[datum])
+    return datum
+
+
+@guarded("reading a metric (cloudwatch:GetMetricStatistics)")
+def read_metric(sess: WorkshopSession, endpoint: str, feature: str = "total_amount", hours: int = 24) -> pd.DataFrame:
+    """Step 14: the drift metric's datapoints (Average per minute) over the last hours."""
+    end = sess.now() + timedelta(minutes=1)
+    points = sess.client("cloudwatch").get_metric_statistics(
+        Namespace="aws/sagemaker/Endpoints/data-metrics", MetricName=f"feature_baseline_drift_{feature}",
+        Dimensions=[{"Name": "Endpoint", "Value": endpoint}, {"Name": "MonitoringSchedule", "Value": sess.names.schedule_name}],
+        StartTime=end - timedelta(hours=hours), EndTime=end, Period=60, Statistics=["Average", "Maximum"])["Datapoints"]
+    return pd.DataFrame(points, columns=["Timestamp", "Average", "Maximum"]).sort_values("Timestamp").reset_index(drop=True)
+
+
+@guarded("reading the alarm (cloudwatch:DescribeAlarms)")
+def alarm_state(sess: WorkshopSession) -> dict:
+    """Step 15: the drift alarm's state and reason."""
+    alarms = sess.client("cloudwatch").describe_alarms(AlarmNames=[sess.names.alarm_name])["MetricAlarms"]
+    if not alarms:
+        raise LookupError(f"no alarm named {sess.names.alarm_name}")
+    return alarms[0]
+
+
+@guarded("listing pipeline executions (codepipeline:ListPipelineExecutions)")
+def pipeline_executions_since(sess: WorkshopSession, since: datetime) -> list[dict]:
+    """Step 15: pipeline executions started at or after ``since`` (the retrain, after the alarm)."""
+    pages = sess.client("codepipeline").get_paginator("list_pipeline_executions").paginate(pipelineName=sess.names.pipeline_name)
+    return [e for p in pages for e in p["pipelineExecutionSummaries"] if e["startTime"] >= since]
+
+
+@guarded("creating the dashboard (cloudwatch:PutDashboard)")
+def create_dashboard(sess: WorkshopSession, endpoint: str) -> dict[str, Any]:
+    """Step 16: the dashboard from assets/dashboard-body.json; returns it as stored."""
+    from .infra import dashboard_body
+
+    body = dashboard_body(region=sess.region, account_id=sess.account_id, endpoint=endpoint,
+                          variant=sess.names.variant_name, schedule=sess.names.schedule_name,
+                          alarm=sess.names.alarm_name)
+    cloudwatch = sess.client("cloudwatch")
+    cloudwatch.put_dashboard(DashboardName=sess.names.dashboard_name, DashboardBody=body)
+    return cloudwatch.get_dashboard(DashboardName=sess.names.dashboard_name)

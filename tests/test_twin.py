@@ -1,0 +1,279 @@
+"""The twin end to end: the 2021 scenario, the retrain loop, errors, and its workspace."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import botocore
+import pytest
+
+from helpers import workshop as w
+from helpers.formats import ConstraintViolations
+from helpers.session import session
+from helpers.twin.estate import Twin
+from helpers.twin.store import Workspace, WorkspaceError
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_the_2021_scenario(built_twin):
+    sess = session("local", workspace=built_twin)
+    executions = sess.client("sagemaker").list_monitoring_executions(
+        MonitoringScheduleName="mlops-nyctaxi-pms", SortBy="ScheduledTime", SortOrder="Ascending")["MonitoringExecutionSummaries"]
+    assert [e["MonitoringExecutionStatus"] for e in executions] == ["Failed", "CompletedWithViolations", "CompletedWithViolations"]
+    assert executions[0]["FailureReason"] == "Job inputs had no data"
+    latest = w.latest_execution(sess)
+    assert latest.status == "CompletedWithViolations"
+    assert latest.processing_job.startswith(f"model-monitoring-{latest.scheduled:%Y%m%d%H%M}-")
+    violations = w.load_violations(sess, w.report_uri(sess, latest) + "/constraint_violations.json")
+    found = {(v.feature_name, v.constraint_check_type): v for v in violations.violations}
+    assert "Expected data type: Integral" in found[("passenger_count", "data_type_check")].description
+    drift = found[("total_amount", "baseline_drift_check")].description
+    distance = float(drift.split("distance: ")[1].split(" exceeds")[0])
+    assert 0.10 <= distance <= 0.20  # the real run saw 0.138
+    assert w.alarm_state(sess)["StateValue"] != "ALARM"  # 0.2 is not crossed by itself
+
+
+def test_names_and_layout_follow_the_workshop(built_twin):
+    sess = session("local", workspace=built_twin)
+    names = w.job_names(sess, w.pipeline_execution_id(sess))
+    assert names.endpoint == f"mlops-nyctaxi-prd-{names.execution_id}"
+    assert w.baseline_job(sess, names.baseline_job).status == "Completed"
+    endpoint = sess.client("sagemaker").describe_endpoint(EndpointName=names.endpoint)
+    assert endpoint["ProductionVariants"][0]["VariantName"] == "prd-mlops-nyctaxi"
+    assert endpoint["DataCaptureConfig"]["CurrentSamplingPercentage"] == 100
+    files = w.capture_files(sess, names.endpoint)
+    key = files[0].uri.split(f"{sess.default_bucket}/")[1]
+    parts = key.split("/")
+    assert parts[:4] == ["nyctaxi", "datacapture", names.endpoint, "prd-mlops-nyctaxi"] and len(parts) == 9
+    record = w.first_capture_record(sess, files[0].uri)
+    assert record.capture_data.endpoint_input.data.count(",") == 2
+    schedule = w.monitoring_schedule(sess)
+    assert (schedule.cron, schedule.instance_type, schedule.max_runtime_seconds) == ("cron(0 * ? * * *)", "ml.m5.xlarge", 1800)
+
+
+def test_endpoint_metrics_come_from_the_invocations(built_twin):
+    sess = session("local", workspace=built_twin)
+    endpoint = w.job_names(sess, w.pipeline_execution_id(sess)).endpoint
+    end = sess.now()
+    dims = [{"Name": "EndpointName", "Value": endpoint}, {"Name": "VariantName", "Value": "prd-mlops-nyctaxi"}]
+    stats = sess.client("cloudwatch").get_metric_statistics(
+        Namespace="AWS/SageMaker", MetricName="Invocations", Dimensions=dims, StartTime=end - timedelta(hours=4),
+        EndTime=end, Period=3600, Statistics=["Sum"])["Datapoints"]
+    captured = sum(len(Path(f).read_text().splitlines()) for f in (built_twin / "s3").rglob("*.jsonl"))
+    assert sum(p["Sum"] for p in stats) == captured > 200
+    latency = sess.client("cloudwatch").get_metric_statistics(
+        Namespace="AWS/SageMaker", MetricName="ModelLatency", Dimensions=dims, StartTime=end - timedelta(hours=4),
+        EndTime=end, Period=3600, Statistics=["Average"])["Datapoints"]
+    assert all(p["Average"] > 0 for p in latency)
+
+
+def test_alarm_retrains_through_the_pipeline(twin_copy):
+    sess = session("local", workspace=twin_copy.ws.root)
+    old_endpoint = w.job_names(sess, w.pipeline_execution_id(sess)).endpoint
+    before = sess.now()
+    w.publish_drift_metric(sess, 0.25, old_endpoint)
+    alarm = w.alarm_state(sess)
+    assert alarm["StateValue"] == "ALARM"
+    started = w.pipeline_executions_since(sess, before)
+    assert len(started) == 1 and started[0]["status"] == "InProgress"
+    assert started[0]["trigger"]["triggerType"] == "CloudWatchEvent"
+    history = sess.client("cloudwatch").describe_alarm_history(AlarmName=alarm["AlarmName"], HistoryItemType="StateUpdate")
+    assert history["AlarmHistoryItems"][0]["HistorySummary"].endswith("to ALARM")
+    twin_copy.run_hours(1)
+    new_id = w.pipeline_execution_id(sess)
+    assert new_id == started[0]["pipelineExecutionId"]
+    assert sess.client("codepipeline").get_pipeline_execution(
+        pipelineName="mlops-nyctaxi", pipelineExecutionId=new_id)["pipelineExecution"]["status"] == "Succeeded"
+    new_endpoint = w.job_names(sess, new_id).endpoint
+    assert sess.client("sagemaker").describe_endpoint(EndpointName=new_endpoint)["EndpointStatus"] == "InService"
+    with pytest.raises(botocore.exceptions.ClientError, match="Could not find endpoint"):
+        sess.client("sagemaker").describe_endpoint(EndpointName=old_endpoint)
+    assert w.monitoring_schedule(sess).endpoint == new_endpoint
+    assert {"Name": "Endpoint", "Value": new_endpoint} in w.alarm_state(sess)["Dimensions"]
+
+
+def test_invoke_endpoint_predicts_and_captures(twin_copy):
+    sess = session("local", workspace=twin_copy.ws.root)
+    endpoint = w.job_names(sess, w.pipeline_execution_id(sess)).endpoint
+    before = len(w.capture_files(sess, endpoint))
+    answer = sess.client("sagemaker-runtime").invoke_endpoint(EndpointName=endpoint, ContentType="text/csv",
+                                                              Body=b"10.65,1,2.56", InferenceId="check-1")
+    prediction = float(answer["Body"].read())
+    assert 5 < prediction < 30 and answer["InvokedProductionVariant"] == "prd-mlops-nyctaxi"
+    files = w.capture_files(sess, endpoint)
+    assert len(files) == before + 1
+    record = w.first_capture_record(sess, files[-1].uri)
+    assert record.event_metadata.inference_id == "check-1"
+    with pytest.raises(botocore.exceptions.ClientError, match="ModelError"):
+        sess.client("sagemaker-runtime").invoke_endpoint(EndpointName=endpoint, ContentType="text/csv", Body=b"a,b")
+
+
+def test_errors_are_botocores(built_twin):
+    sess = session("local", workspace=built_twin)
+    sm, s3, cp, cw = (sess.client(n) for n in ("sagemaker", "s3", "codepipeline", "cloudwatch"))
+    with pytest.raises(botocore.exceptions.ParamValidationError, match='Missing required parameter in input: "EndpointName"'):
+        sm.describe_endpoint()
+    with pytest.raises(botocore.exceptions.ParamValidationError, match="Invalid type for parameter Period"):
+        cw.get_metric_statistics(Namespace="n", MetricName="m", StartTime=sess.now(), EndTime=sess.now(),
+                                 Period="60", Statistics=["Average"])
+    with pytest.raises(s3.exceptions.NoSuchKey):
+        s3.get_object(Bucket=sess.default_bucket, Key="missing")
+    with pytest.raises(s3.exceptions.NoSuchBucket):
+        s3.list_objects_v2(Bucket="no-such-bucket")
+    with pytest.raises(cp.exceptions.PipelineNotFoundException, match="does not have a pipeline with name 'x'"):
+        cp.get_pipeline_state(name="x")
+    with pytest.raises(cw.exceptions.ResourceNotFound):
+        cw.get_dashboard(DashboardName="nope")
+    with pytest.raises(sm.exceptions.ResourceNotFound):
+        sm.describe_monitoring_schedule(MonitoringScheduleName="nope")
+    with pytest.raises(botocore.exceptions.ClientError, match="ValidationException.*Could not find requested job"):
+        sm.describe_processing_job(ProcessingJobName="nope")
+
+
+def test_responses_match_botocore_output_shapes(built_twin):
+    """Every answer validates against the service model's output shape (keys and types)."""
+    from botocore.validate import ParamValidator
+
+    sess = session("local", workspace=built_twin)
+    eid = w.pipeline_execution_id(sess)
+    names = w.job_names(sess, eid)
+    calls = [
+        ("codepipeline", "get_pipeline_state", {"name": "mlops-nyctaxi"}),
+        ("codepipeline", "list_pipeline_executions", {"pipelineName": "mlops-nyctaxi"}),
+        ("codepipeline", "get_pipeline_execution", {"pipelineName": "mlops-nyctaxi", "pipelineExecutionId": eid}),
+        ("sagemaker", "describe_processing_job", {"ProcessingJobName": names.baseline_job}),
+        ("sagemaker", "list_processing_jobs", {}),
+        ("sagemaker", "describe_endpoint", {"EndpointName": names.endpoint}),
+        ("sagemaker", "describe_endpoint_config", {"EndpointConfigName": names.endpoint}),
+        ("sagemaker", "describe_monitoring_schedule", {"MonitoringScheduleName": names.schedule}),
+        ("sagemaker", "list_monitoring_schedules", {}),
+        ("sagemaker", "list_monitoring_executions", {"MonitoringScheduleName": names.schedule}),
+        ("s3", "list_objects_v2", {"Bucket": sess.default_bucket, "Prefix": "nyctaxi/monitoring/"}),
+        ("cloudwatch", "describe_alarms", {}),
+        ("cloudwatch", "describe_alarm_history", {}),
+        ("events", "list_rules", {}),
+        ("events", "list_targets_by_rule", {"Rule": "mlops-nyctaxi-retrain-on-drift"}),
+    ]
+    for service, method, kwargs in calls:
+        client = sess.client(service)
+        response = getattr(client, method)(**kwargs)
+        response.pop("ResponseMetadata")
+        operation = client.meta.service_model.operation_model(client.meta.method_to_api_mapping[method])
+        report = ParamValidator().validate(response, operation.output_shape)
+        assert not report.has_errors(), f"{service}.{method}: {report.generate_report()}"
+
+
+def test_paginators(built_twin):
+    sess = session("local", workspace=built_twin)
+    pages = list(sess.client("s3").get_paginator("list_objects_v2").paginate(
+        Bucket=sess.default_bucket, Prefix="nyctaxi/datacapture/", PaginationConfig={"PageSize": 5}))
+    keys = [o["Key"] for p in pages for o in p.get("Contents", [])]
+    assert len(pages) > 2 and len(keys) == len(set(keys)) == sum(p["KeyCount"] for p in pages)
+    execs = list(sess.client("sagemaker").get_paginator("list_monitoring_executions").paginate(
+        MonitoringScheduleName="mlops-nyctaxi-pms", PaginationConfig={"PageSize": 1}))
+    assert len(execs) == 3
+
+
+def test_a_foreign_or_damaged_workspace_gets_a_way_out(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(WorkspaceError, match="is not a twin workspace.*twin reset"):
+        Workspace.open(tmp_path)
+    with pytest.raises(WorkspaceError, match="does not look like a twin workspace"):
+        Workspace.reset(tmp_path)
+    with pytest.raises(WorkspaceError, match="no twin at .*twin up"):
+        Workspace.open(tmp_path / "empty")
+
+
+def test_damaged_database(twin_copy):
+    root = twin_copy.ws.root
+    twin_copy.ws.db.close()
+    for extra in ("-wal", "-shm"):
+        Path(f"{root}/control-plane.sqlite{extra}").unlink(missing_ok=True)
+    (root / "control-plane.sqlite").write_bytes(b"not a database" * 100)
+    with pytest.raises(WorkspaceError, match="damaged.*twin reset"):
+        Workspace.open(root)
+
+
+def _cli(root, *args, **kw):
+    return subprocess.Popen([sys.executable, "-m", "helpers", "twin", "--workspace", str(root), *args],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def _reports_whole(root: Path) -> None:
+    for folder in (root / "s3").rglob("mlops-nyctaxi-pms"):
+        for hour in folder.glob("*/*/*/*"):
+            assert sorted(p.name for p in hour.iterdir()) == [
+                "constraint_violations.json", "constraints.json", "statistics.json"], hour
+            ConstraintViolations.from_file(hour / "constraint_violations.json")
+
+
+@pytest.mark.slow
+def test_killed_runs_leave_whole_reports_and_the_next_run_carries_on(twin_copy):
+    root = twin_copy.ws.root
+    for delay in (0.8, 1.6, 2.4):
+        proc = _cli(root, "run", "--hours", "2")
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        _reports_whole(root)
+    done = _cli(root, "run", "--hours", "1")
+    out, err = done.communicate(timeout=120)
+    assert done.returncode == 0, err
+    _reports_whole(root)
+    twin = Twin.open(root)
+    times = [e["ScheduledTime"] for e in twin.ws.resources("monitoring_execution")]
+    assert len(times) == len(set(times))
+    assert all(e["MonitoringExecutionStatus"] != "InProgress" for e in twin.ws.resources("monitoring_execution"))
+
+
+@pytest.mark.slow
+def test_two_processes_on_one_workspace(twin_copy):
+    root = twin_copy.ws.root
+    procs = [_cli(root, "run", "--hours", "1") for _ in range(2)]
+    for proc in procs:
+        out, err = proc.communicate(timeout=180)
+        assert proc.returncode == 0, err
+    db = sqlite3.connect(root / "control-plane.sqlite")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    twin = Twin.open(root)
+    executions = twin.ws.resources("monitoring_execution")
+    assert len({e["ScheduledTime"] for e in executions}) == len(executions) == 5
+    _reports_whole(root)
+
+
+def test_status_and_cli(built_twin):
+    done = subprocess.run([sys.executable, "-m", "helpers", "twin", "--workspace", str(built_twin), "status"],
+                          cwd=REPO, capture_output=True, text=True, check=True)
+    assert "mlops-nyctaxi-pms  cron(0 * ? * * *)  Scheduled" in done.stdout
+    assert "Failed  (Job inputs had no data)" in done.stdout
+    bad = subprocess.run([sys.executable, "-m", "helpers", "twin", "--workspace", str(built_twin / "nope"), "status"],
+                         cwd=REPO, capture_output=True, text=True)
+    assert bad.returncode == 2 and "twin up" in bad.stderr
+
+
+def test_twin_dashboard_round_trip(twin_copy):
+    sess = session("local", workspace=twin_copy.ws.root)
+    endpoint = w.job_names(sess, w.pipeline_execution_id(sess)).endpoint
+    board = w.create_dashboard(sess, endpoint)
+    body = json.loads(board["DashboardBody"])
+    assert any(endpoint in json.dumps(widget) for widget in body["widgets"])
+    assert sess.client("cloudwatch").list_dashboards()["DashboardEntries"][0]["DashboardName"] == board["DashboardName"]
+    with pytest.raises(botocore.exceptions.ClientError, match="InvalidParameterInput"):
+        sess.client("cloudwatch").put_dashboard(DashboardName="x", DashboardBody="{not json")
+
+
+def test_environment_selects_the_backend(built_twin, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_BACKEND", "local")
+    monkeypatch.setenv("WORKSHOP_HOME", str(built_twin))
+    sess = session()
+    assert sess.backend == "local" and sess.default_bucket == "sagemaker-us-east-1-123456789012"
+    with pytest.raises(ValueError, match="backend must be one of"):
+        session("azure")
+    assert os.environ["WORKSHOP_HOME"] == str(built_twin)
