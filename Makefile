@@ -25,12 +25,15 @@ workshop: setup
 
 lint: setup
 	$(BIN)/ruff check helpers tests bench
+	$(BIN)/cfn-lint assets/*.template.json
 
 test: lint
 	$(BIN)/python -m pytest
 
 bench: setup
 	$(BIN)/python bench/analyzer_bench.py
+	$(BIN)/python bench/twin_bench.py
+	$(BIN)/python bench/workshop_bench.py
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/

@@ -145,6 +145,11 @@ class CaptureRows:
     def __len__(self) -> int:
         return self.table.num_rows
 
+    def where(self, mask) -> CaptureRows:
+        """The rows where ``mask`` (one boolean per row) is true, with their metadata."""
+        keep = pa.array(np.asarray(mask, dtype=bool))
+        return CaptureRows(self.table.filter(keep), self.meta.filter(keep), self.files, self.records, self.problems)
+
     def to_frame(self, metadata: bool = True) -> pd.DataFrame:
         """Feature columns, with eventId, inferenceTime and inferenceId alongside."""
         if not metadata:

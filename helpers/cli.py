@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             return _monitor(args)
         if args.command == "twin":
             return _twin(args)
-        from .demo import run_workshop
+        from .runner import run_workshop
 
         return run_workshop(args.build, fresh=args.fresh)
     except NoDataError as err:

@@ -1,0 +1,144 @@
+"""``make workshop``: build the twin if needed, run notebooks 00 to 16 in order, render them.
+
+Each notebook runs in its own kernel (nbclient), as a learner runs them one after another;
+executed copies go to ``build/notebooks/`` and HTML renderings to ``build/html/``. On a failing
+cell the run stops and names the notebook and the cell.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["NOTEBOOKS", "run_notebook", "run_workshop"]
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+
+
+class NotebookFailed(RuntimeError):
+    pass
+
+
+def workshop_notebooks() -> list[Path]:
+    """00 to 16, in order (99, the clean-up, is for learners to run by hand)."""
+    return sorted(p for p in NOTEBOOKS.glob("[01]*.ipynb"))
+
+
+def run_notebook(path: Path, out_dir: Path, parameters: dict | None = None, timeout: int = 600) -> Path:
+    """Execute one notebook in a fresh kernel; write the executed copy; raise naming the cell."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(path, as_version=4)
+    if parameters:
+        _inject(nb, parameters)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(out_dir)}})
+    previous = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), previous]))  # the kernel's `helpers`
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        nbformat.write(nb, out_dir / path.name)
+        failing = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and
+                        any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+        summary = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
+        raise NotebookFailed(f"{path.name}: cell {failing} failed: {summary}") from None
+    finally:
+        if previous is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = previous
+    nbformat.write(nb, out_dir / path.name)
+    return out_dir / path.name
+
+
+def _inject(nb, parameters: dict) -> None:
+    """Papermill's convention: a cell after the one tagged ``parameters`` overrides it."""
+    import nbformat
+
+    index = next(i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", []))
+    source = "\n".join(f"{k} = {v!r}" for k, v in parameters.items())
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
+    nb.cells.insert(index + 1, cell)
+
+
+def render_html(notebook: Path, out_dir: Path) -> Path:
+    from nbconvert import HTMLExporter
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    body, _ = HTMLExporter().from_filename(str(notebook))
+    target = out_dir / notebook.with_suffix(".html").name
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def ensure_twin(fresh: bool) -> Path:
+    from .twin.estate import Twin
+    from .twin.store import Workspace, WorkspaceError, default_workspace
+
+    root = default_workspace()
+    if fresh:
+        Workspace.reset(root)
+    try:
+        Twin.open(root)
+        print(f"twin: reusing {root}")
+    except WorkspaceError:
+        if root.exists() and any(root.iterdir()):
+            raise
+        started = time.perf_counter()
+        twin = Twin.up(root)
+        twin.run_hours(2)
+        print(f"twin: built {root} in {time.perf_counter() - started:.1f} s")
+    return root
+
+
+def run_workshop(build: Path, fresh: bool = False) -> int:
+    from tqdm import tqdm
+
+    build = Path(build).resolve()
+    root = ensure_twin(fresh)
+    os.environ["WORKSHOP_HOME"] = str(root)
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    started = time.perf_counter()
+    notebooks = workshop_notebooks()
+    with tqdm(notebooks, unit="notebook") as bar:
+        for path in bar:
+            bar.set_description(path.stem)
+            try:
+                executed = run_notebook(path, build / "notebooks", {"backend": "local", "workspace": str(root)})
+            except NotebookFailed as err:
+                print(f"\nworkshop stopped: {err}\n(the partly executed notebook is in {build / 'notebooks'})",
+                      file=sys.stderr)
+                return 1
+            render_html(executed, build / "html")
+    print(f"\n{len(notebooks)} notebooks executed in {time.perf_counter() - started:.0f} s; "
+          f"HTML in {build / 'html'}")
+    print(summary(root))
+    return 0
+
+
+def summary(root: Path) -> str:
+    from . import workshop
+    from .session import session
+
+    sess = session("local", root)
+    execution_id = workshop.pipeline_execution_id(sess)
+    lines = [f"production execution id : {execution_id}"]
+    executions = sess.client("codepipeline").list_pipeline_executions(pipelineName=sess.names.pipeline_name)
+    retrains = [e for e in executions["pipelineExecutionSummaries"] if e["trigger"]["triggerType"] == "CloudWatchEvent"]
+    latest = next((e for e in workshop._executions(sess, sess.names.schedule_name)
+                   if e.status in ("Completed", "CompletedWithViolations")), None)
+    if latest is not None:
+        found = workshop.load_violations(sess, workshop.report_uri(sess, latest) + "/constraint_violations.json")
+        lines.append(f"latest monitoring run   : {latest.scheduled:%Y-%m-%d %H:%M} {latest.status}")
+        lines += [f"  violation             : {v.feature_name} {v.constraint_check_type}" for v in found.violations]
+    lines.append(f"drift alarm             : {workshop.alarm_state(sess)['StateValue']}")
+    if retrains:
+        lines.append(f"retrain execution       : {retrains[0]['pipelineExecutionId']} ({retrains[0]['status']})")
+    return "\n".join(lines)

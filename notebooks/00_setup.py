@@ -1,0 +1,99 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 00 · Setup: the Model Monitor workshop
+#
+# This chapter follows the **Monitoring** part of the NYC-taxi MLOps workshop in 16 steps. A
+# pipeline (`mlops-nyctaxi`) trained an XGBoost model that predicts a taxi trip's
+# `total_amount` from its `duration_minutes`, `passenger_count` and `trip_distance`, baselined
+# its training data, and deployed the endpoint `mlops-nyctaxi-prd-<execution id>` with **data
+# capture** on. **SageMaker Model Monitor** compares every hour of captured traffic with that
+# baseline and reports what changed.
+#
+# **Where it runs.** Model Monitor is closed to new AWS customers, so by default the workshop
+# runs on an **offline twin** of the workshop's AWS estate: the same API calls, names, files and
+# messages, answered by a real model, a real analyzer and a virtual clock on this machine. If
+# your account still has Model Monitor and the workshop deployed, set `backend = "aws"` in the
+# parameters cell of each notebook and the same code runs against it.
+#
+# **Cost and permissions on AWS.** The schedule runs an `ml.m5.xlarge` processing job every
+# hour (about $0.23 an hour) and the endpoint an `ml.m5.large`. The Studio execution role needs
+# read access to SageMaker, S3, CloudWatch, CodePipeline and EventBridge, and
+# `cloudwatch:PutMetricData` / `PutDashboard` for steps 14 and 16. Run `99_cleanup` when done.
+#
+# ## What you will do here
+# Choose the backend, then check that the estate exists (and on the twin, build it if needed).
+
+# %% tags=["parameters"]
+backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
+workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
+
+# %%
+import sys
+from pathlib import Path
+
+repo = next((p for p in Path.cwd().resolve().parents if (p / "helpers").is_dir()), None)
+if repo is not None:  # running from the repository: use its `helpers` (else the installed one)
+    sys.path.insert(0, str(repo))
+
+# %% [markdown]
+# ## Build or check the estate
+# On the twin, `Twin.up()` does what the pipeline's first run did: it trains the model, runs the
+# baseline job, deploys the endpoint, creates the hourly schedule, the drift alarm and the
+# retrain rule; `run_hours(2)` then sends the notebook's traffic for two virtual hours and lets
+# the schedule fire. (From a terminal: `python -m helpers twin up` and `twin run --hours 2`.)
+# On AWS nothing is built: the check below only reads.
+
+# %%
+from helpers.session import session
+
+if backend == "local":
+    from helpers.twin.estate import Twin
+    from helpers.twin.store import Workspace, WorkspaceError, default_workspace
+
+    root = Path(workspace) if workspace else default_workspace()
+    try:
+        twin = Twin.open(root)
+    except WorkspaceError:
+        if any(root.glob("*")) if root.exists() else False:
+            raise
+        print(f"building the twin in {root} (about 10 s) ...")
+        twin = Twin.up(root)
+        twin.run_hours(2)
+    print(twin.status())
+
+sess = session(backend, workspace)
+print(f"backend={sess.backend} region={sess.region} account={sess.account_id} bucket={sess.default_bucket}")
+
+# %% [markdown]
+# ## A first real call
+# Every step talks to AWS through `sess.client(...)`, a boto3 client: on the twin it is a real
+# boto3 client whose answers come from the twin, so the arguments, response shapes, paginators
+# and error codes are boto3's own. A quick look at the pipeline proves the estate is there:
+
+# %%
+state = sess.client("codepipeline").get_pipeline_state(name=sess.names.pipeline_name)
+if not any(stage["stageName"] == sess.names.deploy_stage for stage in state["stageStates"]):
+    raise RuntimeError(f"{sess.names.pipeline_name} has no {sess.names.deploy_stage} stage: is the workshop deployed?")
+[(s["stageName"], s.get("latestExecution", {}).get("status")) for s in state["stageStates"]]
+
+# %% [markdown]
+# **What you should see:** four stages, `Source`, `Build`, `DeployDev` and `DeployPrd`, all
+# `Succeeded`.
+#
+# ## What you learned
+# - The workshop runs on the twin by default and on AWS with `backend="aws"`; the code is the same.
+# - `helpers.session()` hands out boto3 clients; the twin answers them offline.
+#
+# Next: [01 · the pipeline execution id](01_fetch_execution_id.ipynb)

@@ -1,0 +1,61 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · The pipeline execution id
+#
+# Everything the pipeline deployed is named after the **execution id** of the CodePipeline run
+# that reached production. This step finds it.
+#
+# **The API call:** `codepipeline.get_pipeline_state(name="mlops-nyctaxi")` returns one entry per
+# stage; the `DeployPrd` stage's `latestExecution.pipelineExecutionId` is the run now in production.
+
+# %% tags=["parameters"]
+backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
+workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
+
+# %%
+import sys
+from pathlib import Path
+
+repo = next((p for p in Path.cwd().resolve().parents if (p / "helpers").is_dir()), None)
+if repo is not None:  # running from the repository: use its `helpers` (else the installed one)
+    sys.path.insert(0, str(repo))
+from helpers import workshop
+from helpers.session import session
+
+sess = session(backend, workspace)
+
+# %%
+state = sess.client("codepipeline").get_pipeline_state(name=sess.names.pipeline_name)
+for stage in state["stageStates"]:
+    latest = stage.get("latestExecution", {})
+    print(f"{stage['stageName']:10s} {latest.get('status', '-'):10s} {latest.get('pipelineExecutionId', '')}")
+
+# %% [markdown]
+# `helpers.workshop.pipeline_execution_id` does the same search and fails clearly when the
+# deployment has not reached production yet:
+
+# %%
+execution_id = workshop.pipeline_execution_id(sess)
+execution_id
+
+# %% [markdown]
+# **What you should see:** a UUID such as `6a1f...`. The other stages may show a newer
+# execution while a retrain is on its way: production keeps the id of the run that deployed it.
+#
+# ## What you learned
+# - The execution id ties the pipeline run to the jobs, endpoint and reports it produced.
+# - `get_pipeline_state` tells which run each stage last processed.
+#
+# Next: [02 · job and schedule names](02_job_and_schedule_names.ipynb)

@@ -1,0 +1,56 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 · The baseline job and the schedule names
+#
+# The pipeline names its resources after the execution id: the baseline processing job
+# `mlops-nyctaxi-pbl-<id>`, the endpoint `mlops-nyctaxi-prd-<id>`, and one monitoring
+# schedule, `mlops-nyctaxi-pms`. No API call is needed to build the names; the next steps use
+# them to ask for each resource.
+
+# %% tags=["parameters"]
+backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
+workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
+
+# %%
+import sys
+from pathlib import Path
+
+repo = next((p for p in Path.cwd().resolve().parents if (p / "helpers").is_dir()), None)
+if repo is not None:  # running from the repository: use its `helpers` (else the installed one)
+    sys.path.insert(0, str(repo))
+from helpers import workshop
+from helpers.session import session
+
+sess = session(backend, workspace)
+
+# %%
+names = workshop.job_names(sess, workshop.pipeline_execution_id(sess))
+names
+
+# %% [markdown]
+# A quick check that they exist: `sagemaker.list_monitoring_schedules(EndpointName=...)` lists
+# the schedules watching the endpoint.
+
+# %%
+schedules = sess.client("sagemaker").list_monitoring_schedules(EndpointName=names.endpoint)["MonitoringScheduleSummaries"]
+[(s["MonitoringScheduleName"], s["MonitoringScheduleStatus"]) for s in schedules]
+
+# %% [markdown]
+# **What you should see:** one schedule, `mlops-nyctaxi-pms`, `Scheduled`.
+#
+# ## What you learned
+# - Names carry the execution id, so every artifact can be traced to the run that made it.
+#
+# Next: [03 · the baseline job](03_baseline_job_status.ipynb)

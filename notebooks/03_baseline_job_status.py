@@ -1,0 +1,64 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · The baseline job: status and output location
+#
+# The baseline is a **processing job** that runs Model Monitor's analyzer over the training
+# data: it writes `statistics.json` (what the data looked like) and `constraints.json` (what
+# future data must satisfy). Its description tells where they are.
+#
+# **The API call:** `sagemaker.describe_processing_job(ProcessingJobName=...)`; the output
+# location is in `ProcessingOutputConfig.Outputs[0].S3Output.S3Uri`.
+
+# %% tags=["parameters"]
+backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
+workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
+
+# %%
+import sys
+from pathlib import Path
+
+repo = next((p for p in Path.cwd().resolve().parents if (p / "helpers").is_dir()), None)
+if repo is not None:  # running from the repository: use its `helpers` (else the installed one)
+    sys.path.insert(0, str(repo))
+from helpers import workshop
+from helpers.session import session
+
+sess = session(backend, workspace)
+
+# %%
+names = workshop.job_names(sess, workshop.pipeline_execution_id(sess))
+raw = sess.client("sagemaker").describe_processing_job(ProcessingJobName=names.baseline_job)
+{k: raw[k] for k in ("ProcessingJobStatus", "ProcessingStartTime", "ProcessingEndTime")} | {"ImageUri": raw["AppSpecification"]["ImageUri"]}
+
+# %% [markdown]
+# `helpers.workshop.baseline_job` reads the same description into a small typed summary: where
+# the analyzer read the data set from, and where it wrote its two files.
+
+# %%
+job = workshop.baseline_job(sess, names.baseline_job)
+print("input dataset :", job.dataset_uri)
+print("outputs       :", job.output_uri)
+print("dataset_format:", raw["Environment"]["dataset_format"])
+
+# %% [markdown]
+# **What you should see:** `Completed`, the image `sagemaker-model-monitor-analyzer`, and a
+# CSV with a header whose first column is the target, `total_amount`
+# (`output_columns_position: START`). Remember that: it matters in step 13.
+#
+# ## What you learned
+# - A baseline is an ordinary processing job running the Model Monitor analyzer container.
+# - Its environment says how the data set was read (CSV with header, outputs first).
+#
+# Next: [04 · baseline statistics](04_baseline_statistics.ipynb)

@@ -1,0 +1,65 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 04 · Baseline statistics, feature by feature
+#
+# `statistics.json` holds, per feature, the inferred type, counts, mean, sum, standard
+# deviation, min and max, and the distribution as a **KLL sketch** with 10 equal-width buckets.
+# The analyzer infers types from each cell's text: `1` is Integral, `1.0` is Fractional.
+#
+# **The API call:** `s3.get_object` of `<baseline output>/statistics.json`, parsed into a typed
+# `helpers.formats.Statistics` (the same file the SageMaker SDK's `Statistics` reads).
+
+# %% tags=["parameters"]
+backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
+workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
+
+# %%
+import sys
+from pathlib import Path
+
+repo = next((p for p in Path.cwd().resolve().parents if (p / "helpers").is_dir()), None)
+if repo is not None:  # running from the repository: use its `helpers` (else the installed one)
+    sys.path.insert(0, str(repo))
+from helpers import workshop
+from helpers.session import session
+
+sess = session(backend, workspace)
+
+# %%
+names = workshop.job_names(sess, workshop.pipeline_execution_id(sess))
+job = workshop.baseline_job(sess, names.baseline_job)
+baseline = workshop.load_statistics(sess, job.statistics_uri)
+print(f"{baseline.item_count:,} rows in the baseline")
+baseline.to_frame()
+
+# %% [markdown]
+# The buckets of one feature (counts are written as floats, as the container writes them):
+
+# %%
+import pandas as pd
+
+kll = baseline.feature("passenger_count").numerical_statistics.kll
+pd.DataFrame([(b.lower_bound, b.upper_bound, b.count) for b in kll.buckets], columns=["lower", "upper", "count"])
+
+# %% [markdown]
+# **What you should see:** `total_amount`, `duration_minutes` and `trip_distance` are
+# Fractional; `passenger_count` is **Integral** because the training CSV wrote it as `1`, `2`...
+# Its buckets are lumpy: passengers come in whole numbers.
+#
+# ## What you learned
+# - The baseline records each feature's type, completeness and distribution (a KLL sketch).
+# - Types come from the text of the cells: how numbers are written matters.
+#
+# Next: [05 · suggested constraints](05_suggested_constraints.ipynb)

@@ -1,0 +1,58 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 08 · The schedule's cron and its next runs
+#
+# Model Monitor schedules use AWS cron expressions with six fields
+# (`minutes hours day-of-month month day-of-week year`) and a `?` in one of the day fields.
+# `cron(0 * ? * * *)` means minute 0 of every hour: each run analyses **the previous hour**.
+
+# %% tags=["parameters"]
+backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
+workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
+
+# %%
+import sys
+from pathlib import Path
+
+repo = next((p for p in Path.cwd().resolve().parents if (p / "helpers").is_dir()), None)
+if repo is not None:  # running from the repository: use its `helpers` (else the installed one)
+    sys.path.insert(0, str(repo))
+from helpers import workshop
+from helpers.session import session
+
+sess = session(backend, workspace)
+
+# %%
+schedule = workshop.monitoring_schedule(sess)
+now = sess.now()
+print("cron:", schedule.cron, "| now:", f"{now:%Y-%m-%d %H:%M} UTC", "(virtual)" if sess.backend == "local" else "")
+[f"{t:%Y-%m-%d %H:%M} UTC" for t in schedule.next_runs(now)]
+
+# %% [markdown]
+# The same expression through `croniter` (the twin translates AWS's six fields to Unix's five):
+
+# %%
+from helpers.twin.cron import aws_cron_to_unix
+
+aws_cron_to_unix(schedule.cron)
+
+# %% [markdown]
+# **What you should see:** the next three full hours. On the twin the clock is virtual: it
+# moves when the twin lives an hour, so nobody waits an hour for a report.
+#
+# ## What you learned
+# - An hourly schedule analyses each past hour; the first report arrives up to an hour after deployment.
+#
+# Next: [09 · wait for a completed execution](09_wait_for_execution.ipynb)

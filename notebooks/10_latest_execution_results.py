@@ -1,0 +1,56 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 10 · Where the latest execution put its results
+#
+# An execution's reports go under `<reports>/<endpoint>/<schedule>/yyyy/mm/dd/hh/`. The
+# processing job behind the execution knows the exact folder.
+#
+# **The API call:** `sagemaker.describe_processing_job` on the execution's `ProcessingJobArn`;
+# the SageMaker SDK offers the same through `MonitoringExecution` (imported lazily below, only
+# if you want it: it costs seconds to import).
+
+# %% tags=["parameters"]
+backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
+workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
+
+# %%
+import sys
+from pathlib import Path
+
+repo = next((p for p in Path.cwd().resolve().parents if (p / "helpers").is_dir()), None)
+if repo is not None:  # running from the repository: use its `helpers` (else the installed one)
+    sys.path.insert(0, str(repo))
+from helpers import workshop
+from helpers.session import session
+
+sess = session(backend, workspace)
+
+# %%
+execution = workshop.latest_execution(sess)
+uri = workshop.report_uri(sess, execution)
+print(execution.status, "|", uri)
+
+# %%
+job = sess.client("sagemaker").describe_processing_job(ProcessingJobName=execution.processing_job)
+{k: job["Environment"][k] for k in ("start_time", "end_time", "dataset_format")} | {"ExitMessage": job.get("ExitMessage")}
+
+# %% [markdown]
+# **What you should see:** the window the run analysed (`start_time` to `end_time`, one hour)
+# and an exit message like *CompletedWithViolations: Job completed successfully with 2 violations.*
+#
+# ## What you learned
+# - Each execution is a processing job; its output configuration locates the reports.
+#
+# Next: [11 · download the reports](11_download_reports.ipynb)

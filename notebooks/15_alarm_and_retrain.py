@@ -1,0 +1,80 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 15 · The alarm's state and the new pipeline execution
+#
+# An EventBridge rule (`assets/retrain-rule.template.json`) matches *CloudWatch Alarm State
+# Change* events of the drift alarm entering ALARM and targets the pipeline: the alarm
+# **retrains** the model on fresher data, re-baselines it and redeploys it.
+#
+# **The API calls:** `cloudwatch.describe_alarm_history`, `events.list_targets_by_rule`,
+# `codepipeline.list_pipeline_executions`.
+
+# %% tags=["parameters"]
+backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
+workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
+
+# %%
+import sys
+from pathlib import Path
+
+repo = next((p for p in Path.cwd().resolve().parents if (p / "helpers").is_dir()), None)
+if repo is not None:  # running from the repository: use its `helpers` (else the installed one)
+    sys.path.insert(0, str(repo))
+from helpers import workshop
+from helpers.session import session
+
+sess = session(backend, workspace)
+
+# %%
+import pandas as pd
+
+cloudwatch = sess.client("cloudwatch")
+history = cloudwatch.describe_alarm_history(AlarmName=sess.names.alarm_name, HistoryItemType="StateUpdate")["AlarmHistoryItems"]
+pd.DataFrame(history)[["Timestamp", "HistorySummary"]].head()
+
+# %%
+targets = sess.client("events").list_targets_by_rule(Rule=sess.names.retrain_rule)["Targets"]
+[t["Arn"] for t in targets]
+
+# %%
+to_alarm = [h for h in history if h["HistorySummary"].endswith("to ALARM")]
+if not to_alarm:
+    raise RuntimeError("the alarm has not been in ALARM: run notebook 14 first")
+since = to_alarm[0]["Timestamp"] - pd.Timedelta(seconds=1)
+started = workshop.pipeline_executions_since(sess, since)
+pd.DataFrame(started)[["pipelineExecutionId", "status", "startTime"]].assign(trigger=[e["trigger"]["triggerType"] for e in started])
+
+# %% [markdown]
+# The pipeline takes about 45 minutes: training, the baseline job, then the two deployments. On
+# AWS, come back later. On the twin we let it live one more virtual hour:
+
+# %%
+previous = workshop.pipeline_execution_id(sess)
+if sess.backend == "local":
+    sess.twin.run_hours(1)
+new_id = workshop.pipeline_execution_id(sess)
+status = sess.client("codepipeline").get_pipeline_execution(pipelineName=sess.names.pipeline_name, pipelineExecutionId=new_id)["pipelineExecution"]["status"]
+print(f"production was {previous}\nproduction is  {new_id} ({status})")
+print("new endpoint:", workshop.job_names(sess, new_id).endpoint)
+
+# %% [markdown]
+# **What you should see:** the alarm went *to ALARM*, a pipeline execution started by a
+# **CloudWatchEvent**, and (on the twin, after the virtual hour) a new production execution id,
+# with its own endpoint, baseline job and an updated schedule.
+#
+# ## What you learned
+# - Alarm, rule and pipeline make a closed loop: drift triggers retraining without a person.
+#
+# Next: [16 · a CloudWatch dashboard](16_cloudwatch_dashboard.ipynb)

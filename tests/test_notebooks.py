@@ -1,0 +1,98 @@
+"""The notebooks: paired with their .py, outputs stripped, and every one runs on the twin."""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers.runner import NOTEBOOKS, run_notebook, workshop_notebooks
+
+PAIRS = sorted(NOTEBOOKS.glob("*.ipynb"))
+
+
+def test_every_step_has_a_notebook():
+    stems = [p.stem for p in PAIRS]
+    assert stems[0] == "00_setup" and stems[-1] == "99_cleanup"
+    assert [s[:2] for s in stems] == [f"{i:02d}" for i in range(17)] + ["99"]
+
+
+@pytest.mark.parametrize("path", PAIRS, ids=lambda p: p.stem)
+def test_pairs_agree_and_outputs_are_stripped(path):
+    import jupytext
+
+    nb = nbformat.read(path, as_version=4)
+    assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), "outputs committed"
+    paired = jupytext.read(path.with_suffix(".py"))
+    ours = [(c.cell_type, c.source.strip()) for c in nb.cells]
+    theirs = [(c.cell_type, c.source.strip()) for c in paired.cells]
+    assert ours == theirs, "run `jupytext --sync notebooks/*.py`"
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and "backend" in tagged[0].source
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith(f"# {path.stem[:2]} · ")
+    assert "What you should see" in markdown and "What you learned" in markdown
+
+
+def _text(nb) -> str:
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                pytest.fail(f"error output: {out.get('ename')}: {out.get('evalue')}")
+            parts.append(out.get("text", "") or json.dumps(out.get("data", {}).get("text/plain", "")))
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def executed(built_twin, tmp_path_factory):
+    """Notebooks 00 to 16 executed in order, each in its own kernel, on a copy of the twin."""
+    root = tmp_path_factory.mktemp("nbtwin") / "ws"
+    shutil.copytree(built_twin, root)
+    out = tmp_path_factory.mktemp("executed")
+    return {p.stem: nbformat.read(run_notebook(p, out, {"backend": "local", "workspace": str(root)}), as_version=4)
+            for p in workshop_notebooks()}
+
+
+@pytest.mark.slow
+def test_every_notebook_runs_without_an_error(executed):
+    assert len(executed) == 17
+    for name, nb in executed.items():
+        _text(nb)  # fails on any error output
+        assert all(c.get("execution_count") for c in nb.cells if c.cell_type == "code" and c.source.strip()), name
+
+
+@pytest.mark.slow
+def test_notebook_13_shows_the_two_violations_and_the_fix(executed):
+    text = _text(executed["13_visualize_violations"])
+    assert "passenger_count: data_type_check: Data type match requirement is not met. Expected data type: Integral" in text
+    assert re.search(r"total_amount: baseline_drift_check: Baseline drift distance: 0\.1\d+ exceeds threshold: 0\.1", text)
+    assert "re-run on 100 records: Completed: Job completed successfully with no violations." in text
+
+
+@pytest.mark.slow
+def test_notebook_15_shows_the_retrain(executed):
+    text = _text(executed["15_alarm_and_retrain"])
+    assert "CloudWatchEvent" in text and "Alarm updated from INSUFFICIENT_DATA to ALARM" in text
+    was, now = re.search(r"production was (\S+)\s+production is  (\S+) \(Succeeded\)", text).groups()
+    assert was != now
+
+
+@pytest.mark.slow
+def test_notebook_16_builds_the_dashboard(executed):
+    text = _text(executed["16_cloudwatch_dashboard"])
+    assert "arn:aws:cloudwatch::123456789012:dashboard/mlops-nyctaxi-monitoring" in text
+    for title in ("Invocations and errors", "Model and overhead latency", "CPU, memory and disk", "Baseline drift", "Alarms"):
+        assert title in text
+    figures = [o for c in executed["16_cloudwatch_dashboard"].cells for o in c.get("outputs", [])
+               if "image/png" in o.get("data", {})]
+    assert figures, "the dashboard was not drawn"
+
+
+def test_notebook_paths_find_the_package(tmp_path):
+    """The first code cell finds `helpers` from notebooks/ and from build/notebooks/."""
+    source = (NOTEBOOKS / "01_fetch_execution_id.py").read_text()
+    assert 'if (p / "helpers").is_dir()), None)' in source
+    assert Path(NOTEBOOKS.parent / "helpers").is_dir()
