@@ -86,8 +86,12 @@ def ensure_twin(fresh: bool) -> Path:
     if fresh:
         Workspace.reset(root)
     try:
-        Twin.open(root)
+        twin = Twin.open(root)
         print(f"twin: reusing {root}")
+        if not _has_report(twin):
+            # after a retrain the new endpoint has no traffic yet: live two hours, as the workshop did
+            print("twin: the production endpoint has no monitoring report yet; running two virtual hours")
+            twin.run_hours(2)
     except WorkspaceError:
         if root.exists() and any(root.iterdir()):
             raise
@@ -96,6 +100,12 @@ def ensure_twin(fresh: bool) -> Path:
         twin.run_hours(2)
         print(f"twin: built {root} in {time.perf_counter() - started:.1f} s")
     return root
+
+
+def _has_report(twin) -> bool:
+    endpoint = twin.current_endpoint()
+    return any(e["EndpointName"] == endpoint and e["MonitoringExecutionStatus"] in ("Completed", "CompletedWithViolations")
+               for e in twin.ws.resources("monitoring_execution"))
 
 
 def run_workshop(build: Path, fresh: bool = False) -> int:

@@ -39,6 +39,9 @@ sess = session(backend, workspace)
 # %%
 names = workshop.job_names(sess, workshop.pipeline_execution_id(sess))
 files = workshop.capture_files(sess, names.endpoint)
+if not files:
+    raise RuntimeError(f"no capture files yet for {names.endpoint}: the endpoint has had no traffic. "
+                       "On the twin run `python -m helpers twin run --hours 2`; on AWS send some requests first.")
 print(f"{len(files)} capture files")
 [f.uri.split(names.endpoint + "/")[1] for f in files[:5]]
 

@@ -71,6 +71,9 @@ from helpers.analyzer.datatypes import classify_text
 capture_dir = Path("reports") / "capture-latest-hour"
 start = execution.scheduled - pd.Timedelta(hours=1)
 hour_files = [f for f in workshop.capture_files(sess, names.endpoint) if f"/{start:%Y/%m/%d/%H}/" in f.uri]
+if not hour_files:
+    raise RuntimeError(f"no capture for {names.endpoint} in the hour the latest execution analysed; "
+                       "run notebook 09 (or `python -m helpers twin run --hours 2`) first")
 for f in hour_files:
     bucket, key = workshop.split_s3_uri(f.uri)
     (capture_dir / key.rsplit("/", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
@@ -134,26 +137,32 @@ fixed_baseline.statistics.to_frame()[["inferred_type", "mean", "std_dev"]]
 
 # %%
 test = pd.read_csv(__import__("io").StringIO(workshop.read_s3_text(sess, job.dataset_uri.replace("/baseline/baseline.csv", "/test/test.csv"))))
+import uuid
+
+tag = f"fixed-{uuid.uuid4().hex[:8]}"  # this run's requests, told apart from any earlier ones
+sent_at = sess.now()
 runtime = sess.client("sagemaker-runtime")
 for i, row in enumerate(test.drop(columns=["total_amount"]).sample(100, random_state=1).itertuples(index=False)):
     body = f"{row.duration_minutes!r},{int(row.passenger_count)},{row.trip_distance!r}"
-    runtime.invoke_endpoint(EndpointName=names.endpoint, ContentType="text/csv", Body=body, InferenceId=f"fixed-{i}")
+    runtime.invoke_endpoint(EndpointName=names.endpoint, ContentType="text/csv", Body=body, InferenceId=f"{tag}-{i}")
 
 # %% [markdown]
 # And the check again, on exactly those records, against the corrected baseline (the analyzer in
-# `helpers.analyzer` gives the answers the hourly job gives):
+# `helpers.analyzer` gives the answers the hourly job gives). On AWS, capture files reach S3 a
+# few minutes after the requests: wait that long before running the next cell.
 
 # %%
 from helpers.analyzer.monitor import run_monitor
 
-fixed_dir = Path("reports") / "capture-fixed"
-for f in workshop.capture_files(sess, names.endpoint)[-100:]:
-    bucket, key = workshop.split_s3_uri(f.uri)
-    fixed_dir.mkdir(parents=True, exist_ok=True)
-    sess.client("s3").download_file(bucket, key, str(fixed_dir / key.rsplit("/", 1)[1]))
+fixed_dir = Path("reports") / tag
+fixed_dir.mkdir(parents=True, exist_ok=True)
+for f in workshop.capture_files(sess, names.endpoint):
+    if f"/{sent_at:%Y/%m/%d/%H}/" in f.uri:  # the hour the requests were sent in
+        bucket, key = workshop.split_s3_uri(f.uri)
+        sess.client("s3").download_file(bucket, key, str(fixed_dir / key.rsplit("/", 1)[1]))
 captured = read_capture(fixed_dir, [f.name for f in baseline.features])
 ids = captured.metadata["inferenceId"].fillna("")
-fixed_rows = captured.where(ids.str.startswith("fixed-").to_numpy())
+fixed_rows = captured.where(ids.str.startswith(tag).to_numpy())
 rerun = run_monitor(fixed_baseline.statistics, fixed_baseline.constraints, capture=fixed_rows)
 print(f"re-run on {len(fixed_rows)} records: {rerun.exit_message}")
 print({name: round(d.robust, 4) for name, d in rerun.distances.items()})
