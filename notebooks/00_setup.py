@@ -38,6 +38,7 @@
 # %% tags=["parameters"]
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
+names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
 
 # %%
 import sys
@@ -73,7 +74,7 @@ if backend == "local":
         twin.run_hours(2)
     print(twin.status())
 
-sess = session(backend, workspace)
+sess = session(backend, workspace, **names)
 print(f"backend={sess.backend} region={sess.region} account={sess.account_id} bucket={sess.default_bucket}")
 
 # %% [markdown]

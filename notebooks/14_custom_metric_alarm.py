@@ -25,6 +25,7 @@
 # %% tags=["parameters"]
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
+names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
 
 # %%
 import sys
@@ -36,7 +37,7 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 from helpers import workshop
 from helpers.session import session
 
-sess = session(backend, workspace)
+sess = session(backend, workspace, **names)
 
 # %%
 from helpers import plots

@@ -24,6 +24,7 @@
 # %% tags=["parameters"]
 backend = "local"
 workspace = None
+names = {}  # override any of the names in assets/workshop.json
 delete_monitoring = False  # True also deletes the schedule and the endpoint (AWS)
 reset_twin = False  # True deletes the local twin's workspace
 
@@ -37,7 +38,7 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 from helpers import workshop
 from helpers.session import session
 
-sess = session(backend, workspace)
+sess = session(backend, workspace, **names)
 cloudwatch = sess.client("cloudwatch")
 if any(d["DashboardName"] == sess.names.dashboard_name for d in cloudwatch.list_dashboards()["DashboardEntries"]):
     cloudwatch.delete_dashboards(DashboardNames=[sess.names.dashboard_name])

@@ -1,5 +1,6 @@
 """The twin answers the calls the steps make with the keys and types moto (and AWS) answer with."""
 
+import json
 from datetime import datetime, timedelta, timezone
 
 import boto3
@@ -100,3 +101,48 @@ def test_same_keys_and_types_as_moto(call, moto_answers, twin_answers, aws_env):
     if call in KNOWN:
         ours, theirs = _drop(ours, *KNOWN[call]), _drop(theirs, *KNOWN[call])
     assert shape(ours) == shape(theirs)
+
+
+def _pipeline_calls(client, name):
+    started = client.start_pipeline_execution(name=name)
+    execution = client.get_pipeline_execution(pipelineName=name, pipelineExecutionId=started["pipelineExecutionId"])
+    listed = client.list_pipeline_executions(pipelineName=name)
+    return {"start_pipeline_execution": started, "get_pipeline_execution": execution,
+            "list_pipeline_executions": listed}
+
+
+@pytest.fixture(scope="module")
+def moto_pipeline():
+    with mock_aws():
+        boto = boto3.session.Session(aws_access_key_id="t", aws_secret_access_key="t", region_name="us-east-1")
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                         "Principal": {"Service": "codepipeline.amazonaws.com"}}]}
+        role = boto.client("iam").create_role(RoleName="p", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        client = boto.client("codepipeline")
+        action = {"actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"},
+                  "name": "DataSource", "outputArtifacts": [{"name": "data"}],
+                  "configuration": {"S3Bucket": "b", "S3ObjectKey": "k"}}
+        deploy = {"actionTypeId": {"category": "Deploy", "owner": "AWS", "provider": "CloudFormation", "version": "1"},
+                  "name": "DeployPrdModel", "inputArtifacts": [{"name": "data"}],
+                  "configuration": {"ActionMode": "CREATE_UPDATE", "StackName": "s"}}
+        client.create_pipeline(pipeline={
+            "name": "mlops-nyctaxi", "roleArn": role,
+            "artifactStore": {"type": "S3", "location": "artifacts-bucket"},
+            "stages": [{"name": "Source", "actions": [action]}, {"name": "DeployPrd", "actions": [deploy]}]})
+        yield _pipeline_calls(client, "mlops-nyctaxi")
+
+
+@pytest.mark.parametrize("call", ["start_pipeline_execution", "get_pipeline_execution", "list_pipeline_executions"])
+def test_pipeline_answers_like_moto(call, moto_pipeline, twin_copy, aws_env):
+    ours = _pipeline_calls(session("local", workspace=twin_copy.ws.root).client("codepipeline"), "mlops-nyctaxi")[call]
+    theirs = moto_pipeline[call]
+    if call == "list_pipeline_executions":  # compare one summary of each
+        ours = ours["pipelineExecutionSummaries"][0]
+        theirs = theirs["pipelineExecutionSummaries"][0]
+    missing = set(shape(theirs)) - set(shape(ours))
+    assert not missing, f"keys moto returns that the twin does not: {missing}"
+    for key in set(shape(theirs)) & set(shape(ours)):
+        if isinstance(shape(theirs)[key], dict):
+            assert set(shape(theirs)[key]) <= set(shape(ours)[key]), key
+        else:
+            assert shape(ours)[key] == shape(theirs)[key], key

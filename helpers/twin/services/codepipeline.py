@@ -67,7 +67,7 @@ class CodePipeline:
                             f"Pipeline execution ID {params['pipelineExecutionId']} does not belong to "
                             f"pipeline {params['pipelineName']}")
         keys = ("pipelineName", "pipelineVersion", "pipelineExecutionId", "status", "trigger", "executionMode")
-        return {"pipelineExecution": {**{k: execution[k] for k in keys}, "artifactRevisions": []}}
+        return {"pipelineExecution": {**{k: execution[k] for k in keys}, "artifactRevisions": [], "variables": []}}
 
     def StartPipelineExecution(self, params: dict) -> dict:
         from ..pipeline import start_execution
