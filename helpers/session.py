@@ -25,6 +25,7 @@ class WorkshopSession:
     names: WorkshopNames
     _factory: Any = field(repr=False)
     twin: Any = field(default=None, repr=False)  # the local twin, for its virtual clock
+    boto_session: Any = field(default=None, repr=False)  # the boto3 session on AWS
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -66,4 +67,4 @@ def session(backend: str | None = None, workspace: str | Path | None = None, reg
     account, region = aws_identity(boto_session)
     config = retrying_config()
     return WorkshopSession("aws", region, account, load_names(region=region, **names),
-                           lambda name: boto_session.client(name, config=config))
+                           lambda name: boto_session.client(name, config=config), boto_session=boto_session)

@@ -25,7 +25,7 @@ __all__ = [
     "first_capture_record", "job_names", "latest_execution", "load_constraints", "load_statistics",
     "load_violations", "monitoring_schedule", "pipeline_execution_id", "pipeline_executions_since",
     "publish_drift_metric", "read_metric", "read_s3_text", "report_uri", "split_s3_uri",
-    "wait_for_execution", "drift_history", "dashboard_series", "model_predictions",
+    "wait_for_execution", "drift_history", "dashboard_series", "model_predictions", "sdk_model_monitor",
 ]
 
 FINISHED = ("Completed", "CompletedWithViolations", "Failed", "Stopped")
@@ -367,3 +367,29 @@ def model_predictions(sess: WorkshopSession, endpoint: str, features: pd.DataFra
     predictor = Predictor(sess.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read())
     lines = "\n".join(",".join(repr(float(v)) for v in row) for row in features.to_numpy())
     return pd.Series([float(v) for v in predictor.predict_csv(lines).splitlines()], index=features.index)
+
+
+def sdk_model_monitor(sess: WorkshopSession) -> Any:
+    """The SageMaker SDK's ``DefaultModelMonitor`` attached to the schedule, on either backend.
+
+    Optional: the SDK costs seconds to import, so it is imported here and nowhere else, and no
+    step needs it. Its ``list_executions()`` gives ``MonitoringExecution`` objects whose
+    ``constraint_violations()`` read the reports through the session's S3 client.
+    """
+    import os
+
+    os.environ.setdefault("SAGEMAKER_SUPPRESS_V2_WARNING", "1")
+    import boto3
+    import sagemaker
+    from sagemaker.model_monitor import DefaultModelMonitor
+
+    boto = sess.boto_session or boto3.session.Session(aws_access_key_id="twin", aws_secret_access_key="twin",
+                                                      region_name=sess.region)
+    sm_session = sagemaker.Session(boto_session=boto, sagemaker_client=sess.client("sagemaker"),
+                                   sagemaker_runtime_client=sess.client("sagemaker-runtime"),
+                                   default_bucket=sess.default_bucket)
+    if sess.twin is not None:  # the SDK reads reports through these: answer them from the twin
+        sm_session.s3_client = sess.client("s3")
+        sm_session.s3_resource = boto.resource("s3")
+        sm_session.s3_resource.meta.client = sess.client("s3")
+    return DefaultModelMonitor.attach(monitor_schedule_name=sess.names.schedule_name, sagemaker_session=sm_session)

@@ -48,6 +48,16 @@ job = sess.client("sagemaker").describe_processing_job(ProcessingJobName=executi
 {k: job["Environment"][k] for k in ("start_time", "end_time", "dataset_format")} | {"ExitMessage": job.get("ExitMessage")}
 
 # %% [markdown]
+# The same with the SageMaker SDK, if you prefer it (optional: it takes a few seconds to import):
+# `DefaultModelMonitor.attach` binds to the schedule, and each `MonitoringExecution` reads its
+# own reports.
+
+# %%
+monitor = workshop.sdk_model_monitor(sess)
+sdk_execution = monitor.list_executions()[-1]
+print(sdk_execution.describe()["ProcessingJobStatus"], "|", sdk_execution.output.destination)
+
+# %% [markdown]
 # **What you should see:** the window the run analysed (`start_time` to `end_time`, one hour)
 # and an exit message like *CompletedWithViolations: Job completed successfully with 2 violations.*
 #

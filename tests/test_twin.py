@@ -277,3 +277,13 @@ def test_environment_selects_the_backend(built_twin, monkeypatch):
     with pytest.raises(ValueError, match="backend must be one of"):
         session("azure")
     assert os.environ["WORKSHOP_HOME"] == str(built_twin)
+
+
+def test_the_sagemaker_sdk_attaches_to_the_twin(built_twin):
+    sess = session("local", workspace=built_twin)
+    monitor = w.sdk_model_monitor(sess)
+    assert monitor.monitoring_schedule_name == "mlops-nyctaxi-pms"
+    executions = monitor.list_executions()
+    completed = [e for e in executions if e.describe()["ProcessingJobStatus"] == "Completed"]
+    violations = completed[-1].constraint_violations().body_dict["violations"]
+    assert {v["feature_name"] for v in violations} == {"passenger_count", "total_amount"}

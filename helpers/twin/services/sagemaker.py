@@ -113,6 +113,13 @@ class SageMaker:
         return {"MonitoringScheduleSummaries": [{k: s[k] for k in keys} for s in chunk],
                 **({"NextToken": token} if token else {})}
 
+    def ListTags(self, params: dict) -> dict:
+        """The twin's resources carry no tags (the SageMaker SDK asks when it attaches)."""
+        arn = params["ResourceArn"]
+        if f":{self.twin.ws.account_id}:" not in arn:
+            raise TwinError("ValidationException", f"Could not find resource {arn}")
+        return {"Tags": []}
+
     def ListMonitoringExecutions(self, params: dict) -> dict:
         executions = self.twin.ws.resources("monitoring_execution")
         for key in ("MonitoringScheduleName", "EndpointName"):
