@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 
 from ...formats.constraints import Constraints, FeatureConstraints, MonitoringConfig
 from ...formats.jsonfmt import java_double
+from ...formats.violations import Violation
 from ...formats.statistics import Statistics
 from ..distance import Distance
 from ..profile import ColumnProfile, Profile
 
-__all__ = ["CheckContext", "CheckOptions", "ResolvedConfig", "percent"]
+__all__ = ["CheckContext", "CheckOptions", "ResolvedConfig", "column_violations", "percent"]
 
 
 @dataclass(frozen=True)
@@ -93,3 +94,15 @@ class CheckContext:
             if column is not None and feature.name not in self.missing_columns and feature.evaluated():
                 pairs.append((feature, column))
         return pairs
+
+
+def column_violations(ctx: CheckContext, names: list[str], check: str, title: str, observed: str) -> list[Violation]:
+    """Violations of a column-count check, one per column; ``observed`` may use {width} and {name}.
+
+    The real wording is not public [unknown]; ours follows the verified templates' pattern.
+    """
+    if not ctx.config.evaluate_constraints:
+        return []
+    expected = len(ctx.baseline_constraints.features)
+    return [Violation(name, check, f"{title} column requirement is not met. Expected: {expected} columns. "
+                      f"Observed: {observed.format(width=ctx.current_width, name=name)}") for name in names]

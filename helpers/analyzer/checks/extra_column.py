@@ -1,21 +1,13 @@
-"""extra_column_check: a current column the baseline does not have.
-
-The real wording is not public [unknown]; ours names both column counts.
-"""
+"""extra_column_check: a current column the baseline does not have."""
 
 from __future__ import annotations
 
 from ...formats.violations import Violation
-from .context import CheckContext
+from .context import CheckContext, column_violations
 
 CHECK = "extra_column_check"
 
 
 def check(ctx: CheckContext) -> list[Violation]:
-    if not ctx.config.evaluate_constraints:
-        return []
-    expected = len(ctx.baseline_constraints.features)
-    return [Violation(name, CHECK, (
-        f"Extra column requirement is not met. Expected: {expected} columns. "
-        f"Observed: {ctx.current_width} columns; {name} is not in the baseline."))
-        for name in ctx.extra_columns]
+    return column_violations(ctx, ctx.extra_columns, CHECK, "Extra",
+                             "{width} columns; {name} is not in the baseline.")

@@ -1,21 +1,13 @@
-"""missing_column_check: a baseline column the current records do not have.
-
-The real wording is not public [unknown]; ours names both column counts.
-"""
+"""missing_column_check: a baseline column the current records do not have."""
 
 from __future__ import annotations
 
 from ...formats.violations import Violation
-from .context import CheckContext
+from .context import CheckContext, column_violations
 
 CHECK = "missing_column_check"
 
 
 def check(ctx: CheckContext) -> list[Violation]:
-    if not ctx.config.evaluate_constraints:
-        return []
-    expected = len(ctx.baseline_constraints.features)
-    return [Violation(name, CHECK, (
-        f"Missing column requirement is not met. Expected: {expected} columns. "
-        f"Observed: Only {ctx.current_width} columns; {name} is not in the current data."))
-        for name in ctx.missing_columns]
+    return column_violations(ctx, ctx.missing_columns, CHECK, "Missing",
+                             "Only {width} columns; {name} is not in the current data.")
