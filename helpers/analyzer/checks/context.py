@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from ...formats.constraints import Constraints, FeatureConstraints, MonitoringConfig
 from ...formats.jsonfmt import java_double
-from ...formats.violations import Violation
 from ...formats.statistics import Statistics
+from ...formats.violations import Violation
 from ..distance import Distance
 from ..profile import ColumnProfile, Profile
 

@@ -1,13 +1,9 @@
-"""Data capture: the JSONL files an endpoint writes, read into rows as Model Monitor does.
+"""Capture files read into rows, as Model Monitor reads them.
 
 One capture line becomes one row (or several, for a multi-line CSV or a batch JSON payload):
 the output columns first, then the input columns, mapped by position onto the baseline's
 column names. A line that cannot be used is never dropped silently: it is counted and listed
 in ``CaptureRows.problems`` (file, line, reason); with ``strict=True`` the first one raises.
-
-Writing follows the real key order (``captureData{endpointInput, endpointOutput}``,
-``eventMetadata{eventId, inferenceId?, inferenceTime}``, ``eventVersion``) and file layout
-(``<prefix>/<endpoint>/<variant>/yyyy/mm/dd/hh/<mm>-<ss>-<mmm>-<uuid>.jsonl``).
 """
 
 from __future__ import annotations
@@ -18,105 +14,21 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.json as pajson
 
-from .formats.codec import FormatError, Model
-from .formats.jsonfmt import compact_dumps
-from .formats.layout import atomic_write_text, capture_key
+from ..formats.codec import FormatError
+from .arrow import read_file_fast
+from .filerows import CaptureProblem, FileRows
+from .records import CaptureError, CapturePayload, CaptureRecord, EventMetadata
 
-__all__ = [
-    "CaptureError",
-    "CapturePayload",
-    "CaptureProblem",
-    "CaptureRecord",
-    "CaptureRows",
-    "capture_files",
-    "format_inference_time",
-    "read_capture",
-    "write_capture_file",
-]
+__all__ = ["METADATA_COLUMNS", "CaptureProblem", "CaptureRows", "capture_files", "read_capture"]
 
 METADATA_COLUMNS = ("eventId", "inferenceTime", "inferenceId")
-
-
-class CaptureError(ValueError):
-    """A capture line that cannot be used, raised only with ``strict=True``."""
-
-
-@dataclass
-class CapturePayload(Model):
-    observed_content_type: str = field(metadata={"key": "observedContentType"})
-    mode: str
-    data: str
-    encoding: str
-
-
-@dataclass
-class CaptureData(Model):
-    endpoint_input: CapturePayload = field(metadata={"key": "endpointInput"})
-    endpoint_output: CapturePayload | None = field(default=None, metadata={"key": "endpointOutput"})
-
-
-@dataclass
-class EventMetadata(Model):
-    event_id: str = field(metadata={"key": "eventId"})
-    inference_id: str | None = field(default=None, metadata={"key": "inferenceId"})
-    inference_time: str | None = field(default=None, metadata={"key": "inferenceTime"})
-
-
-@dataclass
-class CaptureRecord(Model):
-    """One captured request/response pair (one line of a capture file)."""
-
-    capture_data: CaptureData = field(metadata={"key": "captureData"})
-    event_metadata: EventMetadata = field(metadata={"key": "eventMetadata"})
-    event_version: str = field(default="0", metadata={"key": "eventVersion"})
-
-    @classmethod
-    def create(
-        cls,
-        input_data: str,
-        output_data: str,
-        *,
-        event_id: str,
-        inference_time: datetime,
-        inference_id: str | None = None,
-        input_content_type: str = "text/csv",
-        output_content_type: str = "text/csv; charset=utf-8",
-        encoding: str = "CSV",
-    ) -> CaptureRecord:
-        """A record as the endpoint writes it for one invocation."""
-        return cls(
-            CaptureData(
-                CapturePayload(input_content_type, "INPUT", input_data, encoding),
-                CapturePayload(output_content_type, "OUTPUT", output_data, encoding),
-            ),
-            EventMetadata(event_id, inference_id, format_inference_time(inference_time)),
-        )
-
-    def to_line(self) -> str:
-        """The compact one-line JSON of a capture file (without the newline)."""
-        return compact_dumps(self.encode())
-
-
-@dataclass
-class CaptureProblem:
-    """A capture line that could not become a row, and why."""
-
-    file: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
 
 
 @dataclass
@@ -165,13 +77,6 @@ def _object_frame(table: pa.Table) -> pd.DataFrame:
     })
 
 
-def format_inference_time(moment: datetime) -> str:
-    """``2020-02-04T20:33:57Z``: UTC, to the second, as capture files write it."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def capture_files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     """The ``.jsonl`` files named, or found below the folders named, in time order."""
     if isinstance(paths, (str, Path)):
@@ -204,7 +109,7 @@ def read_capture(
     files = capture_files(paths)
     parts = []
     for path in files:
-        part = _read_file_fast(path) if fast else None
+        part = read_file_fast(path) if fast else None
         parts.append(part if part is not None else _read_file_exact(path, strict))
     width = max([len(columns or ())] + [len(p.cells) for p in parts])
     names = list(columns or ()) + [f"_c{i}" for i in range(len(columns or ()), width)]
@@ -218,18 +123,6 @@ def read_capture(
                        [problem for p in parts for problem in p.problems])
 
 
-@dataclass
-class _FileRows:
-    cells: list[pa.Array]  # one string array per column position
-    meta: pa.Table
-    records: int
-    problems: list[CaptureProblem]
-
-    @property
-    def rows(self) -> int:
-        return self.meta.num_rows
-
-
 def _meta_table(records: list[EventMetadata], file: str, lines: list[int], widths: list[int]) -> pa.Table:
     return pa.table({
         "eventId": pa.array([r.event_id for r in records], pa.string()),
@@ -241,7 +134,7 @@ def _meta_table(records: list[EventMetadata], file: str, lines: list[int], width
     })
 
 
-def _read_file_exact(path: Path, strict: bool) -> _FileRows:
+def _read_file_exact(path: Path, strict: bool) -> FileRows:
     rows: list[list[str | None]] = []
     events: list[EventMetadata] = []
     lines: list[int] = []
@@ -265,69 +158,7 @@ def _read_file_exact(path: Path, strict: bool) -> _FileRows:
     width = max((len(r) for r in rows), default=0)
     cells = [pa.array([r[i] if i < len(r) else None for r in rows], pa.string()) for i in range(width)]
     meta = _meta_table(events, str(path), lines, [len(r) for r in rows])
-    return _FileRows(cells, meta, records, problems)
-
-
-_PAYLOAD = pa.struct([("observedContentType", pa.string()), ("mode", pa.string()),
-                      ("data", pa.string()), ("encoding", pa.string())])
-_SCHEMA = pa.schema([
-    ("captureData", pa.struct([("endpointInput", _PAYLOAD), ("endpointOutput", _PAYLOAD)])),
-    ("eventMetadata", pa.struct([("eventId", pa.string()), ("inferenceId", pa.string()),
-                                 ("inferenceTime", pa.string())])),
-    ("eventVersion", pa.string()),
-])
-
-
-def _read_file_fast(path: Path) -> _FileRows | None:
-    """The vectorised path for files of single-row CSV payloads; None when it does not apply."""
-    raw = path.read_bytes()
-    if not raw.strip() or b"\n\n" in raw or raw.startswith(b"\n") or b"\r" in raw:
-        return None  # blank lines would shift line numbers: let the exact path handle them
-    try:
-        table = pajson.read_json(io.BytesIO(raw), parse_options=pajson.ParseOptions(
-            explicit_schema=_SCHEMA, unexpected_field_behavior="ignore"))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-        return None
-    capture = table.column("captureData").combine_chunks()
-    event = table.column("eventMetadata").combine_chunks()
-    payloads = [capture.field("endpointOutput"), capture.field("endpointInput")]
-    if capture.null_count or event.null_count or event.field("eventId").null_count:
-        return None
-    cells: list[pa.Array] = []
-    for payload in payloads:
-        columns = _split_csv_payload(payload)
-        if columns is None:
-            return None
-        cells.extend(columns)
-    n = table.num_rows
-    meta = pa.table({
-        "eventId": event.field("eventId"), "inferenceTime": event.field("inferenceTime"),
-        "inferenceId": event.field("inferenceId"), "file": pa.array([str(path)] * n, pa.string()),
-        "line": pa.array(np.arange(1, n + 1), pa.int64()),
-        "num_values": pa.array(np.full(n, len(cells)), pa.int64()),
-    })
-    return _FileRows(cells, meta, n, [])
-
-
-def _split_csv_payload(payload: pa.StructArray) -> list[pa.Array] | None:
-    """Columns of a payload whose every record is one unquoted CSV row of the same width."""
-    data, encoding = payload.field("data"), payload.field("encoding")
-    if payload.null_count or data.null_count or not pc.all(pc.equal(encoding, "CSV")).as_py():
-        return None
-    if pc.any(pc.match_substring_regex(data, r'["\n\r]|^$')).as_py():
-        return None
-    parts = pc.split_pattern(data, ",")
-    lengths = pc.list_value_length(parts)
-    width = pc.min(lengths).as_py()
-    if width != pc.max(lengths).as_py():
-        return None
-    flat = pc.list_flatten(parts)
-    empty = pa.scalar(None, pa.string())
-    columns = []
-    for j in range(width):
-        column = flat.take(pa.array(np.arange(j, len(flat), width)))
-        columns.append(pc.if_else(pc.equal(column, ""), empty, column))
-    return columns
+    return FileRows(cells, meta, records, problems)
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
@@ -413,23 +244,3 @@ def _json_cells(value: object, where: str) -> list[str | None]:
     return cells
 
 
-def write_capture_file(
-    records: Sequence[CaptureRecord],
-    root: str | Path,
-    prefix: str,
-    endpoint: str,
-    variant: str,
-    *,
-    file_id: str | None = None,
-) -> Path:
-    """Write records as one capture file under ``root`` (an S3-like folder), atomically.
-
-    The file is named after its first record's inferenceTime, as the endpoint names it.
-    """
-    if not records:
-        raise ValueError("a capture file needs at least one record")
-    first = records[0].event_metadata.inference_time
-    moment = datetime.strptime(first, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    key = capture_key(prefix, endpoint, variant, moment, file_id)
-    text = "".join(record.to_line() + "\n" for record in records)
-    return atomic_write_text(Path(root) / key, text)

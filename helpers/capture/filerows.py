@@ -1,0 +1,37 @@
+"""The rows decoded from one capture file (whichever path decoded them), and its bad lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+__all__ = ["CaptureProblem", "FileRows"]
+
+
+@dataclass
+class CaptureProblem:
+    """A capture line that could not become a row, and why."""
+
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+@dataclass
+class FileRows:
+    """One string array per column position, the rows' metadata, and the file's problems."""
+
+    cells: list[pa.Array]  # one string array per column position
+    meta: pa.Table
+    records: int
+    problems: list[CaptureProblem]
+
+    @property
+    def rows(self) -> int:
+        return self.meta.num_rows
+
+
