@@ -14,8 +14,8 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "session": "helpers.session",
-    "WorkshopSession": "helpers.session",
+    "session": "helpers.backends",
+    "WorkshopSession": "helpers.backends",
     "Statistics": "helpers.formats",
     "Constraints": "helpers.formats",
     "ConstraintViolations": "helpers.formats",

@@ -135,7 +135,7 @@ def run_workshop(build: Path, fresh: bool = False) -> int:
 
 def summary(root: Path) -> str:
     from . import workshop
-    from .session import session
+    from .backends import session
 
     sess = session("local", root)
     execution_id = workshop.pipeline_execution_id(sess)

@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 
 from .aws import guarded
+from .backends import WorkshopSession
 from .capture import CaptureRecord
 from .formats import Constraints, ConstraintViolations, Statistics
-from .session import WorkshopSession
 
 __all__ = [
     "BaselineJob", "CaptureFile", "Execution", "JobNames", "ScheduleInfo",

@@ -57,7 +57,7 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 # On AWS nothing is built: the check below only reads.
 
 # %%
-from helpers.session import session
+from helpers import session
 
 if backend == "local":
     from helpers.twin.estate import Twin

@@ -33,7 +33,7 @@ repo = next((p for p in Path.cwd().resolve().parents if (p / "helpers").is_dir()
 if repo is not None:  # running from the repository: use its `helpers` (else the installed one)
     sys.path.insert(0, str(repo))
 from helpers import workshop
-from helpers.session import session
+from helpers import session
 
 sess = session(backend, workspace, **names)
 

@@ -13,12 +13,12 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
 
+from helpers import session
 from helpers import workshop as w
 from helpers.analyzer.baseline import run_baseline
 from helpers.aws import ModelMonitorUnavailable, WorkshopAwsError, explain
 from helpers.capture import CaptureRecord
 from helpers.datasets import nyc_taxi_trips
-from helpers.session import session
 
 EXECUTION = "6a1f0c2e-0000-4000-8000-000000000001"
 T0 = datetime(2021, 6, 7, 10, 0, tzinfo=timezone.utc)

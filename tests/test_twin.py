@@ -13,9 +13,9 @@ from pathlib import Path
 import botocore
 import pytest
 
+from helpers import session
 from helpers import workshop as w
 from helpers.formats import ConstraintViolations
-from helpers.session import session
 from helpers.twin.estate import Twin
 from helpers.twin.store import Workspace, WorkspaceError
 
@@ -287,3 +287,12 @@ def test_the_sagemaker_sdk_attaches_to_the_twin(built_twin):
     completed = [e for e in executions if e.describe()["ProcessingJobStatus"] == "Completed"]
     violations = completed[-1].constraint_violations().body_dict["violations"]
     assert {v["feature_name"] for v in violations} == {"passenger_count", "total_amount"}
+
+
+def test_helpers_session_is_the_function(built_twin):
+    import helpers
+    import helpers.workshop  # noqa: F401 - importing the steps must not shadow it
+
+    sess = helpers.session(backend="local", workspace=built_twin)
+    assert sess.client("s3").meta.service_model.service_name == "s3"
+    assert sess.region == "us-east-1" and sess.account_id == "123456789012"

@@ -7,7 +7,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from helpers.session import session
+from helpers import session
 
 NOW = datetime(2021, 6, 7, 10, 0, tzinfo=timezone.utc)
 

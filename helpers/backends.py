@@ -1,4 +1,7 @@
-"""``helpers.session()``: one object that gives the steps their clients, on the twin or on AWS."""
+"""``helpers.session()``: one object that gives the steps their clients, on the twin or on AWS.
+
+(The module is ``backends``, so that ``helpers.session`` is always this function.)
+"""
 
 from __future__ import annotations
 
