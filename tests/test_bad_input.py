@@ -92,3 +92,10 @@ def test_corrupt_baseline_file_through_the_cli(tmp_path):
                           capture_output=True, text=True, check=False)
     assert done.returncode == 2
     assert "dataset.item_count: expected an integer, got string 'x'" in done.stderr
+
+
+def test_byte_order_mark_is_not_part_of_a_name_or_a_value(tmp_path):
+    with_header = run_baseline(write(tmp_path, b"\xef\xbb\xbfname,score\r\n\"Smith, J\",+1.5\r\n"))
+    assert [f.name for f in with_header.statistics.features] == ["name", "score"]
+    without = run_baseline(write(tmp_path, b"\xef\xbb\xbf1,x\n2,y\n", "nohdr.csv"), header=False)
+    assert without.statistics.feature("_c0").inferred_type == "Integral"

@@ -61,3 +61,28 @@ def test_high_cardinality_strings_get_no_buckets():
     assert strings.distribution is None
     assert abs(strings.distinct_count - 5000) / 5000 < 0.1  # HLL with p = 9: about 5 % error
     assert result.constraints.feature("id").string_constraints is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: round(x, 3)), min_size=1, max_size=2049))
+def test_numeric_statistics_equal_the_spec_formulas(values):
+    """Below 2050 values the sketch holds every value, so every figure is exact and checkable."""
+    import math
+
+    stats = run_baseline(pd.DataFrame({"v": values})).statistics.feature("v").numerical_statistics
+    total = 0.0
+    n, avg, m2 = 0, 0.0, 0.0
+    for x in values:  # Spark's row-order sum and Welford update, written out independently
+        total += x
+        n += 1
+        delta = x - avg
+        avg += delta / n
+        m2 += delta * (delta - delta / n)
+    assert stats.sum == total and stats.mean == total / n and stats.std_dev == math.sqrt(m2 / n)
+    assert (stats.min, stats.max) == (min(values), max(values))
+    lo, hi = min(values), max(values)
+    for i, bucket in enumerate(stats.kll.buckets):
+        low, high = lo + ((hi - lo) * i) / 10, lo + ((hi - lo) * (i + 1)) / 10
+        inside = sum(1 for x in values if low <= x < high or (i == 9 and x == high))
+        assert (bucket.lower_bound, bucket.upper_bound, bucket.count) == (low, high, inside)
+    assert stats.kll.sketch.data == [[float(x) for x in values]]

@@ -70,7 +70,8 @@ class CsvSource(TableSource):
         if not first.strip():
             raise AnalyzerInputError(f"{self.path}: the file is empty (expected CSV rows)")
         try:
-            cells = next(csv.reader(io.StringIO(first.decode("utf-8"))))
+            # utf-8-sig: a byte-order mark (as Excel writes) is not part of the first name
+            cells = next(csv.reader(io.StringIO(first.decode("utf-8-sig"))))
         except UnicodeDecodeError:
             raise AnalyzerInputError(f"{self.path}: line 1 is not UTF-8 text") from None
         if not self.header:
