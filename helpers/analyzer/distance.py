@@ -16,6 +16,7 @@ from .kll import KLLState
 
 __all__ = [
     "Distance",
+    "cdf_at",
     "chi_squared_distance",
     "exact_ks",
     "linf_categorical_distance",
@@ -57,13 +58,14 @@ def numerical_distance(baseline: KLLState, current: KLLState, alpha: float | Non
         raise ValueError("cannot compare an empty sketch")
     n, m = float(run1[-1]), float(run2[-1])
     union = np.union1d(keys1, keys2)
-    f1 = _cdf_at(keys1, run1, union) / n
-    f2 = _cdf_at(keys2, run2, union) / m
+    f1 = cdf_at(keys1, run1, union) / n
+    f2 = cdf_at(keys2, run2, union) / m
     d = float(np.max(np.abs(f1 - f2), initial=0.0))
     return Distance(d, _corrected(d, n, m, alpha), n, m)
 
 
-def _cdf_at(keys: np.ndarray, running: np.ndarray, points: np.ndarray) -> np.ndarray:
+def cdf_at(keys: np.ndarray, running: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """A rank map's running weight at each point (the weight of the largest key <= point)."""
     idx = np.searchsorted(keys, points, side="right") - 1
     return np.where(idx >= 0, running[np.maximum(idx, 0)], 0.0)
 
