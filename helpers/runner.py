@@ -8,6 +8,7 @@ cell the run stops and names the notebook and the cell.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -45,10 +46,13 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict | None = None, time
         client.execute()
     except CellExecutionError as err:
         nbformat.write(nb, out_dir / path.name)
-        failing = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and
+        source_cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+        failing = next((i for i, c in enumerate(source_cells) if c.cell_type == "code" and
                         any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
         summary = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
-        raise NotebookFailed(f"{path.name}: cell {failing} failed: {summary}") from None
+        summary = re.sub(r"\x1b\[[0-9;]*m", "", summary)  # the kernel's terminal colours
+        first = source_cells[failing].source.strip().splitlines()[0][:60] if failing is not None else ""
+        raise NotebookFailed(f"{path.name}: cell {failing} ({first}) failed: {summary}") from None
     finally:
         if previous is None:
             os.environ.pop("PYTHONPATH", None)

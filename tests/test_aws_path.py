@@ -166,3 +166,9 @@ def test_no_credentials(monkeypatch, aws_env):
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     with pytest.raises(WorkshopAwsError, match="No AWS credentials found"):
         session("aws")
+
+
+def test_wrong_region_is_explained():
+    err = botocore.exceptions.EndpointConnectionError(endpoint_url="https://sagemaker.us-east-9.amazonaws.com/")
+    message = str(explain(err, "describing the schedule"))
+    assert message.startswith("Cannot reach AWS while describing the schedule") and "Check the region" in message

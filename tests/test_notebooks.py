@@ -96,3 +96,18 @@ def test_notebook_paths_find_the_package(tmp_path):
     source = (NOTEBOOKS / "01_fetch_execution_id.py").read_text()
     assert 'if (p / "helpers").is_dir()), None)' in source
     assert Path(NOTEBOOKS.parent / "helpers").is_dir()
+
+
+def test_a_failing_cell_is_named(tmp_path):
+    from helpers.runner import NotebookFailed
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("backend = 'local'", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("raise ValueError('the twin is not built')"),
+    ])
+    path = tmp_path / "07_broken.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(NotebookFailed, match=r"^07_broken.ipynb: cell 2 \(raise ValueError\('the twin is not built'\)\) failed: ValueError: the twin is not built$"):
+        run_notebook(path, tmp_path / "out", {"backend": "local"})
+    assert (tmp_path / "out" / "07_broken.ipynb").exists()  # the partly executed copy is kept
