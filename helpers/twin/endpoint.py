@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ..capture import CaptureRecord, write_capture_file
 from .api import TwinError
 from .model import Predictor
+from .services.cloudwatch import dimensions_key
 from .store import iso
 
 if TYPE_CHECKING:
@@ -117,7 +118,8 @@ class EndpointRuntime:
 
     def _metrics(self, endpoint: dict, variant: str, moment: datetime, model_ns: int, overhead_ns: int,
                  failed: bool, cpu_seconds: float) -> list[tuple]:
-        dims = _dims(endpoint["EndpointName"], variant)
+        dims = dimensions_key([{"Name": "EndpointName", "Value": endpoint["EndpointName"]},
+                               {"Name": "VariantName", "Value": variant}])
         stamp = iso(moment)
         minute = iso(moment.replace(second=0, microsecond=0) + timedelta(seconds=59))
 
@@ -137,8 +139,3 @@ class EndpointRuntime:
             row("/aws/sagemaker/Endpoints", "DiskUtilization", model_bytes / _VOLUME_BYTES * 100.0, "Percent", minute),
         ]
 
-
-def _dims(endpoint: str, variant: str) -> str:
-    import json
-
-    return json.dumps(sorted([("EndpointName", endpoint), ("VariantName", variant)]))

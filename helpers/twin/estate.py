@@ -17,7 +17,7 @@ from ..infra import resource_properties
 from . import pipeline, schedule, traffic
 from .api import make_client
 from .endpoint import EndpointRuntime
-from .services.cloudwatch import CloudWatch, _dims
+from .services.cloudwatch import CloudWatch, dimensions_key
 from .services.codepipeline import CodePipeline
 from .services.events import Events
 from .services.s3 import S3
@@ -101,7 +101,9 @@ class Twin:
         return self.read_bytes(uri).decode("utf-8")
 
     def put_csv(self, key: str, frame: pd.DataFrame, header: bool) -> None:
-        self.ws.put_object(self.bucket, key, pipeline.put_csv_bytes(frame, header))
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, header=header)
+        self.ws.put_object(self.bucket, key, buffer.getvalue().encode())
 
     def test_frame(self, endpoint: str) -> pd.DataFrame:
         """The test split of the execution that deployed ``endpoint`` (what the notebook sent)."""
@@ -180,7 +182,7 @@ class Twin:
             datum = metric.to_datum(endpoint, schedule_name, now)
             stats = datum.get("StatisticValues") or {"SampleCount": 1.0, "Sum": datum["Value"],
                                                     "Minimum": datum["Value"], "Maximum": datum["Value"]}
-            rows.append((DATA_METRICS_NAMESPACE, datum["MetricName"], _dims(datum["Dimensions"]), iso(now),
+            rows.append((DATA_METRICS_NAMESPACE, datum["MetricName"], dimensions_key(datum["Dimensions"]), iso(now),
                          stats["SampleCount"], stats["Sum"], stats["Minimum"], stats["Maximum"], "None"))
         self.cloudwatch.record(rows)
 

@@ -10,7 +10,6 @@ analyzer (the processing job ``mlops-nyctaxi-pbl-<execution id>``), and deploys 
 
 from __future__ import annotations
 
-import io
 import uuid
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -207,8 +206,3 @@ def _deploy(twin: Twin, execution: dict) -> None:
         "ModelDataUrl": artifact})
     twin.deploy_monitoring(endpoint, twin.names.baseline_job(execution_id))
 
-
-def put_csv_bytes(frame, header: bool) -> bytes:
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, header=header)
-    return buffer.getvalue().encode()

@@ -16,7 +16,6 @@ import uuid
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ..analyzer.metrics import DATA_METRICS_NAMESPACE
 from ..analyzer.monitor import NO_DATA_MESSAGE, NoDataError, run_monitor
 from ..formats import Constraints, Statistics
 from ..formats.layout import REPORT_FILES, hour_path, report_prefix
@@ -195,5 +194,3 @@ def _processing_job(twin: Twin, schedule: dict, job: str, window, created: datet
             body["FailureReason"] = message
     return body
 
-
-__all__ += ["DATA_METRICS_NAMESPACE"]

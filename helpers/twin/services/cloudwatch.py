@@ -15,7 +15,8 @@ from .pagination import page
 STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
 
 
-def _dims(dimensions: list[dict] | None) -> str:
+def dimensions_key(dimensions: list[dict] | None) -> str:
+    """How a metric's dimensions are stored: sorted (name, value) pairs, so order never matters."""
     return json.dumps(sorted((d["Name"], d["Value"]) for d in dimensions or []))
 
 
@@ -37,7 +38,7 @@ class CloudWatch:
             stamp = datum.get("Timestamp") or self.ws.now()
             if isinstance(stamp, str):
                 stamp = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-            rows.append((namespace, datum["MetricName"], _dims(datum.get("Dimensions")), iso(stamp),
+            rows.append((namespace, datum["MetricName"], dimensions_key(datum.get("Dimensions")), iso(stamp),
                          *_statistic_values(datum, i), datum.get("Unit", "None")))
         self.record(rows)
         return {}
@@ -48,7 +49,7 @@ class CloudWatch:
             db.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         touched = {(r[0], r[1], r[2]) for r in rows}
         for alarm in self.ws.resources("alarm"):
-            if (alarm["Namespace"], alarm["MetricName"], _dims(alarm.get("Dimensions"))) in touched:
+            if (alarm["Namespace"], alarm["MetricName"], dimensions_key(alarm.get("Dimensions"))) in touched:
                 self.evaluate(alarm["AlarmName"])
 
     def _points(self, namespace: str, name: str, dims: str, start: datetime, end: datetime) -> list[Datapoint]:
@@ -59,7 +60,7 @@ class CloudWatch:
 
     def _series(self, namespace, name, dimensions, start, end, period) -> dict[datetime, list[Datapoint]]:
         grouped: dict[datetime, list[Datapoint]] = {}
-        for p in self._points(namespace, name, _dims(dimensions), start, end):
+        for p in self._points(namespace, name, dimensions_key(dimensions), start, end):
             grouped.setdefault(period_start(p.timestamp, period), []).append(p)
         return grouped
 
@@ -151,7 +152,7 @@ class CloudWatch:
         now = self.ws.now()
         period = int(alarm["Period"])
         start = period_start(now, period) - timedelta(seconds=period * (int(alarm["EvaluationPeriods"]) - 1))
-        points = self._points(alarm["Namespace"], alarm["MetricName"], _dims(alarm.get("Dimensions")),
+        points = self._points(alarm["Namespace"], alarm["MetricName"], dimensions_key(alarm.get("Dimensions")),
                               start, period_start(now, period) + timedelta(seconds=period))
         result = evaluate_alarm(alarm, points, now)
         if result.state == alarm["StateValue"]:
