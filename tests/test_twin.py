@@ -296,3 +296,26 @@ def test_helpers_session_is_the_function(built_twin):
     sess = helpers.session(backend="local", workspace=built_twin)
     assert sess.client("s3").meta.service_model.service_name == "s3"
     assert sess.region == "us-east-1" and sess.account_id == "123456789012"
+
+
+def test_model_artifacts_in_json_or_pickle(built_twin):
+    import io
+    import pickle
+    import tarfile
+
+    from helpers.twin.model import Predictor
+
+    sess = session("local", workspace=built_twin)
+    key = f"nyctaxi/{w.pipeline_execution_id(sess)}/output/model.tar.gz"
+    artifact = sess.client("s3").get_object(Bucket=sess.default_bucket, Key=key)["Body"].read()
+    predictor = Predictor(artifact)
+    expected = predictor.predict_csv("10.65,1,2.56")
+    buffer = io.BytesIO()  # the same model, pickled as the XGBoost 1.0-1 container saved it
+    raw = pickle.dumps(predictor.booster)
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        info = tarfile.TarInfo("xgboost-model")
+        info.size = len(raw)
+        tar.addfile(info, io.BytesIO(raw))
+    assert Predictor(buffer.getvalue()).predict_csv("10.65,1,2.56") == expected
+    with pytest.raises(ValueError, match="Feature size mismatch: the model expects 3 features, the request has 2"):
+        predictor.predict_csv("1,2")

@@ -37,6 +37,25 @@ def train_artifact(train: pd.DataFrame, validation: pd.DataFrame, seed: int = 0)
     return buffer.getvalue(), {"validation:rmse": float(log["validation"]["rmse"][-1])}
 
 
+def _load_booster(raw: bytes) -> xgb.Booster:
+    """JSON/UBJ (what the twin and XGBoost >= 1.3 containers write), else the pickled Booster
+    the 1.0-1 container wrote; a clear error when the installed xgboost can read neither."""
+    booster = xgb.Booster()
+    try:
+        booster.load_model(bytearray(raw))
+        return booster
+    except xgb.core.XGBoostError as err:
+        import pickle
+
+        try:
+            loaded = pickle.loads(raw)  # noqa: S301 - the artifact of the learner's own training job
+        except Exception:
+            raise ValueError(f"cannot read this xgboost-model with xgboost {xgb.__version__}: {err}") from None
+        if not isinstance(loaded, xgb.Booster):
+            raise ValueError(f"xgboost-model holds a {type(loaded).__name__}, not an XGBoost Booster") from None
+        return loaded
+
+
 class Predictor:
     """An endpoint's loaded model: CSV rows in, CSV predictions out."""
 
@@ -46,8 +65,7 @@ class Predictor:
             if member is None:
                 raise ValueError("model.tar.gz has no xgboost-model")
             raw = member.read()
-        self.booster = xgb.Booster()
-        self.booster.load_model(bytearray(raw))
+        self.booster = _load_booster(raw)
         self.num_features = self.booster.num_features()
 
     def predict_csv(self, body: str) -> str:
