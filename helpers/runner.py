@@ -38,7 +38,10 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict | None = None, time
     if parameters:
         _inject(nb, parameters)
     out_dir.mkdir(parents=True, exist_ok=True)
+    # the kernel's own start-up warnings (TCP transport) would bury the progress bar; cell
+    # errors still come back through the notebook
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(out_dir)}})
     previous = os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), previous]))  # the kernel's `helpers`
