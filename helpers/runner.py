@@ -149,8 +149,7 @@ def summary(root: Path) -> str:
     lines = [f"production execution id : {execution_id}"]
     executions = sess.client("codepipeline").list_pipeline_executions(pipelineName=sess.names.pipeline_name)
     retrains = [e for e in executions["pipelineExecutionSummaries"] if e["trigger"]["triggerType"] == "CloudWatchEvent"]
-    latest = next((e for e in workshop._executions(sess, sess.names.schedule_name)
-                   if e.status in ("Completed", "CompletedWithViolations")), None)
+    latest = workshop.latest_execution(sess, statuses=("Completed", "CompletedWithViolations"))
     if latest is not None:
         found = workshop.load_violations(sess, workshop.report_uri(sess, latest) + "/constraint_violations.json")
         lines.append(f"latest monitoring run   : {latest.scheduled:%Y-%m-%d %H:%M} {latest.status}")

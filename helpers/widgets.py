@@ -34,7 +34,7 @@ def execution_picker(sess: Any, constraints: Constraints) -> Any:
 
     from . import workshop
 
-    executions = [e for e in workshop._executions(sess, sess.names.schedule_name) if e.status in workshop.FINISHED]
+    executions = [e for e in workshop.monitoring_executions(sess) if e.status in workshop.FINISHED]
     out = widgets.Output()
 
     def draw(index: int) -> None:

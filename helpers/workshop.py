@@ -20,12 +20,13 @@ from .capture import CaptureRecord
 from .formats import Constraints, ConstraintViolations, Statistics
 
 __all__ = [
-    "BaselineJob", "CaptureFile", "Execution", "JobNames", "ScheduleInfo",
-    "alarm_state", "baseline_job", "capture_files", "create_dashboard", "download_reports",
-    "first_capture_record", "job_names", "latest_execution", "load_constraints", "load_statistics",
-    "load_violations", "monitoring_schedule", "pipeline_execution_id", "pipeline_executions_since",
-    "publish_drift_metric", "read_metric", "read_s3_text", "report_uri", "split_s3_uri",
-    "wait_for_execution", "drift_history", "dashboard_series", "model_predictions", "sdk_model_monitor",
+    "BaselineJob", "CaptureFile", "Execution", "JobNames", "ScheduleInfo", "alarm_state",
+    "baseline_job", "capture_files", "create_dashboard", "dashboard_series",
+    "download_capture_hour", "download_reports", "drift_history", "first_capture_record",
+    "job_names", "latest_execution", "load_constraints", "load_statistics", "load_violations",
+    "model_predictions", "monitoring_executions", "monitoring_schedule", "pipeline_execution_id",
+    "pipeline_executions_since", "production_names", "publish_drift_metric", "read_metric",
+    "read_s3_text", "report_uri", "sdk_model_monitor", "split_s3_uri", "wait_for_execution",
 ]
 
 FINISHED = ("Completed", "CompletedWithViolations", "Failed", "Stopped")
@@ -55,6 +56,11 @@ class JobNames:
     baseline_job: str
     endpoint: str
     schedule: str
+
+
+def production_names(sess: WorkshopSession) -> JobNames:
+    """Steps 1 and 2 together: the names of what production runs now."""
+    return job_names(sess, pipeline_execution_id(sess))
 
 
 def job_names(sess: WorkshopSession, execution_id: str) -> JobNames:
@@ -185,19 +191,19 @@ class Execution:
         return self.processing_job_arn.rsplit("/", 1)[-1]
 
 
-def _executions(sess: WorkshopSession, schedule: str) -> list[Execution]:
+def monitoring_executions(sess: WorkshopSession, schedule: str | None = None) -> list[Execution]:
+    """Every execution of the schedule, newest scheduled first."""
     pages = sess.client("sagemaker").get_paginator("list_monitoring_executions").paginate(
-        MonitoringScheduleName=schedule, SortBy="ScheduledTime", SortOrder="Descending")
+        MonitoringScheduleName=schedule or sess.names.schedule_name, SortBy="ScheduledTime", SortOrder="Descending")
     return [Execution(e["ScheduledTime"], e["MonitoringExecutionStatus"], e.get("ProcessingJobArn", ""),
                       e.get("FailureReason"), e) for p in pages for e in p["MonitoringExecutionSummaries"]]
 
 
 @guarded("listing monitoring executions (sagemaker:ListMonitoringExecutions)")
-def latest_execution(sess: WorkshopSession, schedule: str | None = None, *, finished: bool = True) -> Execution | None:
-    for execution in _executions(sess, schedule or sess.names.schedule_name):
-        if not finished or execution.status in FINISHED:
-            return execution
-    return None
+def latest_execution(sess: WorkshopSession, schedule: str | None = None, *,
+                     statuses: tuple[str, ...] = FINISHED) -> Execution | None:
+    """The newest execution whose status is one of ``statuses`` (any finished one by default)."""
+    return next((e for e in monitoring_executions(sess, schedule) if e.status in statuses), None)
 
 
 @guarded("waiting for a monitoring execution (sagemaker:ListMonitoringExecutions)")
@@ -213,7 +219,7 @@ def wait_for_execution(sess: WorkshopSession, schedule: str | None = None, *, ti
     deadline = time.monotonic() + timeout
     with tqdm(desc=f"waiting for {schedule}", unit="poll", leave=False) as bar:
         while True:
-            found = next((e for e in _executions(sess, schedule) if e.status in want), None)
+            found = next((e for e in monitoring_executions(sess, schedule) if e.status in want), None)
             if found is not None:
                 return found
             if time.monotonic() > deadline:
@@ -246,6 +252,21 @@ def download_reports(sess: WorkshopSession, uri: str, folder: str | Path) -> lis
             target = folder / obj["Key"][len(prefix):]
             target.parent.mkdir(parents=True, exist_ok=True)
             s3.download_file(bucket, obj["Key"], str(target))
+            written.append(target)
+    return written
+
+
+@guarded("downloading capture files (s3:ListObjectsV2, s3:GetObject)")
+def download_capture_hour(sess: WorkshopSession, endpoint: str, hour: datetime, folder: str | Path) -> list[Path]:
+    """The endpoint's capture files of one hour (its yyyy/mm/dd/hh folder), into a local folder."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for capture in capture_files(sess, endpoint):
+        if f"/{hour:%Y/%m/%d/%H}/" in capture.uri:
+            bucket, key = split_s3_uri(capture.uri)
+            target = folder / key.rsplit("/", 1)[1]
+            sess.client("s3").download_file(bucket, key, str(target))
             written.append(target)
     return written
 

@@ -39,7 +39,7 @@ from helpers import session
 sess = session(backend, workspace, **names)
 
 # %%
-names = workshop.job_names(sess, workshop.pipeline_execution_id(sess))
+names = workshop.production_names(sess)
 raw = sess.client("sagemaker").describe_processing_job(ProcessingJobName=names.baseline_job)
 {k: raw[k] for k in ("ProcessingJobStatus", "ProcessingStartTime", "ProcessingEndTime")} | {"ImageUri": raw["AppSpecification"]["ImageUri"]}
 

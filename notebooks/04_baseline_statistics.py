@@ -39,7 +39,7 @@ from helpers import session
 sess = session(backend, workspace, **names)
 
 # %%
-names = workshop.job_names(sess, workshop.pipeline_execution_id(sess))
+names = workshop.production_names(sess)
 job = workshop.baseline_job(sess, names.baseline_job)
 baseline = workshop.load_statistics(sess, job.statistics_uri)
 print(f"{baseline.item_count:,} rows in the baseline")

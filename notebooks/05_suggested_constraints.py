@@ -38,7 +38,7 @@ from helpers import session
 sess = session(backend, workspace, **names)
 
 # %%
-names = workshop.job_names(sess, workshop.pipeline_execution_id(sess))
+names = workshop.production_names(sess)
 constraints = workshop.load_constraints(sess, workshop.baseline_job(sess, names.baseline_job).constraints_uri)
 constraints.to_frame()
 

@@ -38,7 +38,7 @@ from helpers import session
 sess = session(backend, workspace, **names)
 
 # %%
-names = workshop.job_names(sess, workshop.pipeline_execution_id(sess))
+names = workshop.production_names(sess)
 files = workshop.capture_files(sess, names.endpoint)
 if not files:
     raise RuntimeError(f"no capture files yet for {names.endpoint}: the endpoint has had no traffic. "

@@ -37,7 +37,7 @@ sess = session(backend, workspace, **names)
 # %%
 import pandas as pd
 
-names = workshop.job_names(sess, workshop.pipeline_execution_id(sess))
+names = workshop.production_names(sess)
 job = workshop.baseline_job(sess, names.baseline_job)
 baseline = workshop.load_statistics(sess, job.statistics_uri)
 execution = workshop.latest_execution(sess)

@@ -37,7 +37,7 @@ sess = session(backend, workspace, **names)
 # %%
 from helpers import plots
 
-names = workshop.job_names(sess, workshop.pipeline_execution_id(sess))
+names = workshop.production_names(sess)
 job = workshop.baseline_job(sess, names.baseline_job)
 baseline = workshop.load_statistics(sess, job.statistics_uri)
 constraints = workshop.load_constraints(sess, job.constraints_uri)
@@ -71,14 +71,9 @@ from helpers.analyzer.datatypes import classify_text
 
 capture_dir = Path("reports") / "capture-latest-hour"
 start = execution.scheduled - pd.Timedelta(hours=1)
-hour_files = [f for f in workshop.capture_files(sess, names.endpoint) if f"/{start:%Y/%m/%d/%H}/" in f.uri]
-if not hour_files:
+if not workshop.download_capture_hour(sess, names.endpoint, start, capture_dir):
     raise RuntimeError(f"no capture for {names.endpoint} in the hour the latest execution analysed; "
                        "run notebook 09 (or `python -m helpers twin run --hours 2`) first")
-for f in hour_files:
-    bucket, key = workshop.split_s3_uri(f.uri)
-    (capture_dir / key.rsplit("/", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-    sess.client("s3").download_file(bucket, key, str(capture_dir / key.rsplit("/", 1)[1]))
 from helpers.capture import read_capture
 
 rows = read_capture(capture_dir, [f.name for f in baseline.features])
@@ -164,11 +159,7 @@ for i, row in enumerate(test.drop(columns=["total_amount"]).sample(100, random_s
 from helpers.analyzer.monitor import run_monitor
 
 fixed_dir = Path("reports") / tag
-fixed_dir.mkdir(parents=True, exist_ok=True)
-for f in workshop.capture_files(sess, names.endpoint):
-    if f"/{sent_at:%Y/%m/%d/%H}/" in f.uri:  # the hour the requests were sent in
-        bucket, key = workshop.split_s3_uri(f.uri)
-        sess.client("s3").download_file(bucket, key, str(fixed_dir / key.rsplit("/", 1)[1]))
+workshop.download_capture_hour(sess, names.endpoint, sent_at, fixed_dir)  # the hour they were sent in
 captured = read_capture(fixed_dir, [f.name for f in baseline.features])
 ids = captured.metadata["inferenceId"].fillna("")
 fixed_rows = captured.where(ids.str.startswith(tag).to_numpy())

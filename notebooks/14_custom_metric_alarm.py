@@ -42,7 +42,7 @@ sess = session(backend, workspace, **names)
 # %%
 from helpers import plots
 
-names = workshop.job_names(sess, workshop.pipeline_execution_id(sess))
+names = workshop.production_names(sess)
 history = workshop.drift_history(sess, names.endpoint, ["total_amount", "duration_minutes", "passenger_count", "trip_distance"])
 plots.show(plots.drift_history_figure(history, threshold=0.1))
 

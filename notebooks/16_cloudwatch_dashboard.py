@@ -44,7 +44,7 @@ import json
 
 from helpers import plots
 
-names = workshop.job_names(sess, workshop.pipeline_execution_id(sess))
+names = workshop.production_names(sess)
 board = workshop.create_dashboard(sess, names.endpoint)
 print(board["DashboardArn"])
 [w["properties"]["title"] for w in json.loads(board["DashboardBody"])["widgets"]]

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["CellType", "REGEXES", "classify", "classify_text", "column_type"]
+__all__ = ["CellType", "REGEXES", "as_text", "classify", "classify_text", "column_type"]
 
 
 class CellType(IntEnum):
@@ -191,10 +191,16 @@ def _classify_all(data, offsets, valid, types, values, exact):
         exact[r] = ok
 
 
+def as_text(column: pa.Array) -> pa.Array:
+    """A string column as it is, any other column cast to its text."""
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return column
+    return column.cast(pa.string())
+
+
 def classify(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Cell types (``CellType`` codes, int8) and parsed doubles (valid where numeric)."""
-    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-        column = column.cast(pa.string())
+    column = as_text(column)
     n = len(column)
     valid = column.is_valid().to_numpy(zero_copy_only=False)
     buffers = column.buffers()

@@ -38,7 +38,7 @@ from ..formats.statistics import (
     StringDistribution,
     StringStatistics,
 )
-from .datatypes import CellType, classify, column_type
+from .datatypes import CellType, as_text, classify, column_type
 from .hll import HyperLogLog
 from .kll import SKETCH_C, SKETCH_K, KLLState
 from .reader import AnalyzerInputError, RowProblem, TableSource
@@ -131,8 +131,7 @@ class ColumnProfile:
 
     def count_values(self, column: pa.Array) -> None:
         """Add a chunk's values to the value counts (until the cap) and the HLL registers."""
-        if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
-            column = column.cast(pa.string())
+        column = as_text(column)
         counted = pc.value_counts(column.drop_null())
         values = counted.field("values").to_pylist()
         self.hll.add(values)
@@ -188,8 +187,7 @@ def _cells(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _count_in(column: pa.Array, domain: frozenset[str]) -> int:
-    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
-        column = column.cast(pa.string())
+    column = as_text(column)
     hits = pc.is_in(column, value_set=pa.array(sorted(domain), type=column.type))
     return int(pc.sum(hits).as_py() or 0)
 
