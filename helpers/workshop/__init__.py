@@ -1,0 +1,77 @@
+"""The chapter's steps, written once against the session's clients: the twin or AWS.
+
+One function per step that needs more than one call, grouped by what the step is about. Every
+AWS failure comes out as one clear ``WorkshopAwsError`` (see ``helpers.aws``), never a bare
+botocore traceback.
+"""
+
+from __future__ import annotations
+
+from .alarms import alarm_state, publish_drift_metric, read_metric
+from .capture import CaptureFile, capture_files, download_capture_hour, first_capture_record
+from .dashboard import create_dashboard, dashboard_series, drift_history
+from .model import model_predictions
+from .pipeline import (
+    BaselineJob,
+    JobNames,
+    baseline_job,
+    job_names,
+    pipeline_execution_id,
+    pipeline_executions_since,
+    production_names,
+)
+from .reports import (
+    download_reports,
+    load_constraints,
+    load_statistics,
+    load_violations,
+    read_s3_text,
+    split_s3_uri,
+)
+from .schedule import (
+    FINISHED,
+    Execution,
+    ScheduleInfo,
+    latest_execution,
+    monitoring_executions,
+    monitoring_schedule,
+    report_uri,
+    sdk_model_monitor,
+    wait_for_execution,
+)
+
+__all__ = [
+    "FINISHED",
+    "BaselineJob",
+    "CaptureFile",
+    "Execution",
+    "JobNames",
+    "ScheduleInfo",
+    "alarm_state",
+    "baseline_job",
+    "capture_files",
+    "create_dashboard",
+    "dashboard_series",
+    "download_capture_hour",
+    "download_reports",
+    "drift_history",
+    "first_capture_record",
+    "job_names",
+    "latest_execution",
+    "load_constraints",
+    "load_statistics",
+    "load_violations",
+    "model_predictions",
+    "monitoring_executions",
+    "monitoring_schedule",
+    "pipeline_execution_id",
+    "pipeline_executions_since",
+    "production_names",
+    "publish_drift_metric",
+    "read_metric",
+    "read_s3_text",
+    "report_uri",
+    "sdk_model_monitor",
+    "split_s3_uri",
+    "wait_for_execution",
+]

@@ -1,0 +1,53 @@
+"""Step 6: the endpoint's data capture on S3."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..aws import guarded
+from ..backends import WorkshopSession
+from ..capture import CaptureRecord
+from .reports import read_s3_text, split_s3_uri
+
+
+@dataclass(frozen=True)
+class CaptureFile:
+    uri: str
+    size: int
+    last_modified: datetime
+
+
+@guarded("listing the data capture (s3:ListObjectsV2)")
+def capture_files(sess: WorkshopSession, endpoint: str) -> list[CaptureFile]:
+    """Step 6: every capture file of the endpoint, oldest first (a paginator: there are many)."""
+    prefix = f"{sess.names.capture_prefix}/{endpoint}/"
+    found = []
+    for page in sess.client("s3").get_paginator("list_objects_v2").paginate(Bucket=sess.default_bucket, Prefix=prefix):
+        found += [CaptureFile(f"s3://{sess.default_bucket}/{o['Key']}", o["Size"], o["LastModified"])
+                  for o in page.get("Contents", [])]
+    return found
+
+
+def first_capture_record(sess: WorkshopSession, uri: str) -> CaptureRecord:
+    """Step 6: the first record of a capture file, typed."""
+    import json
+
+    line = read_s3_text(sess, uri).splitlines()[0]
+    return CaptureRecord.decode(json.loads(line), source=uri)
+
+
+@guarded("downloading capture files (s3:ListObjectsV2, s3:GetObject)")
+def download_capture_hour(sess: WorkshopSession, endpoint: str, hour: datetime, folder: str | Path) -> list[Path]:
+    """The endpoint's capture files of one hour (its yyyy/mm/dd/hh folder), into a local folder."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for capture in capture_files(sess, endpoint):
+        if f"/{hour:%Y/%m/%d/%H}/" in capture.uri:
+            bucket, key = split_s3_uri(capture.uri)
+            target = folder / key.rsplit("/", 1)[1]
+            sess.client("s3").download_file(bucket, key, str(target))
+            written.append(target)
+    return written

@@ -1,0 +1,78 @@
+"""Step 16: the CloudWatch dashboard and the metric series it shows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pandas as pd
+
+from ..aws import guarded
+from ..backends import WorkshopSession
+
+
+@guarded("creating the dashboard (cloudwatch:PutDashboard)")
+def create_dashboard(sess: WorkshopSession, endpoint: str) -> dict[str, Any]:
+    """Step 16: the dashboard from assets/dashboard-body.json; returns it as stored."""
+    from ..infra import dashboard_body
+
+    body = dashboard_body(region=sess.region, account_id=sess.account_id, endpoint=endpoint,
+                          variant=sess.names.variant_name, schedule=sess.names.schedule_name,
+                          alarm=sess.names.alarm_name)
+    cloudwatch = sess.client("cloudwatch")
+    cloudwatch.put_dashboard(DashboardName=sess.names.dashboard_name, DashboardBody=body)
+    return cloudwatch.get_dashboard(DashboardName=sess.names.dashboard_name)
+
+
+_DATA_NAMESPACE = "aws/sagemaker/Endpoints/data-metrics"
+
+
+@guarded("reading metrics (cloudwatch:GetMetricData)")
+def _series(sess: WorkshopSession, metrics: list[list[str]], stat: str, period: int, hours: int) -> dict[tuple, pd.DataFrame]:
+    end = sess.now() + timedelta(minutes=1)
+    queries = []
+    for i, metric in enumerate(metrics):
+        namespace, name, *dims = metric
+        queries.append({"Id": f"m{i}", "MetricStat": {"Metric": {
+            "Namespace": namespace, "MetricName": name,
+            "Dimensions": [{"Name": dims[j], "Value": dims[j + 1]} for j in range(0, len(dims), 2)]},
+            "Period": period, "Stat": stat}})
+    out: dict[tuple, pd.DataFrame] = {}
+    for start in range(0, len(queries), 500):
+        answer = sess.client("cloudwatch").get_metric_data(
+            MetricDataQueries=queries[start:start + 500], StartTime=end - timedelta(hours=hours), EndTime=end,
+            ScanBy="TimestampAscending")
+        for result in answer["MetricDataResults"]:
+            metric = metrics[int(result["Id"][1:])]
+            out[tuple(metric)] = pd.DataFrame({"Timestamp": result["Timestamps"], "Value": result["Values"]})
+    return out
+
+
+def drift_history(sess: WorkshopSession, endpoint: str, features: list[str], hours: int = 48) -> pd.DataFrame:
+    """Drift per feature across the executions, from the metrics the schedule published."""
+    metrics = [[_DATA_NAMESPACE, f"feature_baseline_drift_{f}", "Endpoint", endpoint,
+                "MonitoringSchedule", sess.names.schedule_name] for f in features]
+    frames = []
+    for metric, frame in _series(sess, metrics, "Average", 60, hours).items():
+        frames.append(frame.rename(columns={"Value": "drift"}).assign(feature=metric[1].removeprefix("feature_baseline_drift_")))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["Timestamp", "drift", "feature"])
+
+
+def dashboard_series(sess: WorkshopSession, body: str, hours: int = 24) -> tuple[dict[tuple, pd.DataFrame], dict[str, str]]:
+    """The metrics and alarm states a dashboard body shows (for ``plots.dashboard_figure``)."""
+    import json
+
+    from ..plots import expand_metrics
+
+    series: dict[tuple, pd.DataFrame] = {}
+    alarms: dict[str, str] = {}
+    for widget in json.loads(body)["widgets"]:
+        props = widget["properties"]
+        if widget["type"] == "alarm":
+            names = [arn.rsplit(":", 1)[-1] for arn in props["alarms"]]
+            found = sess.client("cloudwatch").describe_alarms(AlarmNames=names)["MetricAlarms"]
+            alarms.update({a["AlarmArn"]: a["StateValue"] for a in found})
+            continue
+        series.update(_series(sess, expand_metrics(props["metrics"]), props.get("stat", "Average"),
+                              props.get("period", 300), hours))
+    return series, alarms

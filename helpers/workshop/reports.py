@@ -1,0 +1,53 @@
+"""Steps 4, 5, 10 and 11: Model Monitor's files on S3, read as typed objects or downloaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..aws import guarded
+from ..backends import WorkshopSession
+from ..formats import Constraints, ConstraintViolations, Statistics
+
+
+def split_s3_uri(uri: str) -> tuple[str, str]:
+    if not uri.startswith("s3://"):
+        raise ValueError(f"not an S3 URI: {uri!r}")
+    bucket, _, key = uri[5:].partition("/")
+    return bucket, key
+
+
+@guarded("reading from S3 (s3:GetObject)")
+def read_s3_text(sess: WorkshopSession, uri: str) -> str:
+    bucket, key = split_s3_uri(uri)
+    return sess.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
+
+
+def load_statistics(sess: WorkshopSession, uri: str) -> Statistics:
+    """Step 4: a statistics.json from S3 as a typed object."""
+    return Statistics.from_string(read_s3_text(sess, uri), source=uri)
+
+
+def load_constraints(sess: WorkshopSession, uri: str) -> Constraints:
+    """Step 5: a constraints.json from S3 as a typed object."""
+    return Constraints.from_string(read_s3_text(sess, uri), source=uri)
+
+
+def load_violations(sess: WorkshopSession, uri: str) -> ConstraintViolations:
+    return ConstraintViolations.from_string(read_s3_text(sess, uri), source=uri)
+
+
+@guarded("downloading the reports (s3:ListObjectsV2, s3:GetObject)")
+def download_reports(sess: WorkshopSession, uri: str, folder: str | Path) -> list[Path]:
+    """Step 11: every file under the report location, into a local folder."""
+    bucket, prefix = split_s3_uri(uri.rstrip("/") + "/")
+    s3 = sess.client("s3")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for obj in page.get("Contents", []):
+            target = folder / obj["Key"][len(prefix):]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            s3.download_file(bucket, obj["Key"], str(target))
+            written.append(target)
+    return written
