@@ -87,28 +87,33 @@ class RegionChoice:
 
 
 def resolve_region(boto_session: Any, asked: str | None) -> RegionChoice:
-    """boto3's own chain: the parameter, the environment, the profile, the config file. No default."""
+    """boto3's own chain: the parameter, AWS_DEFAULT_REGION, the profile's region in the config file.
+
+    (boto3 reads AWS_DEFAULT_REGION, not AWS_REGION.) No default: a missing region is an error.
+    """
     if asked:
         return RegionChoice(asked, "the region= parameter")
-    for var in ("AWS_REGION", "AWS_DEFAULT_REGION"):
-        if os.environ.get(var) and boto_session.region_name == os.environ[var]:
-            return RegionChoice(os.environ[var], f"the environment ({var})")
+    if os.environ.get("AWS_DEFAULT_REGION") and boto_session.region_name == os.environ["AWS_DEFAULT_REGION"]:
+        return RegionChoice(boto_session.region_name, "the environment (AWS_DEFAULT_REGION)")
     if boto_session.region_name:
         profile = boto_session.profile_name or "default"
         config = os.environ.get("AWS_CONFIG_FILE", "~/.aws/config")
         return RegionChoice(boto_session.region_name, f"profile {profile!r} in {config}")
     raise WorkshopAwsError("No AWS region is set and the workshop does not guess one: pass region= in the "
-                           "parameters cell, set AWS_REGION or AWS_DEFAULT_REGION, or add `region = ...` to "
+                           "parameters cell, set AWS_DEFAULT_REGION, or add `region = ...` to "
                            "your profile in ~/.aws/config (in Studio: the region the domain runs in).")
 
 
-def aws_identity(boto_session: Any) -> str:
-    """The caller's ARN (account, role), checked with STS; clear errors when that fails."""
+def aws_identity(boto_session: Any) -> tuple[str, str]:
+    """(account id, the caller's ARN), checked with STS; clear errors when that fails."""
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
     try:
         sts = boto_session.client("sts", config=retrying_config())
-        return sts.get_caller_identity()["Arn"]
+        answer = sts.get_caller_identity()
+        arn = answer.get("Arn", "")
+        account = answer.get("Account") or (arn.split(":")[4] if arn.count(":") >= 5 else None)
+        return need(account, "account id in sts:GetCallerIdentity's answer"), arn
     except NoCredentialsError:
         raise WorkshopAwsError("No AWS credentials found. In SageMaker Studio the execution role provides "
                                "them; elsewhere run `aws configure` (or pass profile=), or use backend='local'.") from None

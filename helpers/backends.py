@@ -94,8 +94,7 @@ def _aws_session(region: str | None, profile: str | None, discover: bool, names:
         raise WorkshopAwsError(f"The AWS profile {profile!r} is not in ~/.aws/config or ~/.aws/credentials; "
                                "pass an existing profile= or none.") from None
     choice = resolve_region(boto_session, region)
-    identity = aws_identity(boto_session)
-    account = identity.split(":")[4]
+    account, identity = aws_identity(boto_session)
     config = retrying_config()
     given = {k for k, v in names.items() if v is not None}
     sess = WorkshopSession("aws", choice.region, account, load_names(region=choice.region, **names),

@@ -30,7 +30,7 @@
 backend = "local"
 workspace = None
 names = {}  # override any of the names in assets/workshop.json
-region = None  # AWS only: None follows boto3 (AWS_REGION, AWS_DEFAULT_REGION, the profile, ~/.aws/config)
+region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
 profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
 delete_monitoring = False  # AWS: True deletes the workshop's stacks, then what no stack owns
 reset_twin = False  # True deletes the local twin's workspace

@@ -214,8 +214,10 @@ def _data(s3, layout: Layout, tmp_path) -> None:
     base = run_baseline(trips)
     _s3_put(s3, f"{layout.baseline_uri}/statistics.json", base.statistics.to_json())
     _s3_put(s3, f"{layout.baseline_uri}/constraints.json", base.constraints.to_json())
-    _s3_put(s3, f"s3://{layout.bucket}/{layout.prefix}/{EXECUTION}/input/testing/test.csv",
-            trips.tail(200).to_csv(header=False, index=False))
+    inputs = f"s3://{layout.bucket}/{layout.prefix}/{EXECUTION}/input"
+    _s3_put(s3, f"{inputs}/baseline/baseline.csv", trips.head(2800).to_csv(index=False))
+    # the pipeline uploads the test split without a header (issue 13), the baseline with one
+    _s3_put(s3, f"{inputs}/test/test.csv", trips.tail(200).to_csv(header=False, index=False))
     features = trips[["duration_minutes", "passenger_count", "trip_distance"]].to_numpy(float)
     design = np.c_[features, np.ones(len(features))]
     coef = np.linalg.lstsq(design, trips["total_amount"].to_numpy(float), rcond=None)[0]
@@ -353,6 +355,11 @@ def _permissions(answers: Answers, denied: frozenset[str]) -> None:
     answers.add("SimulatePrincipalPolicy", simulate)
 
 
+def _alarm_history(answers: Answers) -> None:
+    """DescribeAlarmHistory (moto lacks it): this account's alarm has never changed state."""
+    answers.add("DescribeAlarmHistory", lambda params: {"AlarmHistoryItems": []})
+
+
 def _stacks(session, layout: Layout) -> None:
     cfn = session.client("cloudformation")
     body = '{"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}'
@@ -384,4 +391,33 @@ def lay_out(layout: Layout, answers: Answers, tmp_path, denied: frozenset[str] =
     _pipeline(session, answers, layout)
     _events_and_alarm(session, layout)
     _permissions(answers, denied)
+    _alarm_history(answers)
     _stacks(session, layout)
+
+
+def strip_optional(shape, value):
+    """``value`` with every member its shape marks optional removed, recursively (the payload stays)."""
+    if shape is None:
+        return value
+    if shape.type_name == "structure" and isinstance(value, dict):
+        payload = shape.serialization.get("payload")
+        return {k: strip_optional(shape.members.get(k), v) for k, v in value.items()
+                if k in shape.required_members or k == payload or k not in shape.members}
+    if shape.type_name == "list" and isinstance(value, list):
+        return [strip_optional(shape.member, v) for v in value]
+    return value
+
+
+def answer_only_required(session: botocore.session.Session, spare: frozenset[str] = frozenset()) -> None:
+    """Every successful answer keeps only the members the API requires (install on a session).
+
+    ``spare`` names services left whole (e.g. sts, whose every member is optional).
+    """
+    def strip(parsed, model, http_response, **_):
+        service = model.service_model.service_name
+        if http_response.status_code < 300 and model.output_shape is not None and service not in spare:
+            kept = strip_optional(model.output_shape, parsed)
+            parsed.clear()
+            parsed.update(kept)
+
+    session.register("after-call", strip)
