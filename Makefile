@@ -31,7 +31,7 @@ workshop: setup
 	$(BIN)/python -m helpers workshop $(if $(filter 1,$(FRESH)),--fresh,)
 
 lint: setup
-	$(BIN)/ruff check helpers tests bench
+	$(BIN)/ruff check helpers tests bench scripts
 	$(BIN)/cfn-lint assets/*.template.json
 
 test: lint

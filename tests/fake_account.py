@@ -119,7 +119,15 @@ class Answers:
             check_shape(model.output_shape, body, model.name)
             return AWSResponse("https://fake", 200, {}, None), dict(body, ResponseMetadata={"HTTPStatusCode": 200})
 
+        def state_filter(parsed, model, context, **_):
+            # moto ignores StateValue when AlarmNames is given; AWS applies both filters
+            # (DescribeAlarms: "only ... alarms that are currently in the state that you specify")
+            wanted = context.get("fake_params", {}).get("StateValue")
+            if model.name == "DescribeAlarms" and wanted and "MetricAlarms" in parsed:
+                parsed["MetricAlarms"] = [a for a in parsed["MetricAlarms"] if a.get("StateValue") == wanted]
+
         session.register("before-parameter-build", keep)
+        session.register("after-call.cloudwatch.DescribeAlarms", state_filter)
         session.get_component("event_emitter").register_first("before-call", answer)
 
 

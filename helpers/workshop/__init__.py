@@ -7,7 +7,7 @@ botocore traceback.
 
 from __future__ import annotations
 
-from .alarms import alarm_state, publish_drift_metric, read_metric
+from .alarms import alarm_state, publish_drift_metric, read_metric, wait_for_alarm
 from .capture import CaptureFile, capture_files, download_capture_hour, first_capture_record
 from .cleanup import delete_dashboard
 from .dashboard import create_dashboard, dashboard_series, drift_history
@@ -23,6 +23,7 @@ from .pipeline import (
     pipeline_stages,
     production_names,
     schedules_on_endpoint,
+    wait_for_retrain,
 )
 from .preflight import preflight
 from .reports import (
@@ -83,5 +84,7 @@ __all__ = [
     "schedules_on_endpoint",
     "sdk_model_monitor",
     "split_s3_uri",
+    "wait_for_alarm",
     "wait_for_execution",
+    "wait_for_retrain",
 ]

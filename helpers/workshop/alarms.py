@@ -39,3 +39,24 @@ def alarm_state(sess: WorkshopSession) -> dict:
     if not alarms:
         raise LookupError(f"no alarm named {sess.names.alarm_name}")
     return alarms[0]
+
+
+@guarded("waiting for the alarm (cloudwatch:DescribeAlarms, CloudWatch's alarm_exists waiter)")
+def wait_for_alarm(sess: WorkshopSession, state: str = "ALARM", timeout: float = 300, poll: float = 10) -> dict:
+    """Step 14: wait until the drift alarm is in ``state``; CloudWatch's own waiter on AWS.
+
+    A new datapoint takes about a minute to be evaluated (the alarm's period is 60 s), so the
+    state read at once is still the old one. On the twin the alarm is evaluated when the
+    metric is stored: the first poll already answers.
+    """
+    from botocore.exceptions import WaiterError
+
+    waiter = sess.client("cloudwatch").get_waiter("alarm_exists")
+    attempts = max(1, int(timeout // poll))
+    try:
+        waiter.wait(AlarmNames=[sess.names.alarm_name], StateValue=state,
+                    WaiterConfig={"Delay": max(1, int(poll)), "MaxAttempts": attempts})
+    except WaiterError:
+        raise TimeoutError(f"alarm {sess.names.alarm_name} did not reach {state} within {timeout:.0f} s; "
+                           "check the metric's datapoints (step 14) and the alarm's threshold") from None
+    return alarm_state(sess)

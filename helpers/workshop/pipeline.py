@@ -102,3 +102,26 @@ def schedules_on_endpoint(sess: WorkshopSession, endpoint: str) -> list[tuple[st
     pages = sess.client("sagemaker").get_paginator("list_monitoring_schedules").paginate(EndpointName=endpoint)
     return [(s["MonitoringScheduleName"], s["MonitoringScheduleStatus"])
             for p in pages for s in p.get("MonitoringScheduleSummaries", [])]
+
+
+@guarded("waiting for the retrain (codepipeline:ListPipelineExecutions)")
+def wait_for_retrain(sess: WorkshopSession, since: datetime, timeout: float = 300, poll: float = 15) -> dict:
+    """Step 15: the pipeline execution the rule started at or after ``since``; polls the newest few.
+
+    On AWS the rule starts the pipeline some seconds after the alarm changes state, so an empty
+    answer right after the alarm is normal: it is polled, never indexed. On the twin the rule
+    acts at once, so the first answer is final.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = sess.client("codepipeline").list_pipeline_executions(pipelineName=sess.names.pipeline_name, maxResults=5)
+        started = [e for e in answer.get("pipelineExecutionSummaries", [])
+                   if e.get("startTime") is not None and e["startTime"] >= since]
+        if started:
+            return min(started, key=lambda e: e["startTime"])
+        if sess.twin is not None or time.monotonic() > deadline:
+            raise TimeoutError(f"no execution of {sess.names.pipeline_name} started within {timeout:.0f} s of the "
+                               f"alarm; check that rule {sess.names.retrain_rule} is enabled and targets the pipeline")
+        time.sleep(poll)
