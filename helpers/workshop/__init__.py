@@ -7,11 +7,18 @@ botocore traceback.
 
 from __future__ import annotations
 
-from .alarms import alarm_state, publish_drift_metric, read_metric, wait_for_alarm
+from .alarms import (
+    alarm_history,
+    alarm_state,
+    publish_drift_metric,
+    read_metric,
+    rule_targets,
+    wait_for_alarm,
+)
 from .capture import CaptureFile, capture_files, download_capture_hour, first_capture_record
 from .cleanup import delete_dashboard
-from .dashboard import create_dashboard, dashboard_series, drift_history
-from .model import model_predictions
+from .dashboard import create_dashboard, dashboard_series, dashboards, drift_history
+from .model import invoke_endpoint, model_predictions
 from .pipeline import (
     BaselineJob,
     JobNames,
@@ -19,8 +26,10 @@ from .pipeline import (
     baseline_job,
     job_names,
     pipeline_execution_id,
+    pipeline_execution_status,
     pipeline_executions_since,
     pipeline_stages,
+    processing_job,
     production_names,
     schedules_on_endpoint,
     wait_for_retrain,
@@ -47,6 +56,12 @@ from .schedule import (
 )
 
 __all__ = [
+    "processing_job",
+    "pipeline_execution_status",
+    "invoke_endpoint",
+    "dashboards",
+    "rule_targets",
+    "alarm_history",
     "FINISHED",
     "BaselineJob",
     "Stage",

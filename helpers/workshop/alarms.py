@@ -60,3 +60,19 @@ def wait_for_alarm(sess: WorkshopSession, state: str = "ALARM", timeout: float =
         raise TimeoutError(f"alarm {sess.names.alarm_name} did not reach {state} within {timeout:.0f} s; "
                            "check the metric's datapoints (step 14) and the alarm's threshold") from None
     return alarm_state(sess)
+
+
+@guarded("reading the alarm's history (cloudwatch:DescribeAlarmHistory)")
+def alarm_history(sess: WorkshopSession) -> pd.DataFrame:
+    """Step 15: the drift alarm's state changes, newest first (Timestamp, HistorySummary), paginated."""
+    pages = sess.client("cloudwatch").get_paginator("describe_alarm_history").paginate(
+        AlarmName=sess.names.alarm_name, HistoryItemType="StateUpdate", ScanBy="TimestampDescending")
+    items = [(h.get("Timestamp"), h.get("HistorySummary", "")) for p in pages for h in p.get("AlarmHistoryItems", [])]
+    return pd.DataFrame(items, columns=["Timestamp", "HistorySummary"])
+
+
+@guarded("reading the retrain rule's targets (events:ListTargetsByRule)")
+def rule_targets(sess: WorkshopSession) -> list[str]:
+    """Step 15: the ARNs the retrain rule sends its events to (the pipeline), paginated."""
+    pages = sess.client("events").get_paginator("list_targets_by_rule").paginate(Rule=sess.names.retrain_rule)
+    return [t["Arn"] for p in pages for t in p.get("Targets", [])]
