@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from ..formats.constraints import Constraints
+from ..formats.generation import Container, parse_container
 from ..formats.statistics import Statistics
 from .profile import Profile, ProfileOptions, profile_table
 from .reader import AnalyzerInputError, CsvSource, FrameSource, RowProblem, TableSource
 from .suggest import SuggestionOptions, suggest_constraints
 
-__all__ = ["BaselineResult", "run_baseline", "table_source"]
+__all__ = ["BaselineResult", "generation_options", "run_baseline", "table_source"]
 
 
 @dataclass
@@ -30,24 +31,49 @@ class BaselineResult:
                 self.constraints.write(folder / "constraints.json")]
 
 
-def table_source(data: str | Path | pd.DataFrame | TableSource, header: bool = True) -> TableSource:
-    """A CSV path (with or without a header row), a DataFrame, or a source already made."""
+def table_source(
+    data: str | Path | pd.DataFrame | TableSource, header: bool = True, names: list[str] | None = None
+) -> TableSource:
+    """A CSV path (with or without a header row), a DataFrame, or a source already made.
+
+    ``names`` name a headerless CSV's columns by position (else ``_c0``, ``_c1``, ...).
+    """
     if isinstance(data, TableSource):
         return data
     if isinstance(data, pd.DataFrame):
         return FrameSource(data)
-    return CsvSource(data, header=header)
+    return CsvSource(data, header=header, names=names)
+
+
+def generation_options(
+    container: Container | str | None,
+    profile_options: ProfileOptions | None,
+    suggestion_options: SuggestionOptions | None,
+) -> tuple[ProfileOptions, SuggestionOptions]:
+    """The options with ``container`` applied to both (None keeps what the options say)."""
+    profile_options = profile_options or ProfileOptions()
+    suggestion_options = suggestion_options or SuggestionOptions()
+    if container is not None:
+        generation = parse_container(container)
+        profile_options = replace(profile_options, container=generation)
+        suggestion_options = replace(suggestion_options, container=generation)
+    return profile_options, suggestion_options
 
 
 def run_baseline(
     data: str | Path | pd.DataFrame | TableSource,
     *,
     header: bool = True,
+    container: Container | str | None = None,
     profile_options: ProfileOptions | None = None,
     suggestion_options: SuggestionOptions | None = None,
 ) -> BaselineResult:
-    """Profile the data and suggest constraints, as the baseline processing job does."""
+    """Profile the data and suggest constraints, as the baseline processing job does.
+
+    ``container``: "current" (today's files, the default) or "2021" (the 2021 layout).
+    """
     source = table_source(data, header)
+    profile_options, suggestion_options = generation_options(container, profile_options, suggestion_options)
     profile = profile_table(source, profile_options)
     if profile.item_count == 0:
         raise AnalyzerInputError(f"{source.name}: no data rows (a baseline needs at least one)")
