@@ -17,9 +17,10 @@ import pyarrow.compute as pc
 
 from ..capture import CaptureProblem, CaptureRows, read_capture
 from ..formats.constraints import Constraints
+from ..formats.generation import Container
 from ..formats.statistics import Statistics
 from ..formats.violations import ConstraintViolations
-from .baseline import table_source
+from .baseline import generation_options, table_source
 from .checks import CheckContext, CheckOptions, ResolvedConfig, run_checks
 from .distance import Distance
 from .metrics import FeatureMetric
@@ -48,6 +49,7 @@ class MonitoringResult:
     distances: dict[str, Distance]
     profile: Profile
     problems: list[RowProblem | CaptureProblem] = field(default_factory=list)
+    shadow_records: int = 0  # capture records of a shadow variant, skipped (section 3b)
 
     @property
     def status(self) -> str:
@@ -74,25 +76,34 @@ def run_monitor(
     capture: str | Path | Iterable[str | Path] | CaptureRows | None = None,
     dataset: str | Path | pd.DataFrame | TableSource | None = None,
     header: bool = True,
+    container: Container | str | None = None,
     check_options: CheckOptions | None = None,
     profile_options: ProfileOptions | None = None,
     suggestion_options: SuggestionOptions | None = None,
 ) -> MonitoringResult:
-    """Analyse the current data (capture files or a data set) against the baseline."""
+    """Analyse the current data (capture files or a data set) against the baseline.
+
+    Capture and a headerless data set (``header=False``) are mapped by position onto the
+    baseline's column names. ``container``: "current" (default) or "2021", the generation of
+    the files written.
+    """
     names = _baseline_names(baseline_statistics, baseline_constraints)
+    profile_options, suggestion_options = generation_options(container, profile_options, suggestion_options)
     problems: list = []
+    shadow = 0
     if (capture is None) == (dataset is None):
         raise ValueError("give exactly one of capture= or dataset=")
     if capture is not None:
         rows = capture if isinstance(capture, CaptureRows) else read_capture(capture, names)
         problems.extend(rows.problems)
+        shadow = rows.shadow_records
         if len(rows) == 0:
-            raise NoDataError(f"{rows.records} capture records, none usable" if rows.records else "")
+            raise NoDataError(_no_capture_rows(rows))
         width = int(pc.max(rows.meta.column("num_values")).as_py())
         source: TableSource = ArrowSource(rows.table, name="capture")
         current_names = names[:width] + [c for c in source.columns if c not in names]
     else:
-        source = table_source(dataset, header)
+        source = table_source(dataset, header, names=names)
         current_names = list(source.columns)
         width = len(current_names)
     domains = {f.name: f.string_constraints.domains for f in baseline_constraints.features
@@ -117,7 +128,15 @@ def run_monitor(
         distances=dict(ctx.distances),
         profile=profile,
         problems=problems,
+        shadow_records=shadow,
     )
+
+
+def _no_capture_rows(rows: CaptureRows) -> str:
+    if not rows.records:
+        return ""
+    detail = f"{rows.records} capture records, none usable"
+    return detail + (f" ({rows.shadow_records} from a shadow variant, skipped)" if rows.shadow_records else "")
 
 
 def _baseline_names(stats: Statistics, constraints: Constraints) -> list[str]:

@@ -45,6 +45,7 @@ class CaptureRows:
     files: list[str]
     records: int
     problems: list[CaptureProblem]
+    shadow_records: int = 0  # skipped: a shadow variant's traffic (section 3b)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -60,7 +61,8 @@ class CaptureRows:
     def where(self, mask) -> CaptureRows:
         """The rows where ``mask`` (one boolean per row) is true, with their metadata."""
         keep = pa.array(np.asarray(mask, dtype=bool))
-        return CaptureRows(self.table.filter(keep), self.meta.filter(keep), self.files, self.records, self.problems)
+        return CaptureRows(self.table.filter(keep), self.meta.filter(keep), self.files, self.records,
+                           self.problems, self.shadow_records)
 
     def to_frame(self, metadata: bool = True) -> pd.DataFrame:
         """Feature columns, with eventId, inferenceTime and inferenceId alongside."""
@@ -120,7 +122,7 @@ def read_capture(
     table = pa.table(arrays, names=names) if width else pa.table({})
     meta = pa.concat_tables([p.meta for p in parts]) if parts else _meta_table([], "", [], [])
     return CaptureRows(table, meta, [str(f) for f in files], sum(p.records for p in parts),
-                       [problem for p in parts for problem in p.problems])
+                       [problem for p in parts for problem in p.problems], sum(p.shadow for p in parts))
 
 
 def _meta_table(records: list[EventMetadata], file: str, lines: list[int], widths: list[int]) -> pa.Table:
@@ -139,11 +141,14 @@ def _read_file_exact(path: Path, strict: bool) -> FileRows:
     events: list[EventMetadata] = []
     lines: list[int] = []
     problems: list[CaptureProblem] = []
-    records = 0
+    records = shadow = 0
     for line_no, line in _lines(path):
         records += 1
         try:
             record = _parse_line(line, str(path), line_no)
+            if record.event_metadata.is_shadow:
+                shadow += 1  # today's container skips a shadow variant's records
+                continue
             decoded = _record_rows(record)
         except (FormatError, CaptureError) as err:
             problem = CaptureProblem(str(path), line_no, _reason(err))
@@ -158,7 +163,7 @@ def _read_file_exact(path: Path, strict: bool) -> FileRows:
     width = max((len(r) for r in rows), default=0)
     cells = [pa.array([r[i] if i < len(r) else None for r in rows], pa.string()) for i in range(width)]
     meta = _meta_table(events, str(path), lines, [len(r) for r in rows])
-    return FileRows(cells, meta, records, problems)
+    return FileRows(cells, meta, records, problems, shadow)
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
