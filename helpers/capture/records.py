@@ -24,7 +24,11 @@ SHADOW_SOURCE = "ShadowExperiment"
 
 
 class CaptureError(ValueError):
-    """A capture line that cannot be used, raised only with ``strict=True``."""
+    """A capture line that cannot be used; ``kind`` is a short fixed label to count them by."""
+
+    def __init__(self, message: str, kind: str = ""):
+        super().__init__(message)
+        self.kind = kind or message
 
 
 @dataclass
