@@ -37,7 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     twin = sub.add_parser("twin", help="the local twin of the workshop's AWS estate")
     twin.add_argument("--workspace", type=Path, help="the twin's folder (default: WORKSHOP_HOME or .workshop/)")
     twin_sub = twin.add_subparsers(dest="twin_command", required=True)
-    twin_sub.add_parser("up", help="build the estate from nothing (trains, baselines, deploys)")
+    up = twin_sub.add_parser("up", help="build the estate from nothing (trains, baselines, deploys)")
+    _container_option(up)
     run = twin_sub.add_parser("run", help="send traffic and run the hourly schedule for N virtual hours")
     run.add_argument("--hours", type=int, default=1)
     twin_sub.add_parser("status", help="print the estate")
@@ -139,7 +140,7 @@ def _twin(args) -> int:
         return 0
     if args.twin_command == "up":
         started = time.perf_counter()
-        twin = Twin.up(root)
+        twin = Twin.up(root, container=args.container)
         print(twin.status())
         print(f"built in {time.perf_counter() - started:.1f} s")
         return 0

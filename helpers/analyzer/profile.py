@@ -116,7 +116,7 @@ class ColumnProfile:
     def update(self, chunk: int, column: pa.Array, first_row: int = 0, source: str = "") -> None:
         types, values = _cells(column)
         counts = np.bincount(types, minlength=5)
-        self.hll.add_text(as_text(column))  # every non-null cell's text, whatever the type
+        _add_distinct(self.hll, column, values, types)
         self.rows += len(column)
         self.type_counts += counts
         if self.domain is not None and counts[1:].sum():
@@ -192,6 +192,21 @@ class ColumnProfile:
         if self.sketch is None or self.inferred_type not in ("Integral", "Fractional"):
             return None
         return self.sketch.finalize()
+
+
+def _add_distinct(hll: HyperLogLog, column: pa.Array, values: np.ndarray, types: np.ndarray) -> None:
+    """Every non-null cell's text into the distinct-count registers.
+
+    A DataFrame's typed numbers have no text: they count as the text pandas writes to a CSV
+    (``repr`` of a float, digits of an integer), so a frame and its CSV give the same count.
+    """
+    if pa.types.is_integer(column.type):
+        present = column.drop_null().to_numpy(zero_copy_only=False)
+        hll.add(str(v) for v in np.unique(present).tolist())
+    elif pa.types.is_floating(column.type):
+        hll.add(repr(v) for v in np.unique(values[types != CellType.UNKNOWN]).tolist())
+    else:
+        hll.add_text(as_text(column))
 
 
 def categorical_order(counts: dict[str, int], container: Container) -> list[str]:
