@@ -54,11 +54,12 @@ def values_of(n: int) -> list[str]:
 @pytest.mark.parametrize("n", CARDINALITIES)
 def test_estimate_matches_the_reference_across_the_range(n):
     values = values_of(n)
-    hll = HyperLogLog()
-    hll.add_text(pa.array(values + values[: n // 2] + [None]))  # repeats and nulls do not count
     registers = reference_registers(values)
-    assert hll.registers.tolist() == registers
-    assert hll.estimate() == reference_estimate(registers)
+    for compiled in (False, True):  # the xxhash package on small data, the numba kernel on large
+        hll = HyperLogLog()
+        hll.add_text(pa.array(values + values[: n // 2] + [None]), compiled=compiled)  # repeats, nulls
+        assert hll.registers.tolist() == registers
+        assert hll.estimate() == reference_estimate(registers)
 
 
 def test_the_bias_correction_changes_counts_between_linear_counting_and_5m():
@@ -68,12 +69,13 @@ def test_the_bias_correction_changes_counts_between_linear_counting_and_5m():
     assert len(changed) >= 10  # so the test above would catch a missing correction
 
 
-def test_python_strings_and_arrow_cells_give_the_same_registers():
-    values = values_of(700) + ["é", "日本", ""]
-    by_text, by_str = HyperLogLog(), HyperLogLog()
-    by_text.add_text(pa.array(values))
-    by_str.add(values)
-    assert by_text.registers.tolist() == by_str.registers.tolist()
+def test_the_compiled_hash_is_xxh64_for_every_length():
+    # lengths 0 to 80 cross every branch of XXH64 (32-byte stripes, 8-, 4- and 1-byte tails)
+    values = ["".join(chr(65 + (i * 7 + k) % 26) for k in range(n)) for n in range(81) for i in range(9)]
+    values += ["é", "日本", "-0.0", "1.0E7"]
+    compiled = HyperLogLog()
+    compiled.add_text(pa.array(values).slice(1), compiled=True)  # an offset slice, as chunks are
+    assert compiled.registers.tolist() == reference_registers(values[1:])
 
 
 def test_linear_counting_is_exact_up_to_22_distinct_registers():

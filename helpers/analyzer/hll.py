@@ -7,19 +7,22 @@ add to them in any order and merge by maximum. The estimate follows Deequ's
 2. else the raw estimate E = alpha M^2 / sum(2^-register), and below 5M the bias of the published
    p = 9 tables is subtracted: the mean bias of the 6 table entries nearest to E (``_bias``);
 3. rounded as Java's ``Math.round`` (half up), to an integer.
-Hashing runs in numba over Arrow's string buffers (``add_text``), so a numeric column of
-millions of cells costs one pass; ``add`` takes Python strings for small inputs.
+What is hashed: each non-null cell's text, as the service reads CSV and capture (``add_text``:
+distinct values through the ``xxhash`` package on small data, a numba kernel over Arrow's
+buffers once the data is large, so millions of cells cost one pass); ``add`` takes strings.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import math
+import threading
 from collections.abc import Iterable
 
-import numba
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import xxhash
 
 from .hll_bias import BIAS_P9, RAW_ESTIMATES_P9
@@ -33,6 +36,9 @@ _BIAS_NEIGHBOURS = 6  # Spark's K
 _ALPHA_M2 = (0.7213 / (1.0 + 1.079 / _M)) * _M * _M
 _SEED = 42
 _MASK64 = (1 << 64) - 1
+COMPILE_AFTER = 300_000  # cells hashed in this process before numba is loaded (as moments.py)
+_seen = 0
+_lock = threading.Lock()
 
 
 class HyperLogLog:
@@ -46,17 +52,30 @@ class HyperLogLog:
         for value in values:
             _update(self.registers, xxhash.xxh64_intdigest(value.encode("utf-8"), seed=_SEED))
 
-    def add_text(self, column: pa.Array) -> None:
-        """Add every non-null cell of an Arrow string column (hashed in numba)."""
+    def add_text(self, column: pa.Array, compiled: bool | None = None) -> None:
+        """Add every non-null cell of an Arrow string column.
+
+        Small inputs hash their distinct values in Python; once this process has seen enough
+        cells for it to pay for its load time, a numba kernel hashes every cell over Arrow's
+        buffers. ``compiled`` forces a path (the tests check they agree).
+        """
+        global _seen
         if pa.types.is_large_string(column.type):
             column = column.cast(pa.string())
         if len(column) == 0 or column.null_count == len(column):
+            return
+        if compiled is None:
+            with _lock:
+                _seen += len(column)
+                compiled = _seen > COMPILE_AFTER
+        if not compiled:
+            self.add(pc.unique(column.drop_null()).to_pylist())
             return
         buffers = column.buffers()
         offsets = np.frombuffer(buffers[1], dtype=np.int32)[column.offset : column.offset + len(column) + 1]
         data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, np.uint8)
         valid = column.is_valid().to_numpy(zero_copy_only=False)
-        _add_cells(data, offsets, valid, self.registers)
+        _kernel()(data, offsets, valid, self.registers, np.uint64(_SEED))
 
     def merge(self, other: HyperLogLog) -> HyperLogLog:
         np.maximum(self.registers, other.registers, out=self.registers)
@@ -121,104 +140,83 @@ def _update(registers: np.ndarray, h: int) -> None:
         registers[idx] = rank
 
 
-# XXH64 (Yann Collet's published specification), unsigned 64-bit arithmetic throughout.
+# XXH64 (Yann Collet's published specification) in unsigned 64-bit arithmetic, one function so
+# numba compiles it whole; it runs only compiled (see ``_kernel``).
 _P1 = np.uint64(11400714785074694791)
 _P2 = np.uint64(14029467366897019727)
 _P3 = np.uint64(1609587929392839161)
 _P4 = np.uint64(9650029242287828579)
 _P5 = np.uint64(2870177450012600261)
+_U0 = np.uint64(0)
 
 
-@numba.njit(cache=True, inline="always")
-def _rotl(x, r):
-    return (x << np.uint64(r)) | (x >> np.uint64(64 - r))
-
-
-@numba.njit(cache=True, inline="always")
-def _read64(data, i):
-    v = np.uint64(0)
-    for k in range(8):
-        v |= np.uint64(data[i + k]) << np.uint64(8 * k)
-    return v
-
-
-@numba.njit(cache=True, inline="always")
-def _read32(data, i):
-    v = np.uint64(0)
-    for k in range(4):
-        v |= np.uint64(data[i + k]) << np.uint64(8 * k)
-    return v
-
-
-@numba.njit(cache=True, inline="always")
-def _round(acc, lane):
-    acc = acc + lane * _P2
-    return _rotl(acc, 31) * _P1
-
-
-@numba.njit(cache=True, inline="always")
-def _merge_round(acc, v):
-    acc ^= _round(np.uint64(0), v)
-    return acc * _P1 + _P4
-
-
-@numba.njit(cache=True)
-def xxh64(data, start, end, seed):
-    """XXH64 of ``data[start:end]`` (uint8 array) with a 64-bit seed."""
-    length = end - start
-    i = start
-    if length >= 32:
-        v1 = seed + _P1 + _P2
-        v2 = seed + _P2
-        v3 = seed
-        v4 = seed - _P1
-        while i + 32 <= end:
-            v1 = _round(v1, _read64(data, i))
-            v2 = _round(v2, _read64(data, i + 8))
-            v3 = _round(v3, _read64(data, i + 16))
-            v4 = _round(v4, _read64(data, i + 24))
-            i += 32
-        acc = _rotl(v1, 1) + _rotl(v2, 7) + _rotl(v3, 12) + _rotl(v4, 18)
-        acc = _merge_round(acc, v1)
-        acc = _merge_round(acc, v2)
-        acc = _merge_round(acc, v3)
-        acc = _merge_round(acc, v4)
-    else:
-        acc = seed + _P5
-    acc += np.uint64(length)
-    while i + 8 <= end:
-        acc ^= _round(np.uint64(0), _read64(data, i))
-        acc = _rotl(acc, 27) * _P1 + _P4
-        i += 8
-    if i + 4 <= end:
-        acc ^= _read32(data, i) * _P1
-        acc = _rotl(acc, 23) * _P2 + _P3
-        i += 4
-    while i < end:
-        acc ^= np.uint64(data[i]) * _P5
-        acc = _rotl(acc, 11) * _P1
-        i += 1
-    acc ^= acc >> np.uint64(33)
-    acc *= _P2
-    acc ^= acc >> np.uint64(29)
-    acc *= _P3
-    acc ^= acc >> np.uint64(32)
-    return acc
-
-
-@numba.njit(cache=True, nogil=True)
-def _add_cells(data, offsets, valid, registers):
-    seed = np.uint64(_SEED)
+def _hash_cells(data, offsets, valid, registers, seed):  # pragma: no cover - runs compiled
+    """Add XXH64(seed) of every valid cell ``data[offsets[i]:offsets[i + 1]]`` to the registers."""
     top = np.uint64(1) << np.uint64(63)
     for row in range(len(valid)):
         if not valid[row]:
             continue
-        h = xxh64(data, offsets[row], offsets[row + 1], seed)
+        i, end = offsets[row], offsets[row + 1]
+        length = end - i
+        if length >= 32:
+            v = np.empty(4, dtype=np.uint64)
+            v[0], v[1], v[2], v[3] = seed + _P1 + _P2, seed + _P2, seed, seed - _P1
+            while i + 32 <= end:
+                for lane in range(4):
+                    word = _U0
+                    for k in range(8):
+                        word |= np.uint64(data[i + 8 * lane + k]) << np.uint64(8 * k)
+                    acc = v[lane] + word * _P2
+                    v[lane] = ((acc << np.uint64(31)) | (acc >> np.uint64(33))) * _P1
+                i += 32
+            h = (((v[0] << np.uint64(1)) | (v[0] >> np.uint64(63)))
+                 + ((v[1] << np.uint64(7)) | (v[1] >> np.uint64(57)))
+                 + ((v[2] << np.uint64(12)) | (v[2] >> np.uint64(52)))
+                 + ((v[3] << np.uint64(18)) | (v[3] >> np.uint64(46))))
+            for lane in range(4):
+                acc = v[lane] * _P2
+                acc = ((acc << np.uint64(31)) | (acc >> np.uint64(33))) * _P1
+                h = (h ^ acc) * _P1 + _P4
+        else:
+            h = seed + _P5
+        h += np.uint64(length)
+        while i + 8 <= end:
+            word = _U0
+            for k in range(8):
+                word |= np.uint64(data[i + k]) << np.uint64(8 * k)
+            acc = word * _P2
+            acc = ((acc << np.uint64(31)) | (acc >> np.uint64(33))) * _P1
+            h ^= acc
+            h = ((h << np.uint64(27)) | (h >> np.uint64(37))) * _P1 + _P4
+            i += 8
+        if i + 4 <= end:
+            word = _U0
+            for k in range(4):
+                word |= np.uint64(data[i + k]) << np.uint64(8 * k)
+            h ^= word * _P1
+            h = ((h << np.uint64(23)) | (h >> np.uint64(41))) * _P2 + _P3
+            i += 4
+        while i < end:
+            h ^= np.uint64(data[i]) * _P5
+            h = ((h << np.uint64(11)) | (h >> np.uint64(53))) * _P1
+            i += 1
+        h ^= h >> np.uint64(33)
+        h *= _P2
+        h ^= h >> np.uint64(29)
+        h *= _P3
+        h ^= h >> np.uint64(32)
         idx = np.int64(h >> np.uint64(64 - HLL_P))
         w = (h << np.uint64(HLL_P)) | np.uint64(1 << (HLL_P - 1))
         rank = 1
-        while (w & top) == np.uint64(0):
+        while (w & top) == _U0:
             w <<= np.uint64(1)
             rank += 1
         if rank > registers[idx]:
             registers[idx] = rank
+
+
+@functools.cache
+def _kernel():
+    import numba
+
+    return numba.njit(cache=True, nogil=True)(_hash_cells)
