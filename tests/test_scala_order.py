@@ -106,3 +106,12 @@ def test_baseline_buckets_and_domains_follow_the_generation():
     old_buckets = old.statistics.feature("cat").string_statistics.buckets
     assert [b.value for b in old_buckets] == ["c0"] + sorted(f"c{i}" for i in range(1, 30))
     assert old.constraints.feature("cat").string_constraints.domains == [b.value for b in old_buckets]
+
+
+def test_small_maps_in_a_baseline_keep_first_appearance():
+    # generation: current; Map1..Map4 insertion order is the documented choice (first appearance)
+    values = ["stage2", "normal", "stage2", "stage1", "elevated", "normal"] * 20
+    result = run_baseline(pd.DataFrame({"bp": values}))
+    expected = ["stage2", "normal", "stage1", "elevated"]
+    assert [b.value for b in result.statistics.feature("bp").string_statistics.buckets] == expected
+    assert result.constraints.feature("bp").string_constraints.domains == expected
