@@ -40,6 +40,7 @@ from .reports import (
     load_constraints,
     load_statistics,
     load_violations,
+    read_csv_split,
     read_s3_text,
     split_s3_uri,
 )
@@ -56,6 +57,7 @@ from .schedule import (
 )
 
 __all__ = [
+    "read_csv_split",
     "processing_job",
     "pipeline_execution_status",
     "invoke_endpoint",
