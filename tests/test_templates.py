@@ -74,7 +74,9 @@ def test_the_templates_cover_every_template_in_assets():
 
 def test_the_analyzer_image_mapping_is_the_sdks():
     mapping = json.loads((ASSETS / "monitoring-schedule.template.json").read_text())["Mappings"]["AnalyzerAccount"]
-    assert {region: row["Account"] for region, row in mapping.items()} == _script().sdk_registries(), \
+    # every region the installed SDK knows, with its account (an older SDK knows fewer regions)
+    known = _script().sdk_registries()
+    assert {region: mapping.get(region, {}).get("Account") for region in known} == known, \
         "run scripts/update_analyzer_images.py"
 
 
