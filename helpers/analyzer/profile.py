@@ -205,6 +205,10 @@ def profile_table(
     with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
         for chunk, batch in enumerate(source.batches()):
             first = rows
+            for name in source.columns[len(columns):]:  # a source that found a wider row
+                columns[name] = ColumnProfile(name, options)
+                if rows:
+                    columns[name].update(chunk, pa.nulls(rows, pa.string()))
             jobs = [
                 pool.submit(columns[name].update, chunk, batch.column(i), first, source.name)
                 for i, name in enumerate(source.columns)
