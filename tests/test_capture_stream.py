@@ -15,8 +15,7 @@ import pytest
 
 from helpers.analyzer.baseline import run_baseline
 from helpers.analyzer.monitor import run_monitor
-from helpers.capture import CaptureRecord, read_capture
-from helpers.capture import stream
+from helpers.capture import CaptureRecord, read_capture, stream
 
 WHEN = datetime(2021, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
 

@@ -50,6 +50,11 @@ def decode_block(block: bytes, file: str, lines: np.ndarray) -> Decoded | None:
         return None
     if table.num_rows != len(lines):
         return None  # blank lines (Arrow skips them): the caller numbers the lines itself
+    if not block.isascii():
+        try:  # Arrow's JSON reader does not check that strings are UTF-8
+            table.validate(full=True)
+        except pa.ArrowInvalid:
+            return None
     capture = table.column("captureData").combine_chunks()
     event = table.column("eventMetadata").combine_chunks()
     payloads = [capture.field("endpointOutput"), capture.field("endpointInput")]

@@ -58,11 +58,11 @@ class FileRows:
         return cls(cells, meta, count, [problem for p in parts for problem in p.problems])
 
     def in_line_order(self) -> FileRows:
-        """The rows sorted by line number (stable: a line's rows keep their order)."""
+        """The rows and problems sorted by line number (stable: a line's rows keep their order)."""
+        problems = sorted(self.problems, key=lambda p: (p.line is None, p.line or 0))
         lines = to_numpy(self.meta.column("line").combine_chunks(), 0)
         order = np.argsort(lines, kind="stable")
         if np.all(order[1:] > order[:-1]):
-            return self
+            return FileRows(self.cells, self.meta, self.records, problems)
         index = from_numpy(order.astype(np.int64))
-        return FileRows([c.take(index) for c in self.cells], self.meta.take(index), self.records,
-                        self.problems)
+        return FileRows([c.take(index) for c in self.cells], self.meta.take(index), self.records, problems)

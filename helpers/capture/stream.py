@@ -87,7 +87,7 @@ def _block_rows(path: Path, block: bytes, first_line: int, strict: bool, fast: b
     """The rows of a block of whole lines starting at line ``first_line``."""
     count = block.count(b"\n") + (not block.endswith(b"\n"))
     numbers = first_line + np.arange(count, dtype=np.int64)
-    decoded = decode_block(block, str(path), numbers) if fast else None
+    decoded = decode_block(block, str(path), numbers) if fast and _all_shaped(block, count) else None
     if decoded is not None and len(decoded.redo) == 0:  # the usual case: one pass, no line split
         return decoded.rows
     raw_lines = block.split(b"\n")[:count]
@@ -98,10 +98,25 @@ def _block_rows(path: Path, block: bytes, first_line: int, strict: bool, fast: b
     return _lines_rows(str(path), [raw_lines[i] for i in keep], numbers, strict, fast)
 
 
+def _all_shaped(block: bytes, count: int) -> bool:
+    """Every line starts with '{' and ends with '}' (counted at C speed, no line split)."""
+    complete = block.endswith(b"\n")
+    return (block.startswith(b"{") and block.count(b"\n{") == count - complete
+            and block.count(b"}\n") == count - (not complete) and block.rstrip(b"\n").endswith(b"}"))
+
+
 def _lines_rows(file: str, raw_lines: list[bytes], numbers: np.ndarray, strict: bool, fast: bool) -> FileRows:
     """Rows of non-blank lines: vectorised where it can, split where Arrow cannot parse, exact below."""
     if not raw_lines:
         return FileRows([], meta_table([], file, [], []), 0, [])
+    if fast:  # lines that cannot be a JSON object go straight to the exact decoder
+        shaped = [raw.lstrip()[:1] == b"{" and raw.rstrip()[-1:] == b"}" for raw in raw_lines]
+        if not all(shaped):
+            odd = [i for i, ok in enumerate(shaped) if not ok]
+            fine = [i for i, ok in enumerate(shaped) if ok]
+            parts = [_exact_rows(file, [raw_lines[i] for i in odd], numbers[odd], strict),
+                     _lines_rows(file, [raw_lines[i] for i in fine], numbers[fine], strict, fast)]
+            return FileRows.concat(parts).in_line_order()
     decoded = decode_block(b"\n".join(raw_lines), file, numbers) if fast else None
     if decoded is not None:
         return _with_exact(decoded, file, raw_lines, numbers, strict)
