@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3 python3.12 python3.11 python3.10; do \
 	&& { echo $$p; break; }; done)
 FRESH ?= 0
 
-.PHONY: setup workshop test lint bench lab clean
+.PHONY: setup workshop test lint bench bench-peers lab clean
 
 $(STAMP): pyproject.toml requirements.txt
 	@test -n "$(PYTHON)" || { echo "make: need Python 3.10 to 3.12 (python3 on PATH is $$(python3 --version 2>&1))"; exit 1; }
@@ -31,9 +31,14 @@ test: lint
 	$(BIN)/python -m pytest
 
 bench: setup
-	$(BIN)/python bench/analyzer_bench.py
+	$(BIN)/python bench/whole_bench.py
+	$(BIN)/python bench/analyzer_bench.py --no-others
 	$(BIN)/python bench/twin_bench.py
 	$(BIN)/python bench/workshop_bench.py
+
+# whylogs and Evidently in their own venvs (from PyPI, once), on the same files; not part of test
+bench-peers: setup
+	$(BIN)/python bench/peers_bench.py
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/

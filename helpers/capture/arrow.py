@@ -60,36 +60,40 @@ def decode_block(block: bytes, file: str, lines: np.ndarray) -> Decoded | None:
     payloads = [capture.field("endpointOutput"), capture.field("endpointInput")]
     usable = to_numpy(capture.is_valid(), False) & to_numpy(event.is_valid(), False)
     usable &= to_numpy(event.field("eventId").is_valid(), False)
+    escaped = b"\\" in block  # a quote, newline or CR inside a payload is escaped in JSON
     widths = []
     for payload in payloads:
-        ok, width = _single_csv_rows(payload)
+        ok, width = _single_csv_rows(payload, escaped)
         usable &= ok
         widths.append(width)
     for width in widths:  # one width per payload: the most common among usable records
         if usable.any():
             usable &= width == np.bincount(width[usable]).argmax()
-    keep = np.flatnonzero(usable)
+    keep = None if usable.all() else from_numpy(np.flatnonzero(usable))
     cells: list[pa.Array] = []
     for payload in payloads:
-        cells.extend(_columns(payload.field("data").take(from_numpy(keep))))
-    n = len(keep)
-    taken = event.take(from_numpy(keep))
+        data = payload.field("data")
+        cells.extend(_columns(data if keep is None else data.take(keep)))
+    taken = event if keep is None else event.take(keep)
+    n = len(taken)
     meta = pa.table({
         "eventId": taken.field("eventId"), "inferenceTime": taken.field("inferenceTime"),
         "inferenceId": taken.field("inferenceId"),
         "file": strings([file]).take(from_numpy(np.zeros(n, np.int64))),
-        "line": from_numpy(np.ascontiguousarray(lines[keep], dtype=np.int64)),
+        "line": from_numpy(np.ascontiguousarray(lines[usable], dtype=np.int64)),
         "num_values": from_numpy(np.full(n, len(cells), dtype=np.int64)),
     })
     return Decoded(FileRows(cells, meta, n, []), np.flatnonzero(~usable))
 
 
-def _single_csv_rows(payload: pa.StructArray) -> tuple[np.ndarray, np.ndarray]:
-    """Which records hold one unquoted CSV row in this payload, and each one's width."""
+def _single_csv_rows(payload: pa.StructArray, escaped: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Which records hold one unquoted, non-empty CSV row in this payload, and each one's width."""
     data, encoding = payload.field("data"), payload.field("encoding")
     ok = to_numpy(payload.is_valid(), False) & to_numpy(data.is_valid(), False)
     ok &= to_numpy(pc.equal(encoding, text_scalar("CSV")), False)
-    ok &= ~to_numpy(pc.match_substring_regex(data, r'["\n\r]|^$'), True)
+    ok &= to_numpy(pc.binary_length(data), 0) > 0
+    if escaped:
+        ok &= ~to_numpy(pc.match_substring_regex(data, r'["\n\r]'), True)
     width = to_numpy(pc.count_substring(data, ","), 0).astype(np.int64) + 1
     return ok, np.where(ok, width, 0)
 
@@ -98,12 +102,10 @@ def _columns(data: pa.Array) -> list[pa.Array]:
     """The columns of single-row CSV payloads of one width (empty cells are null)."""
     if len(data) == 0:
         return []
-    parts = pc.split_pattern(data, ",")
-    flat = pc.list_flatten(parts)
+    flat = pc.list_flatten(pc.split_pattern(data, ","))
     width = len(flat) // len(data)
-    empty, blank = text_scalar(None), text_scalar("")
-    columns = []
-    for j in range(width):
-        column = flat.take(from_numpy(np.arange(j, len(flat), width, dtype=np.int64)))
-        columns.append(pc.if_else(pc.equal(column, blank), empty, column))
-    return columns
+    # one take puts each column's cells together (column-major), then zero-copy slices
+    order = np.arange(len(flat), dtype=np.int64).reshape(len(data), width).T.ravel()
+    by_column = flat.take(from_numpy(order))
+    by_column = pc.if_else(pc.equal(by_column, text_scalar("")), text_scalar(None), by_column)
+    return [by_column.slice(j * len(data), len(data)) for j in range(width)]

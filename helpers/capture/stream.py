@@ -85,9 +85,10 @@ def _stopped(path: Path, last_line: int, kind: str, detail: str, strict: bool) -
 
 def _block_rows(path: Path, block: bytes, first_line: int, strict: bool, fast: bool) -> FileRows:
     """The rows of a block of whole lines starting at line ``first_line``."""
-    count = block.count(b"\n") + (not block.endswith(b"\n"))
+    starts, ends = _line_bounds(block)
+    count = len(starts)
     numbers = first_line + np.arange(count, dtype=np.int64)
-    decoded = decode_block(block, str(path), numbers) if fast and _all_shaped(block, count) else None
+    decoded = decode_block(block, str(path), numbers) if fast and _all_shaped(block, starts, ends) else None
     if decoded is not None and len(decoded.redo) == 0:  # the usual case: one pass, no line split
         return decoded.rows
     raw_lines = block.split(b"\n")[:count]
@@ -98,11 +99,21 @@ def _block_rows(path: Path, block: bytes, first_line: int, strict: bool, fast: b
     return _lines_rows(str(path), [raw_lines[i] for i in keep], numbers, strict, fast)
 
 
-def _all_shaped(block: bytes, count: int) -> bool:
-    """Every line starts with '{' and ends with '}' (counted at C speed, no line split)."""
-    complete = block.endswith(b"\n")
-    return (block.startswith(b"{") and block.count(b"\n{") == count - complete
-            and block.count(b"}\n") == count - (not complete) and block.rstrip(b"\n").endswith(b"}"))
+def _line_bounds(block: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Where each line of the block starts and ends (its newline excluded)."""
+    newlines = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+    starts = np.r_[0, newlines + 1]
+    ends = np.r_[newlines, len(block)]
+    if starts[-1] == len(block):  # the block ends with a newline: no line after it
+        starts, ends = starts[:-1], ends[:-1]
+    return starts, ends
+
+
+def _all_shaped(block: bytes, starts: np.ndarray, ends: np.ndarray) -> bool:
+    """Every line starts with '{' and ends with '}' (so none is blank or cut short)."""
+    data = np.frombuffer(block, dtype=np.uint8)
+    return bool((ends > starts).all() and (data[starts] == ord("{")).all()
+                and (data[ends - 1] == ord("}")).all())
 
 
 def _lines_rows(file: str, raw_lines: list[bytes], numbers: np.ndarray, strict: bool, fast: bool) -> FileRows:
