@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
 
-from ..formats.arrays import from_numpy, strings, text_scalar, to_numpy
+from ..formats.arrays import from_numpy, strings, text_scalar, to_numpy, with_nulls
 from .filerows import FileRows
 
 __all__ = ["Decoded", "decode_block"]
@@ -107,5 +107,5 @@ def _columns(data: pa.Array) -> list[pa.Array]:
     # one take puts each column's cells together (column-major), then zero-copy slices
     order = np.arange(len(flat), dtype=np.int64).reshape(len(data), width).T.ravel()
     by_column = flat.take(from_numpy(order))
-    by_column = pc.if_else(pc.equal(by_column, text_scalar("")), text_scalar(None), by_column)
+    by_column = with_nulls(by_column, to_numpy(pc.binary_length(by_column), 0) > 0)  # "" is null
     return [by_column.slice(j * len(data), len(data)) for j in range(width)]
