@@ -2,7 +2,8 @@
 
 Columns are the baseline's names by position, then ``_c<i>`` for positions beyond them, added
 when a wider record first appears (earlier rows count as missing there). ``records``, ``width``
-(the most values any row had) and ``problems`` are known once ``batches()`` has run.
+(the most values any row had), ``shadow`` (a shadow variant's records, skipped) and
+``problems`` are known once ``batches()`` has run.
 """
 
 from __future__ import annotations
@@ -26,14 +27,16 @@ class CaptureSource(TableSource):
         self.names = list(names)
         self.records = 0
         self.width = 0
+        self.shadow = 0  # records of a shadow variant, skipped
         super().__init__("capture", list(names))
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         self.problems = list(self.found.refused)
-        self.records, self.width = 0, 0
+        self.records, self.width, self.shadow = 0, 0, 0
         for path in self.found.paths:
             for part in file_rows(path):
                 self.records += part.records
+                self.shadow += part.shadow
                 self.problems.extend(part.problems)
                 if part.rows == 0:
                     continue

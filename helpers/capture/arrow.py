@@ -27,7 +27,7 @@ _PAYLOAD = pa.struct([("observedContentType", pa.string()), ("mode", pa.string()
 _SCHEMA = pa.schema([
     ("captureData", pa.struct([("endpointInput", _PAYLOAD), ("endpointOutput", _PAYLOAD)])),
     ("eventMetadata", pa.struct([("eventId", pa.string()), ("inferenceId", pa.string()),
-                                 ("inferenceTime", pa.string())])),
+                                 ("inferenceTime", pa.string()), ("invocationSource", pa.string())])),
     ("eventVersion", pa.string()),
 ])
 
@@ -60,6 +60,7 @@ def decode_block(block: bytes, file: str, lines: np.ndarray) -> Decoded | None:
     payloads = [capture.field("endpointOutput"), capture.field("endpointInput")]
     usable = to_numpy(capture.is_valid(), False) & to_numpy(event.is_valid(), False)
     usable &= to_numpy(event.field("eventId").is_valid(), False)
+    usable &= ~to_numpy(event.field("invocationSource").is_valid(), False)  # shadow: counted exactly
     escaped = b"\\" in block  # a quote, newline or CR inside a payload is escaped in JSON
     widths = []
     for payload in payloads:

@@ -39,6 +39,7 @@ class FileRows:
     meta: pa.Table
     records: int
     problems: list[CaptureProblem]
+    shadow: int = 0  # records of a shadow variant, skipped as today's container skips them
 
     @property
     def rows(self) -> int:
@@ -55,7 +56,8 @@ class FileRows:
                  for i in range(width)]
         meta = pa.concat_tables([p.meta for p in parts])
         count = sum(p.records for p in parts) if records is None else records
-        return cls(cells, meta, count, [problem for p in parts for problem in p.problems])
+        return cls(cells, meta, count, [problem for p in parts for problem in p.problems],
+                   sum(p.shadow for p in parts))
 
     def in_line_order(self) -> FileRows:
         """The rows and problems sorted by line number (stable: a line's rows keep their order)."""
@@ -63,6 +65,7 @@ class FileRows:
         lines = to_numpy(self.meta.column("line").combine_chunks(), 0)
         order = np.argsort(lines, kind="stable")
         if np.all(order[1:] > order[:-1]):
-            return FileRows(self.cells, self.meta, self.records, problems)
+            return FileRows(self.cells, self.meta, self.records, problems, self.shadow)
         index = from_numpy(order.astype(np.int64))
-        return FileRows([c.take(index) for c in self.cells], self.meta.take(index), self.records, problems)
+        return FileRows([c.take(index) for c in self.cells], self.meta.take(index), self.records, problems,
+                        self.shadow)

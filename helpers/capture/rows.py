@@ -44,6 +44,7 @@ class CaptureRows:
     files: list[str]
     records: int
     problems: list[CaptureProblem]
+    shadow_records: int = 0  # skipped: a shadow variant's traffic (section 3b)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -59,7 +60,8 @@ class CaptureRows:
     def where(self, mask) -> CaptureRows:
         """The rows where ``mask`` (one boolean per row) is true, with their metadata."""
         keep = from_numpy(np.asarray(mask, dtype=bool))
-        return CaptureRows(self.table.filter(keep), self.meta.filter(keep), self.files, self.records, self.problems)
+        return CaptureRows(self.table.filter(keep), self.meta.filter(keep), self.files, self.records,
+                           self.problems, self.shadow_records)
 
     def to_frame(self, metadata: bool = True) -> pd.DataFrame:
         """Feature columns, with eventId, inferenceTime and inferenceId alongside."""
@@ -105,4 +107,4 @@ def read_capture(
     arrays = [rows.cells[i] if i < len(rows.cells) else pa.nulls(rows.rows, pa.string()) for i in range(width)]
     table = pa.table(arrays, names=names) if width else pa.table({})
     return CaptureRows(table, rows.meta, [str(f) for f in found.paths], rows.records,
-                       found.refused + rows.problems)
+                       found.refused + rows.problems, rows.shadow)

@@ -155,9 +155,13 @@ def _exact_rows(file: str, raw_lines: list[bytes], numbers: np.ndarray, strict: 
     events: list[EventMetadata] = []
     lines: list[int] = []
     problems: list[CaptureProblem] = []
+    shadow = 0
     for line_no, raw in zip(numbers.tolist(), raw_lines, strict=True):
         try:
             record, decoded = decode_line(raw, file)
+            if record.event_metadata.is_shadow:
+                shadow += 1  # today's container skips a shadow variant's records
+                continue
         except CaptureError as err:
             problem = CaptureProblem(file, line_no, str(err), err.kind)
             if strict:
@@ -170,7 +174,8 @@ def _exact_rows(file: str, raw_lines: list[bytes], numbers: np.ndarray, strict: 
             lines.append(line_no)
     width = max((len(r) for r in rows), default=0)
     cells = [strings([r[i] if i < len(r) else None for r in rows]) for i in range(width)]
-    return FileRows(cells, meta_table(events, file, lines, [len(r) for r in rows]), len(raw_lines), problems)
+    return FileRows(cells, meta_table(events, file, lines, [len(r) for r in rows]), len(raw_lines), problems,
+                    shadow)
 
 
 def meta_table(records: list[EventMetadata], file: str, lines: list[int], widths: list[int]):
