@@ -34,6 +34,7 @@ bench: setup
 	$(BIN)/python bench/analyzer_bench.py
 	$(BIN)/python bench/twin_bench.py
 	$(BIN)/python bench/workshop_bench.py
+	$(BIN)/python bench/shapes_bench.py
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/

@@ -7,6 +7,7 @@ stderr and a non-zero status: 2 for input the analyzer cannot use, 3 for "Job in
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     twin_sub = twin.add_subparsers(dest="twin_command", required=True)
     twin_sub.add_parser("up", help="build the estate from nothing (trains, baselines, deploys)")
     run = twin_sub.add_parser("run", help="send traffic and run the hourly schedule for N virtual hours")
-    run.add_argument("--hours", type=int, default=1)
+    run.add_argument("--hours", type=_positive, default=1, help="virtual hours to live (at least 1)")
     twin_sub.add_parser("status", help="print the estate")
     twin_sub.add_parser("reset", help="delete the estate")
 
@@ -46,13 +47,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of hours, at least 1, got {text!r}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from .analyzer.monitor import NoDataError
     from .analyzer.reader import AnalyzerInputError
     from .capture import CaptureError
     from .formats.codec import FormatError
-    from .formats.reportset import OutputError
     from .twin.store import WorkspaceError
 
     try:
@@ -68,12 +78,15 @@ def main(argv: list[str] | None = None) -> int:
     except NoDataError as err:
         print(f"error: {err}", file=sys.stderr)
         return 3
-    except (AnalyzerInputError, FormatError, CaptureError, FileNotFoundError, WorkspaceError, OutputError) as err:
+    except (AnalyzerInputError, FormatError, CaptureError, WorkspaceError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except OSError as err:  # a file that cannot be read or written: name it and say why
-        where = f"{err.filename}: " if err.filename else ""
-        print(f"error: {where}{err.strerror or err}", file=sys.stderr)
+        print(f"error: {err.filename}: {err.strerror}" if err.filename else f"error: {err}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as err:  # the twin's control plane, damaged where opening did not look
+        print(f"error: the twin's control plane cannot be used ({err}); run `python -m helpers twin reset`, "
+              "then `python -m helpers twin up`", file=sys.stderr)
         return 2
 
 
