@@ -7,7 +7,6 @@ stderr and a non-zero status: 2 for input the analyzer cannot use, 3 for "Job in
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -22,6 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     base.add_argument("--dataset", required=True, type=Path, help="CSV file (header row unless --no-header)")
     base.add_argument("--no-header", action="store_true", help="the CSV has no header row (columns _c0, _c1, ...)")
     base.add_argument("--output", required=True, type=Path, help="folder for the two files")
+    _container_option(base)
 
     mon = sub.add_parser("monitor", help="a monitoring run of current data against a baseline")
     mon.add_argument("--baseline-statistics", required=True, type=Path)
@@ -29,13 +29,16 @@ def _parser() -> argparse.ArgumentParser:
     current = mon.add_mutually_exclusive_group(required=True)
     current.add_argument("--capture", nargs="+", type=Path, help="capture .jsonl files or folders")
     current.add_argument("--dataset", type=Path, help="a CSV of current data")
-    mon.add_argument("--no-header", action="store_true", help="the --dataset CSV has no header row")
+    mon.add_argument("--no-header", action="store_true",
+                     help="the --dataset CSV has no header row (columns take the baseline's names by position)")
     mon.add_argument("--output", required=True, type=Path, help="folder for the three report files")
+    _container_option(mon)
 
     twin = sub.add_parser("twin", help="the local twin of the workshop's AWS estate")
     twin.add_argument("--workspace", type=Path, help="the twin's folder (default: WORKSHOP_HOME or .workshop/)")
     twin_sub = twin.add_subparsers(dest="twin_command", required=True)
-    twin_sub.add_parser("up", help="build the estate from nothing (trains, baselines, deploys)")
+    up = twin_sub.add_parser("up", help="build the estate from nothing (trains, baselines, deploys)")
+    _container_option(up)
     run = twin_sub.add_parser("run", help="send traffic and run the hourly schedule for N virtual hours")
     run.add_argument("--hours", type=_positive, default=1, help="virtual hours to live (at least 1)")
     twin_sub.add_parser("status", help="print the estate")
@@ -57,14 +60,15 @@ def _positive(text: str) -> int:
     return value
 
 
+def _container_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--container", choices=["2021", "current"], default="current",
+        help="which container generation's files to write: today's (default: completeness, "
+             "approximate distinct counts, Scala HashMap order) or the 2021 layout")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .analyzer.monitor import NoDataError
-    from .analyzer.reader import AnalyzerInputError
-    from .capture import CaptureError
-    from .formats.codec import FormatError
-    from .twin.store import WorkspaceError
-
     try:
         if args.command == "baseline":
             return _baseline(args)
@@ -75,26 +79,50 @@ def main(argv: list[str] | None = None) -> int:
         from .runner import run_workshop
 
         return run_workshop(args.build, fresh=args.fresh)
-    except NoDataError as err:
+    except _loaded(_NO_DATA) as err:
         print(f"error: {err}", file=sys.stderr)
         return 3
-    except (AnalyzerInputError, FormatError, CaptureError, WorkspaceError) as err:
+    except _loaded(*_BAD_INPUT) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except OSError as err:  # a file that cannot be read or written: name it and say why
         print(f"error: {err.filename}: {err.strerror}" if err.filename else f"error: {err}", file=sys.stderr)
         return 2
-    except sqlite3.Error as err:  # the twin's control plane, damaged where opening did not look
+    except _loaded("sqlite3.Error") as err:  # the twin's control plane, damaged where opening did not look
         print(f"error: the twin's control plane cannot be used ({err}); run `python -m helpers twin reset`, "
               "then `python -m helpers twin up`", file=sys.stderr)
         return 2
+
+
+# Errors that mean "no data" (exit 3) and "input that cannot be used" (exit 2), by module and
+# class. They are looked up only when something was raised, and only in modules already loaded
+# (an error can only come from a module that was imported), so `baseline` never imports the
+# monitor, the capture reader or the twin just to name their errors.
+_NO_DATA = "helpers.analyzer.monitor.NoDataError"
+_BAD_INPUT = (
+    "helpers.analyzer.reader.AnalyzerInputError",
+    "helpers.formats.codec.FormatError",
+    "helpers.capture.records.CaptureError",
+    "helpers.twin.store.WorkspaceError",
+    "helpers.formats.reportset.OutputError",
+)
+
+
+def _loaded(*names: str) -> tuple[type[BaseException], ...]:
+    """The named exception classes whose modules are loaded (imports nothing)."""
+    found = []
+    for name in names:
+        module, _, attr = name.rpartition(".")
+        if module in sys.modules:
+            found.append(getattr(sys.modules[module], attr))
+    return tuple(found)
 
 
 def _baseline(args) -> int:
     from .analyzer.baseline import run_baseline
 
     _refuse_overwriting_inputs(args.output, [args.dataset], ("statistics.json", "constraints.json"))
-    result = run_baseline(args.dataset, header=not args.no_header)
+    result = run_baseline(args.dataset, header=not args.no_header, container=args.container)
     for path in result.write(args.output):
         print(f"wrote {path}")
     _report_problems(result.problems)
@@ -114,10 +142,14 @@ def _monitor(args) -> int:
         capture=args.capture,
         dataset=args.dataset,
         header=not args.no_header,
+        container=args.container,
     )
     for path in result.write(args.output):
         print(f"wrote {path}")
     _report_problems(result.problems)
+    if result.shadow_records:
+        print(f"{result.shadow_records} capture records from a shadow variant skipped "
+              "(eventMetadata.invocationSource ShadowExperiment)", file=sys.stderr)
     print(result.exit_message)
     for note in result.not_evaluated:
         print(f"not evaluated: {note}")
@@ -138,7 +170,7 @@ def _twin(args) -> int:
         return 0
     if args.twin_command == "up":
         started = time.perf_counter()
-        twin = Twin.up(root)
+        twin = Twin.up(root, container=args.container)
         print(twin.status())
         print(f"built in {time.perf_counter() - started:.1f} s")
         return 0

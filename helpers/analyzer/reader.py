@@ -13,15 +13,18 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+if TYPE_CHECKING:  # pandas is imported only when a DataFrame is given
+    import pandas as pd
+
 __all__ = ["AnalyzerInputError", "ArrowSource", "CsvSource", "FrameSource", "RowProblem", "TableSource"]
 
-DEFAULT_BLOCK_BYTES = 1 << 20
+DEFAULT_BLOCK_BYTES = 1 << 22  # 4 MiB of CSV a batch: few calls per column, bounded memory
 # a CSV field may be any length; the csv module's 128 KB guard would refuse a valid header
 csv.field_size_limit(sys.maxsize)
 DEFAULT_FRAME_CHUNK = 1 << 20
@@ -68,18 +71,25 @@ class TableSource:
 
 
 class CsvSource(TableSource):
-    """A CSV file with a header row, or without one (columns ``_c0``, ``_c1``, ...)."""
+    """A CSV file with a header row, or without one.
 
-    def __init__(self, path: str | Path, header: bool = True, block_bytes: int = DEFAULT_BLOCK_BYTES):
+    Without a header, columns take ``names`` by position (a monitoring run passes the
+    baseline's names, as capture is mapped); columns beyond them are ``_c<i>``.
+    """
+
+    def __init__(self, path: str | Path, header: bool = True, block_bytes: int = DEFAULT_BLOCK_BYTES,
+                 names: list[str] | None = None):
         self.path = Path(path)
         self.header = header
+        self.positional_names = list(names or [])
         self.block_bytes = block_bytes
         super().__init__(str(self.path), self._column_names())
 
     def _column_names(self) -> list[str]:
         cells = self._first_row()
         if not self.header:
-            return [f"_c{i}" for i in range(len(cells))]
+            given = self.positional_names[: len(cells)]
+            return given + [f"_c{i}" for i in range(len(given), len(cells))]
         names = [c.strip() for c in cells]
         seen: set[str] = set()
         for i, name in enumerate(names):
@@ -216,6 +226,8 @@ class ArrowSource(TableSource):
 
 
 def _arrow_column(series: pd.Series) -> pa.Array:
+    import pandas as pd
+
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype):
         # written to CSV as True/False, which Deequ's case-sensitive regex calls String

@@ -13,16 +13,20 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
+from ..formats.arrays import from_numpy, strings
 from .arrow import read_file_fast
 from .decode import decode_line
 from .filerows import CaptureProblem, FileRows
 from .files import capture_files, find_capture_files, open_capture
 from .records import CaptureError, EventMetadata
+
+if TYPE_CHECKING:  # pandas is imported only for the display frames
+    import pandas as pd
 
 __all__ = ["METADATA_COLUMNS", "CaptureProblem", "CaptureRows", "capture_files", "read_capture"]
 
@@ -43,6 +47,7 @@ class CaptureRows:
     files: list[str]
     records: int
     problems: list[CaptureProblem]
+    shadow_records: int = 0  # skipped: a shadow variant's traffic (section 3b)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -57,18 +62,23 @@ class CaptureRows:
 
     def where(self, mask) -> CaptureRows:
         """The rows where ``mask`` (one boolean per row) is true, with their metadata."""
-        keep = pa.array(np.asarray(mask, dtype=bool))
-        return CaptureRows(self.table.filter(keep), self.meta.filter(keep), self.files, self.records, self.problems)
+        keep = from_numpy(np.asarray(mask, dtype=bool))
+        return CaptureRows(self.table.filter(keep), self.meta.filter(keep), self.files, self.records,
+                           self.problems, self.shadow_records)
 
     def to_frame(self, metadata: bool = True) -> pd.DataFrame:
         """Feature columns, with eventId, inferenceTime and inferenceId alongside."""
         if not metadata:
             return self.frame
+        import pandas as pd
+
         return pd.concat([self.frame, self.metadata[list(METADATA_COLUMNS)]], axis=1)
 
 
 def _object_frame(table: pa.Table) -> pd.DataFrame:
     """Text columns as Python str or None (not NaN), for display and plain comparisons."""
+    import pandas as pd
+
     return pd.DataFrame({
         name: pd.Series(col.to_pylist(), dtype=object if pa.types.is_string(col.type) else None)
         for name, col in zip(table.column_names, table.columns, strict=True)
@@ -106,17 +116,18 @@ def read_capture(
     table = pa.table(arrays, names=names) if width else pa.table({})
     meta = pa.concat_tables([p.meta for p in parts]) if parts else _meta_table([], "", [], [])
     return CaptureRows(table, meta, [str(f) for f in files], sum(p.records for p in parts),
-                       found.refused + [problem for p in parts for problem in p.problems])
+                       found.refused + [problem for p in parts for problem in p.problems],
+                       sum(p.shadow for p in parts))
 
 
 def _meta_table(records: list[EventMetadata], file: str, lines: list[int], widths: list[int]) -> pa.Table:
     return pa.table({
-        "eventId": pa.array([r.event_id for r in records], pa.string()),
-        "inferenceTime": pa.array([r.inference_time for r in records], pa.string()),
-        "inferenceId": pa.array([r.inference_id for r in records], pa.string()),
-        "file": pa.array([file] * len(records), pa.string()),
-        "line": pa.array(lines, pa.int64()),
-        "num_values": pa.array(widths, pa.int64()),
+        "eventId": strings([r.event_id for r in records]),
+        "inferenceTime": strings([r.inference_time for r in records]),
+        "inferenceId": strings([r.inference_id for r in records]),
+        "file": strings([file] * len(records)),
+        "line": from_numpy(np.array(lines, dtype=np.int64)),
+        "num_values": from_numpy(np.array(widths, dtype=np.int64)),
     })
 
 
@@ -125,11 +136,14 @@ def _read_file_exact(path: Path, strict: bool) -> FileRows:
     events: list[EventMetadata] = []
     lines: list[int] = []
     problems: list[CaptureProblem] = []
-    records = 0
+    records = shadow = 0
     for line_no, raw in _lines(path, problems):
         records += 1
         try:
             record, decoded = decode_line(raw, str(path))
+            if record.event_metadata.is_shadow:
+                shadow += 1  # today's container skips a shadow variant's records
+                continue
         except CaptureError as err:
             problem = CaptureProblem(str(path), line_no, str(err), err.kind)
             if strict:
@@ -143,9 +157,9 @@ def _read_file_exact(path: Path, strict: bool) -> FileRows:
     if strict and problems:
         raise CaptureError(str(problems[0]), kind=problems[0].kind)
     width = max((len(r) for r in rows), default=0)
-    cells = [pa.array([r[i] if i < len(r) else None for r in rows], pa.string()) for i in range(width)]
+    cells = [strings([r[i] if i < len(r) else None for r in rows]) for i in range(width)]
     meta = _meta_table(events, str(path), lines, [len(r) for r in rows])
-    return FileRows(cells, meta, records, problems)
+    return FileRows(cells, meta, records, problems, shadow)
 
 
 def _lines(path: Path, problems: list[CaptureProblem]) -> Iterator[tuple[int, bytes]]:

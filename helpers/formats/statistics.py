@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported only by to_frame (a display helper)
+    import pandas as pd
 
 from .codec import Document, Model
 
@@ -67,6 +69,9 @@ class NumericalStatistics(Model):
     std_dev: float
     min: float
     max: float
+    # written by today's container only (section 3b), in this order after max
+    approximate_num_distinct_values: int | None = None
+    completeness: float | None = None
     distribution: NumericDistribution | None = None
 
     @property
@@ -94,6 +99,7 @@ class StringDistribution(Model):
 class StringStatistics(Model):
     common: CommonStatistics
     distinct_count: float | None = None
+    completeness: float | None = None  # today's container only (section 3b)
     distribution: StringDistribution | None = None
 
     @property
@@ -141,6 +147,8 @@ class Statistics(Document):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per feature, for display."""
+        import pandas as pd
+
         rows = []
         for feat in self.features:
             common = feat.common
@@ -152,10 +160,12 @@ class Statistics(Document):
             }
             num = feat.numerical_statistics
             if num is not None:
-                row.update(mean=num.mean, sum=num.sum, std_dev=num.std_dev, min=num.min, max=num.max)
+                row.update(mean=num.mean, sum=num.sum, std_dev=num.std_dev, min=num.min, max=num.max,
+                           distinct_count=num.approximate_num_distinct_values, completeness=num.completeness)
             if feat.string_statistics is not None:
-                row["distinct_count"] = feat.string_statistics.distinct_count
+                strings = feat.string_statistics
+                row.update(distinct_count=strings.distinct_count, completeness=strings.completeness)
             rows.append(row)
-        columns = ["name", "inferred_type", "num_present", "num_missing",
+        columns = ["name", "inferred_type", "num_present", "num_missing", "completeness",
                    "mean", "sum", "std_dev", "min", "max", "distinct_count"]
         return pd.DataFrame(rows, columns=columns).set_index("name")

@@ -159,7 +159,7 @@ def _analyse(core: Core, schedule: dict, window: tuple[datetime, datetime], sche
     try:
         stats, cons = (_baseline_file(core, Statistics, baseline["StatisticsResource"]["S3Uri"]),
                        _baseline_file(core, Constraints, baseline["ConstraintsResource"]["S3Uri"]))
-        result = run_monitor(stats, cons, capture=files)
+        result = run_monitor(stats, cons, capture=files, container=core.container)
     except NoDataError:
         return "Failed", NO_DATA_MESSAGE, None
     except _MissingBaseline as err:
