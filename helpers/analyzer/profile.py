@@ -279,24 +279,33 @@ def profile_table(
         for name in source.columns
     }
     rows = 0
+    jobs: list = []
     workers = max(1, options.workers)
-    profiles = list(columns.values())
-    # one task per group of columns, not per column: a 100k-column table would otherwise pay
-    # the pool's overhead 100k times per chunk
-    size = -(-len(profiles) // workers) or 1
-    groups = [range(start, min(start + size, len(profiles))) for start in range(0, len(profiles), size)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
+        # the next batch is read (Arrow parses without the GIL) while the workers profile this one
         for chunk, batch in enumerate(source.batches()):
-            jobs = [pool.submit(_update_columns, profiles, group, chunk, batch, rows, source.name)
-                    for group in groups]
             for job in jobs:
                 job.result()
+            for name in source.columns[len(columns):]:  # a source that found a wider row
+                columns[name] = ColumnProfile(name, options)
+                if rows:
+                    columns[name].update(chunk, pa.nulls(rows, pa.string()))
+            profiles = [columns[name] for name in source.columns]
+            # one task per group of columns, not per column: a 100k-column table would otherwise
+            # pay the pool's overhead 100k times per chunk
+            size = -(-len(profiles) // workers) or 1
+            jobs = [pool.submit(_update_columns, profiles, range(start, min(start + size, len(profiles))),
+                                chunk, batch, rows, source.name)
+                    for start in range(0, len(profiles), size)]
             rows += batch.num_rows
-    late = {i: set(col.pending_chunks) for i, col in enumerate(profiles)
+        for job in jobs:
+            job.result()
+    late = {name: set(col.pending_chunks) for name, col in columns.items()
             if col.stringish and col.pending_chunks}
     if late:
+        positions = {name: i for i, name in enumerate(source.columns)}
         for chunk, batch in enumerate(source.batches()):
-            for i, chunks in late.items():
+            for name, chunks in late.items():
                 if chunk in chunks:
-                    profiles[i].count_values(batch.column(i))
+                    columns[name].count_values(batch.column(positions[name]))
     return Profile(source.name, rows, columns, list(source.problems))
