@@ -112,6 +112,10 @@ class CsvSource(TableSource):
             try:
                 cells = next(csv.reader(text), [])
             except csv.Error as err:
+                # Python 3.10's csv module stops at a NUL byte before any decoding is checked:
+                # say what the bytes are (e.g. a gzip file), as 3.11 and later do
+                if not _starts_as_utf8(self.path):
+                    raise AnalyzerInputError(f"{self.path}: line 1 is not UTF-8 text") from None
                 raise AnalyzerInputError(f"{self.path}: line 1 cannot be read as CSV ({err})") from None
         if not any(c.strip() for c in cells):
             raise AnalyzerInputError(f"{self.path}: the file is empty (expected CSV rows)")
@@ -242,3 +246,14 @@ def _arrow_column(series: pd.Series) -> pa.Array:
          for v in series.astype(object)],
         type=pa.string(),
     )
+
+
+def _starts_as_utf8(path, size: int = 65536) -> bool:
+    """Whether the file's first bytes decode as UTF-8 (a sequence cut at the end is allowed)."""
+    with open(path, "rb") as raw:
+        head = raw.read(size)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return err.start >= len(head) - 3 and err.reason == "unexpected end of data"
+    return True
