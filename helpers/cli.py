@@ -1,4 +1,4 @@
-"""Command line: ``python -m helpers baseline|monitor|workshop``.
+"""Command line: ``python -m helpers baseline|monitor|twin|selfrun|workshop``.
 
 Exit 0 on success (violations are a result, not an error); otherwise a one-line reason on
 stderr and a non-zero status: 2 for input the analyzer cannot use, 3 for "Job inputs had no data".
@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     twin_sub.add_parser("status", help="print the estate")
     twin_sub.add_parser("reset", help="delete the estate")
 
+    selfrun = sub.add_parser("selfrun", help="the self-run hourly monitoring job (what the processing job runs)")
+    from .monitoring.job import add_arguments
+
+    add_arguments(selfrun)
+
     shop = sub.add_parser("workshop", help="run the workshop's main job on the local twin")
     shop.add_argument("--fresh", action="store_true", help="rebuild everything from nothing")
     shop.add_argument("--build", type=Path, default=Path("build"), help="where outputs go")
@@ -50,8 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from .analyzer.monitor import NoDataError
     from .analyzer.reader import AnalyzerInputError
+    from .aws import WorkshopAwsError
     from .capture import CaptureError
     from .formats.codec import FormatError
+    from .monitoring.job import JobSettingError
     from .twin.store import WorkspaceError
 
     try:
@@ -61,13 +68,18 @@ def main(argv: list[str] | None = None) -> int:
             return _monitor(args)
         if args.command == "twin":
             return _twin(args)
+        if args.command == "selfrun":
+            from .monitoring.job import main as selfrun
+
+            return selfrun(args)
         from .runner import run_workshop
 
         return run_workshop(args.build, fresh=args.fresh)
     except NoDataError as err:
         print(f"error: {err}", file=sys.stderr)
         return 3
-    except (AnalyzerInputError, FormatError, CaptureError, FileNotFoundError, WorkspaceError) as err:
+    except (AnalyzerInputError, FormatError, CaptureError, FileNotFoundError, WorkspaceError, JobSettingError,
+            WorkshopAwsError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
 

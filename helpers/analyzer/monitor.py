@@ -27,7 +27,7 @@ from .profile import Profile, ProfileOptions, profile_table
 from .reader import AnalyzerInputError, ArrowSource, RowProblem, TableSource
 from .suggest import SuggestionOptions, suggest_constraints
 
-__all__ = ["MonitoringResult", "NoDataError", "run_monitor"]
+__all__ = ["MonitoringResult", "NoDataError", "exit_message", "run_monitor"]
 
 NO_DATA_MESSAGE = "Job inputs had no data"
 
@@ -56,15 +56,20 @@ class MonitoringResult:
     @property
     def exit_message(self) -> str:
         """The execution's ExitMessage, worded as the service words it."""
-        if not len(self.violations):
-            return "Completed: Job completed successfully with no violations."
-        return f"CompletedWithViolations: Job completed successfully with {len(self.violations)} violations."
+        return exit_message(len(self.violations))
 
     def write(self, folder: str | Path) -> list[Path]:
         folder = Path(folder)
         return [self.statistics.write(folder / "statistics.json"),
                 self.constraints.write(folder / "constraints.json"),
                 self.violations.write(folder / "constraint_violations.json")]
+
+
+def exit_message(violations: int) -> str:
+    """A completed run's ExitMessage, worded as the service words it."""
+    if not violations:
+        return "Completed: Job completed successfully with no violations."
+    return f"CompletedWithViolations: Job completed successfully with {violations} violations."
 
 
 def run_monitor(
