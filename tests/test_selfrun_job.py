@@ -47,7 +47,7 @@ def _copy_inputs(twin: Twin, run: HourlyRun, s3, scheduled: datetime) -> None:
     """The twin's baseline and the capture of the analysed hour and the next, into moto's S3."""
     s3.create_bucket(Bucket=twin.bucket)
     start, end = capture_window(scheduled)
-    keys = [twin.key_of(run.statistics_uri), twin.key_of(run.constraints_uri)]
+    keys = [twin.core.key_of(run.statistics_uri), twin.core.key_of(run.constraints_uri)]
     for hour in (start, end):
         prefix = f"{twin.names.capture_prefix}/{run.endpoint}/{run.variant}/{hour_path(hour)}/"
         keys += [o.key for o in twin.ws.list_objects(twin.bucket, prefix)]
@@ -74,7 +74,7 @@ def _points(cloudwatch, metric: str, endpoint: str, schedule: str, namespace: st
 def test_the_job_writes_the_twins_reports_byte_for_byte(twin_hour, aws_env, tmp_path, capsys):
     twin, run, execution = twin_hour
     scheduled = execution["ScheduledTime"]
-    folder = f"{twin.key_of(run.reports_uri)}/{run.endpoint}/{run.schedule}/{hour_path(scheduled)}/"
+    folder = f"{twin.core.key_of(run.reports_uri)}/{run.endpoint}/{run.schedule}/{hour_path(scheduled)}/"
     job = twin.ws.resource("processing_job", execution["ProcessingJobName"])
     with mock_aws():
         s3, cloudwatch = boto3.client("s3"), boto3.client("cloudwatch")
@@ -114,7 +114,7 @@ def test_an_empty_hour_fails_as_the_service_does(twin_hour, aws_env, tmp_path):
         later = execution["ScheduledTime"] + timedelta(days=3)
         assert main(_args(run, later, message)) == 3
         assert message.read_text() == "Job inputs had no data"
-        assert "Contents" not in s3.list_objects_v2(Bucket=twin.bucket, Prefix=twin.key_of(run.reports_uri))
+        assert "Contents" not in s3.list_objects_v2(Bucket=twin.bucket, Prefix=twin.core.key_of(run.reports_uri))
 
 
 def test_namespace_and_dimension_values_are_configurable(twin_hour, aws_env, tmp_path):
@@ -180,7 +180,7 @@ def test_late_files_count_and_other_hours_do_not(twin_hour, aws_env):
         s3 = boto3.client("s3")
         s3.create_bucket(Bucket=twin.bucket)
         for uri in (run.statistics_uri, run.constraints_uri):
-            s3.put_object(Bucket=twin.bucket, Key=twin.key_of(uri), Body=twin.read_bytes(uri))
+            s3.put_object(Bucket=twin.bucket, Key=twin.core.key_of(uri), Body=twin.core.read_bytes(uri))
         put(s3, hour + timedelta(minutes=5), [_record("10.0,1,2.0", hour + timedelta(minutes=5, seconds=s), f"a{s}")
                                               for s in range(3)])
         put(s3, hour + timedelta(minutes=30), [_record("11.0,1,2.5", hour - timedelta(seconds=2), "early")])
@@ -202,7 +202,7 @@ def test_a_partial_report_set_is_written_again(twin_hour, aws_env, tmp_path):
     """A run killed after statistics.json but before constraint_violations.json is not 'done'."""
     twin, run, execution = twin_hour
     scheduled = execution["ScheduledTime"]
-    folder = f"{twin.key_of(run.reports_uri)}/{run.endpoint}/{run.schedule}/{hour_path(scheduled)}/"
+    folder = f"{twin.core.key_of(run.reports_uri)}/{run.endpoint}/{run.schedule}/{hour_path(scheduled)}/"
     with mock_aws():
         s3 = boto3.client("s3")
         _copy_inputs(twin, run, s3, scheduled)

@@ -1,32 +1,29 @@
 """The monitoring schedule: hourly executions that analyse the previous hour's capture.
 
-An execution is a processing job named ``model-monitoring-<YYYYMMDDHHMM>-<24 hex>``; it reads
-that hour's capture files with the real analyzer, writes its three reports under
-``<reports>/<endpoint>/<schedule>/yyyy/mm/dd/hh/`` (into a hidden folder first, renamed into
-place, so a killed run never leaves part of a report) and publishes the run's metrics. An hour
-without data fails with "Job inputs had no data", as the service does.
+An execution is a processing job named ``model-monitoring-<YYYYMMDDHHMM>-<24 hex>``; what it
+does is ``helpers.monitoring.hourly.run_hour``, the same hourly run the self-run job does on AWS:
+it reads that hour's capture with the real analyzer, publishes the run's metrics, and writes its
+three reports under ``<reports>/<endpoint>/<schedule>/yyyy/mm/dd/hh/`` (into a hidden folder
+first, renamed into place, so a killed run never leaves part of a report). An hour without data
+fails with "Job inputs had no data", as the service does.
 """
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
 
-from ..analyzer.metrics import DATA_METRICS_NAMESPACE
-from ..analyzer.monitor import NO_DATA_MESSAGE, NoDataError, run_monitor
-from ..formats import Constraints, Statistics
-from ..formats.layout import REPORT_FILES, hour_path, report_prefix
+from ..formats.layout import hour_path
 from ..infra import resource_properties
+from ..monitoring.hourly import HourlyRun, run_hour
 from .core import Core
 from .cron import next_runs
-from .services.cloudwatch import CloudWatch, dimensions_key
+from .hourly import TwinMetrics, TwinObjects
+from .services.cloudwatch import CloudWatch
 from .store import iso, parse_iso
 
-__all__ = ["deploy_monitoring", "deploy_schedule", "fire_due", "publish_data_metrics"]
+__all__ = ["deploy_monitoring", "deploy_schedule", "fire_due", "hourly_run"]
 
 CAPTURE_FORMAT = '{"sagemakerCaptureJson":{"captureIndexNames":["endpointInput","endpointOutput"]}}'
 
@@ -38,19 +35,6 @@ def deploy_monitoring(core: Core, cloudwatch: CloudWatch, endpoint: str, baselin
         "AlarmName": core.names.alarm_name, "EndpointName": endpoint,
         "ScheduleName": core.names.schedule_name}, region=core.ws.region, account_id=core.ws.account_id)
     cloudwatch.PutMetricAlarm(alarm)
-
-
-def publish_data_metrics(core: Core, cloudwatch: CloudWatch, result: Any, endpoint: str, schedule_name: str) -> None:
-    """The monitoring run's CloudWatch metrics, at the virtual time the run ends."""
-    now = core.now()
-    rows = []
-    for metric in result.metrics:
-        datum = metric.to_datum(endpoint, schedule_name, now)
-        stats = datum.get("StatisticValues") or {"SampleCount": 1.0, "Sum": datum["Value"],
-                                                "Minimum": datum["Value"], "Maximum": datum["Value"]}
-        rows.append((DATA_METRICS_NAMESPACE, datum["MetricName"], dimensions_key(datum["Dimensions"]), iso(now),
-                     stats["SampleCount"], stats["Sum"], stats["Minimum"], stats["Maximum"], "None"))
-    cloudwatch.record(rows)
 
 
 def deploy_schedule(core: Core, endpoint: str, baseline_job: str) -> dict:
@@ -114,7 +98,8 @@ def _run(core: Core, cloudwatch: CloudWatch, schedule: dict, scheduled: datetime
     core.set_clock(max(created, core.ws.now()))
     core.ws.put_resource("monitoring_execution", key, execution)
     core.ws.put_resource("processing_job", job, _processing_job(core, schedule, job, window, created, None))
-    status, message, reports = _analyse(core, schedule, window, scheduled)
+    outcome = run_hour(hourly_run(core, schedule), scheduled, TwinObjects(core), TwinMetrics(core, cloudwatch, ended))
+    status, message = outcome.status, outcome.message
     core.set_clock(max(ended, core.ws.now()))
     execution.update(MonitoringExecutionStatus=status, LastModifiedTime=ended)
     if status == "Failed":
@@ -125,47 +110,20 @@ def _run(core: Core, cloudwatch: CloudWatch, schedule: dict, scheduled: datetime
     schedule = core.ws.resource("monitoring_schedule", schedule["MonitoringScheduleName"])
     schedule["LastMonitoringExecutionSummary"] = {k: v for k, v in execution.items() if k != "ProcessingJobName"}
     core.ws.put_resource("monitoring_schedule", schedule["MonitoringScheduleName"], schedule)
-    if reports is not None:
-        publish_data_metrics(core, cloudwatch, reports, endpoint, schedule["MonitoringScheduleName"])
     return execution
 
 
-def _analyse(core: Core, schedule: dict, window: tuple[datetime, datetime], scheduled: datetime):
+def hourly_run(core: Core, schedule: dict) -> HourlyRun:
+    """The schedule's definition as the hourly run that the self-run job also runs."""
     definition = schedule["MonitoringScheduleConfig"]["MonitoringJobDefinition"]
-    endpoint = schedule["EndpointName"]
-    capture = f"{core.names.capture_prefix}/{endpoint}/{core.names.variant_name}/{hour_path(window[0])}/"
-    files = [core.ws.object_path(core.bucket, o.key) for o in core.ws.list_objects(core.bucket, capture)]
-    if not files:
-        return "Failed", NO_DATA_MESSAGE, None
     baseline = definition["BaselineConfig"]
-    stats = Statistics.from_string(core.read_text(baseline["StatisticsResource"]["S3Uri"]),
-                                   source=baseline["StatisticsResource"]["S3Uri"])
-    cons = Constraints.from_string(core.read_text(baseline["ConstraintsResource"]["S3Uri"]),
-                                   source=baseline["ConstraintsResource"]["S3Uri"])
-    try:
-        result = run_monitor(stats, cons, capture=files)
-    except NoDataError:
-        return "Failed", NO_DATA_MESSAGE, None
-    output = definition["MonitoringOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"]
-    prefix = report_prefix(core.key_of(output), endpoint, schedule["MonitoringScheduleName"], scheduled)
-    _write_reports_atomically(core, prefix, result)
-    return result.status, result.exit_message, result
-
-
-def _write_reports_atomically(core: Core, prefix: str, result) -> None:
-    final = core.ws.object_path(core.bucket, prefix.rstrip("/"))
-    staging = final.parent / f".staging-{final.name}-{uuid.uuid4().hex}"
-    result.write(staging)
-    stamp = core.ws.now().timestamp()
-    for name in REPORT_FILES:
-        os.utime(staging / name, (stamp, stamp))
-    if final.exists():  # a re-run of an interrupted execution replaces what it wrote before
-        old = final.parent / f".replaced-{final.name}-{uuid.uuid4().hex}"
-        os.replace(final, old)
-        os.replace(staging, final)
-        shutil.rmtree(old)
-    else:
-        os.replace(staging, final)
+    publish = definition.get("Environment", {}).get("publish_cloudwatch_metrics", "Enabled")
+    return HourlyRun(
+        endpoint=schedule["EndpointName"], variant=core.names.variant_name, schedule=schedule["MonitoringScheduleName"],
+        capture_uri=core.uri(core.names.capture_prefix), statistics_uri=baseline["StatisticsResource"]["S3Uri"],
+        constraints_uri=baseline["ConstraintsResource"]["S3Uri"],
+        reports_uri=definition["MonitoringOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"],
+        publish_metrics=publish == "Enabled")
 
 
 def _processing_job(core: Core, schedule: dict, job: str, window, created: datetime, outcome) -> dict:
