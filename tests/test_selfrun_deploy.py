@@ -14,9 +14,7 @@ from datetime import datetime, timezone
 import boto3
 import botocore.session
 import pytest
-from moto import mock_aws
 
-from helpers import session
 from helpers.cfn import resolve_template
 from helpers.cli import main
 from helpers.config import ASSETS
@@ -170,29 +168,21 @@ def test_a_bad_parameter_is_named():
         SelfRunTarget(**{**TARGET.__dict__, "reports_uri": "s3://other/reports"}).parameters()
 
 
-@pytest.fixture
-def account(aws_env):
-    with mock_aws():
-        sess = session("aws")
-        sess.client("s3").create_bucket(Bucket=BUCKET)
-        yield sess
-
-
-def test_deploying_with_boto3_makes_the_templates_resources(account, tmp_path):
-    definitions = deploy_selfrun(account, TARGET)
-    assert definitions == selfrun_definitions(account, TARGET)
-    info = selfrun_schedule(account)
+def test_deploying_with_boto3_makes_the_templates_resources(aws_account, tmp_path):
+    definitions = deploy_selfrun(aws_account, TARGET)
+    assert definitions == selfrun_definitions(aws_account, TARGET)
+    info = selfrun_schedule(aws_account)
     assert (info.cron, info.state, info.job_name_prefix) == ("cron(0 * * * ? *)", "ENABLED", "mlops-nyctaxi-pms-")
     assert info.job == json.loads(definitions["Schedule"]["Target"]["Input"])
-    iam = account.client("iam")
+    iam = aws_account.client("iam")
     for role in (definitions["JobRole"], definitions["SchedulerRole"]):
         stored = iam.get_role_policy(RoleName=role["RoleName"], PolicyName=role["Policies"][0]["PolicyName"])
         assert stored["PolicyDocument"] == role["Policies"][0]["PolicyDocument"]
-    deploy_selfrun(account, TARGET, PublishMetrics="Disabled")  # a second deployment updates in place
-    assert selfrun_schedule(account).environment["PUBLISH_CLOUDWATCH_METRICS"] == "Disabled"
+    deploy_selfrun(aws_account, TARGET, PublishMetrics="Disabled")  # a second deployment updates in place
+    assert selfrun_schedule(aws_account).environment["PUBLISH_CLOUDWATCH_METRICS"] == "Disabled"
 
     # the uploaded package imports and answers on its own (what the processing job runs)
-    s3 = account.client("s3")
+    s3 = aws_account.client("s3")
     code = info.job["ProcessingInputs"][0]["S3Input"]["S3Uri"].removeprefix(f"s3://{BUCKET}/") + "/"
     for obj in s3.list_objects_v2(Bucket=BUCKET, Prefix=code, MaxKeys=1000)["Contents"]:
         target = tmp_path / obj["Key"][len(code):]
@@ -205,7 +195,7 @@ def test_deploying_with_boto3_makes_the_templates_resources(account, tmp_path):
     assert done.stdout.strip() == str(tmp_path / "helpers" / "__init__.py"), done.stderr
 
 
-def test_a_fired_schedule_runs_the_job_from_its_own_request(account, built_twin, monkeypatch, tmp_path):
+def test_a_fired_schedule_runs_the_job_from_its_own_request(aws_account, built_twin, monkeypatch, tmp_path):
     """What the Scheduler sends, sent to (moto's) SageMaker; then the job with that environment."""
     from helpers.twin.estate import Twin
 
@@ -219,13 +209,13 @@ def test_a_fired_schedule_runs_the_job_from_its_own_request(account, built_twin,
                            baseline["StatisticsResource"]["S3Uri"].replace(twin.bucket, BUCKET),
                            baseline["ConstraintsResource"]["S3Uri"].replace(twin.bucket, BUCKET),
                            f"s3://{BUCKET}/{twin.names.reports_prefix}")
-    s3 = account.client("s3")
+    s3 = aws_account.client("s3")
     for prefix in (twin.names.capture_prefix, f"{twin.names.model_name}/monitoring/baseline"):
         for obj in twin.ws.list_objects(twin.bucket, prefix):
             s3.put_object(Bucket=BUCKET, Key=obj.key, Body=twin.ws.get_object(twin.bucket, obj.key))
-    definitions = deploy_selfrun(account, target)
+    definitions = deploy_selfrun(aws_account, target)
     request = scheduler_request(definitions["Schedule"], execution["ScheduledTime"], EXECUTION_IDS[0])
-    account.client("sagemaker").create_processing_job(**request)
+    aws_account.client("sagemaker").create_processing_job(**request)
     for key, value in request["Environment"].items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("MESSAGE_FILE", str(tmp_path / "message"))
@@ -235,7 +225,7 @@ def test_a_fired_schedule_runs_the_job_from_its_own_request(account, built_twin,
     for name in ("statistics.json", "constraints.json", "constraint_violations.json"):
         assert s3.get_object(Bucket=BUCKET, Key=folder + name)["Body"].read() == \
             twin.ws.get_object(twin.bucket, folder + name)
-    (job,) = selfrun_jobs(account, selfrun_schedule(account))
+    (job,) = selfrun_jobs(aws_account, selfrun_schedule(aws_account))
     assert job["ProcessingJobName"] == request["ProcessingJobName"]
     # moto leaves the optional Environment out of its answer: the hour comes from CreationTime
     assert job["ScheduledTime"] == job["CreationTime"].replace(minute=0, second=0, microsecond=0)

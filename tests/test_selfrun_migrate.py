@@ -9,11 +9,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-import pytest
 from botocore.stub import Stubber
-from moto import mock_aws
 
-from helpers import session
 from helpers.workshop.migrate import clone_alarm_to_namespace, migrate_to_selfrun
 from helpers.workshop.selfrun import selfrun_schedule
 
@@ -66,14 +63,6 @@ ENDPOINT_ANSWER = {
 }
 
 
-@pytest.fixture
-def account(aws_env):
-    with mock_aws():
-        sess = session("aws")
-        sess.client("s3").create_bucket(Bucket=BUCKET)
-        yield sess
-
-
 def _stub(sess, status: str, by_name: bool = False, stop: bool = False, kms: str = "") -> Stubber:
     stubber = Stubber(sess.client("sagemaker"))
     stubber.add_response("describe_monitoring_schedule", _schedule(status, by_name),
@@ -91,13 +80,13 @@ def _stub(sess, status: str, by_name: bool = False, stop: bool = False, kms: str
     return stubber
 
 
-def test_a_running_schedule_gets_a_disabled_replacement_and_the_advice_to_stop_it(account):
-    stubber = _stub(account, "Scheduled")
-    migration = migrate_to_selfrun(account)
+def test_a_running_schedule_gets_a_disabled_replacement_and_the_advice_to_stop_it(aws_account):
+    stubber = _stub(aws_account, "Scheduled")
+    migration = migrate_to_selfrun(aws_account)
     stubber.assert_no_pending_responses()
     assert not migration.enabled
     assert "stop_monitoring_schedule" in migration.message and "same metric dimensions" in migration.message
-    info = selfrun_schedule(account)
+    info = selfrun_schedule(aws_account)
     assert info.state == "DISABLED"
     env = info.environment
     assert (env["SCHEDULE_NAME"], env["ENDPOINT_NAME"], env["VARIANT_NAME"]) == ("mlops-nyctaxi-pms", ENDPOINT,
@@ -109,36 +98,36 @@ def test_a_running_schedule_gets_a_disabled_replacement_and_the_advice_to_stop_i
     assert info.job["ProcessingResources"]["ClusterConfig"]["InstanceType"] == "ml.m5.xlarge"
 
 
-def test_stop_old_stops_model_monitor_first_and_enables_self_run(account):
-    stubber = _stub(account, "Scheduled", stop=True, kms="1234abcd-12ab-34cd-56ef-1234567890ab")
-    migration = migrate_to_selfrun(account, stop_old=True)
+def test_stop_old_stops_model_monitor_first_and_enables_self_run(aws_account):
+    stubber = _stub(aws_account, "Scheduled", stop=True, kms="1234abcd-12ab-34cd-56ef-1234567890ab")
+    migration = migrate_to_selfrun(aws_account, stop_old=True)
     stubber.assert_no_pending_responses()  # StopMonitoringSchedule was called
-    assert migration.enabled and selfrun_schedule(account).state == "ENABLED"
+    assert migration.enabled and selfrun_schedule(aws_account).state == "ENABLED"
     decrypt = [s for s in migration.definitions["JobRole"]["Policies"][0]["PolicyDocument"]["Statement"]
                if s["Sid"] == "DecryptCapture"]
     assert decrypt[0]["Resource"] == "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
-def test_a_job_definition_by_name_is_read_too(account):
-    stubber = _stub(account, "Stopped", by_name=True)
-    migration = migrate_to_selfrun(account)
+def test_a_job_definition_by_name_is_read_too(aws_account):
+    stubber = _stub(aws_account, "Stopped", by_name=True)
+    migration = migrate_to_selfrun(aws_account)
     stubber.assert_no_pending_responses()
-    info = selfrun_schedule(account)
+    info = selfrun_schedule(aws_account)
     assert migration.enabled and info.state == "ENABLED"
     assert info.environment["PUBLISH_CLOUDWATCH_METRICS"] == "Disabled"  # as the old definition had it
     # ml.c5.xlarge is not among the template's sizes: the template's default is kept
     assert info.job["ProcessingResources"]["ClusterConfig"]["InstanceType"] == "ml.m5.xlarge"
 
 
-def test_the_alarm_is_cloned_onto_a_namespace_of_our_own(account):
+def test_the_alarm_is_cloned_onto_a_namespace_of_our_own(aws_account):
     from helpers.infra import resource_properties
 
     alarm = resource_properties("drift-alarm.template.json", {
         "AlarmName": "mlops-nyctaxi-metric-gt-threshold", "EndpointName": ENDPOINT,
         "ScheduleName": "mlops-nyctaxi-pms"}, region="us-east-1", account_id="123456789012")
-    cloudwatch = account.client("cloudwatch")
+    cloudwatch = aws_account.client("cloudwatch")
     cloudwatch.put_metric_alarm(**alarm)
-    clone = clone_alarm_to_namespace(account, alarm["AlarmName"], "selfrun/data-metrics")
+    clone = clone_alarm_to_namespace(aws_account, alarm["AlarmName"], "selfrun/data-metrics")
     (stored,) = cloudwatch.describe_alarms(AlarmNames=[clone["AlarmName"]])["MetricAlarms"]
     assert stored["Namespace"] == "selfrun/data-metrics"
     for key in ("MetricName", "Dimensions", "Threshold", "Period", "Statistic", "ComparisonOperator"):
