@@ -211,3 +211,26 @@ def test_a_partial_report_set_is_written_again(twin_hour, aws_env, tmp_path):
         for name in REPORT_FILES:
             ours = s3.get_object(Bucket=twin.bucket, Key=folder + name)["Body"].read()
             assert ours == twin.ws.get_object(twin.bucket, folder + name), name
+
+
+def test_the_job_runs_locally_against_the_twin(twin_copy, tmp_path):
+    """``--workspace``: the same job against the twin's S3 and CloudWatch (no AWS at all)."""
+    import shutil
+
+    twin = twin_copy
+    schedule = twin.ws.resource("monitoring_schedule", twin.names.schedule_name)
+    execution = max((e for e in twin.ws.resources("monitoring_execution")
+                     if e["MonitoringExecutionStatus"].startswith("Completed")), key=lambda e: e["ScheduledTime"])
+    definition = schedule["MonitoringScheduleConfig"]["MonitoringJobDefinition"]
+    run = HourlyRun(execution["EndpointName"], twin.names.variant_name, schedule["MonitoringScheduleName"],
+                    f"s3://{twin.bucket}/{twin.names.capture_prefix}",
+                    definition["BaselineConfig"]["StatisticsResource"]["S3Uri"],
+                    definition["BaselineConfig"]["ConstraintsResource"]["S3Uri"],
+                    definition["MonitoringOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"])
+    folder = f"{twin.core.key_of(run.reports_uri)}/{run.endpoint}/{run.schedule}/{hour_path(execution['ScheduledTime'])}"
+    before = {name: twin.ws.get_object(twin.bucket, f"{folder}/{name}") for name in REPORT_FILES}
+    shutil.rmtree(twin.ws.object_path(twin.bucket, folder))
+    args = _args(run, execution["ScheduledTime"], tmp_path / "message", "--workspace", str(twin.ws.root))
+    assert main(args) == 0
+    assert {name: twin.ws.get_object(twin.bucket, f"{folder}/{name}") for name in REPORT_FILES} == before
+    assert (tmp_path / "message").read_text().startswith("CompletedWithViolations")
