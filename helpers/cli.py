@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     from .aws import WorkshopAwsError
     from .capture import CaptureError
     from .formats.codec import FormatError
+    from .formats.reportset import OutputError
     from .monitoring.job import JobSettingError
     from .twin.store import WorkspaceError
 
@@ -78,15 +79,20 @@ def main(argv: list[str] | None = None) -> int:
     except NoDataError as err:
         print(f"error: {err}", file=sys.stderr)
         return 3
-    except (AnalyzerInputError, FormatError, CaptureError, FileNotFoundError, WorkspaceError, JobSettingError,
-            WorkshopAwsError) as err:
+    except (AnalyzerInputError, FormatError, CaptureError, FileNotFoundError, WorkspaceError, OutputError,
+            JobSettingError, WorkshopAwsError) as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # a file that cannot be read or written: name it and say why
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"error: {where}{err.strerror or err}", file=sys.stderr)
         return 2
 
 
 def _baseline(args) -> int:
     from .analyzer.baseline import run_baseline
 
+    _refuse_overwriting_inputs(args.output, [args.dataset], ("statistics.json", "constraints.json"))
     result = run_baseline(args.dataset, header=not args.no_header)
     for path in result.write(args.output):
         print(f"wrote {path}")
@@ -97,7 +103,10 @@ def _baseline(args) -> int:
 def _monitor(args) -> int:
     from .analyzer.monitor import run_monitor
     from .formats import Constraints, Statistics
+    from .formats.layout import REPORT_FILES
 
+    inputs = [args.baseline_statistics, args.baseline_constraints, args.dataset, *(args.capture or [])]
+    _refuse_overwriting_inputs(args.output, inputs, REPORT_FILES)
     result = run_monitor(
         Statistics.from_file(args.baseline_statistics),
         Constraints.from_file(args.baseline_constraints),
@@ -109,6 +118,8 @@ def _monitor(args) -> int:
         print(f"wrote {path}")
     _report_problems(result.problems)
     print(result.exit_message)
+    for note in result.not_evaluated:
+        print(f"not evaluated: {note}")
     return 0
 
 
@@ -138,9 +149,21 @@ def _twin(args) -> int:
     return 0
 
 
+def _refuse_overwriting_inputs(output: Path, inputs: list, names) -> None:
+    """--output must not be, or replace, a file the run reads (before any work is done)."""
+    from .formats.reportset import OutputError
+
+    targets = {(output / name).resolve() for name in names} | {output.resolve()}
+    for path in filter(None, inputs):
+        if path.resolve() in targets:
+            raise OutputError(f"--output {output} would overwrite the input {path}; choose another folder")
+
+
 def _report_problems(problems) -> None:
+    from .analyzer.problems import count_by_kind
+
     if problems:
-        print(f"{len(problems)} records could not be used:", file=sys.stderr)
+        print(f"{len(problems)} records could not be used ({count_by_kind(problems)}):", file=sys.stderr)
         for problem in problems[:20]:
             print(f"  {problem}", file=sys.stderr)
         if len(problems) > 20:

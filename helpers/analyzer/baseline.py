@@ -8,7 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..formats.constraints import Constraints
+from ..formats.reportset import write_report_set
 from ..formats.statistics import Statistics
+from .problems import summarise_problems
 from .profile import Profile, ProfileOptions, profile_table
 from .reader import AnalyzerInputError, CsvSource, FrameSource, RowProblem, TableSource
 from .suggest import SuggestionOptions, suggest_constraints
@@ -24,10 +26,10 @@ class BaselineResult:
     problems: list[RowProblem]
 
     def write(self, folder: str | Path) -> list[Path]:
-        """statistics.json and constraints.json, in the container's bytes, atomically."""
-        folder = Path(folder)
-        return [self.statistics.write(folder / "statistics.json"),
-                self.constraints.write(folder / "constraints.json")]
+        """statistics.json and constraints.json, in the container's bytes, as one set."""
+        return write_report_set(folder, {
+            "statistics.json": self.statistics.to_json().encode("utf-8"),
+            "constraints.json": self.constraints.to_json().encode("utf-8")})
 
 
 def table_source(data: str | Path | pd.DataFrame | TableSource, header: bool = True) -> TableSource:
@@ -50,6 +52,8 @@ def run_baseline(
     source = table_source(data, header)
     profile = profile_table(source, profile_options)
     if profile.item_count == 0:
-        raise AnalyzerInputError(f"{source.name}: no data rows (a baseline needs at least one)")
+        skipped = summarise_problems(profile.problems)
+        raise AnalyzerInputError(f"{source.name}: no data rows (a baseline needs at least one)"
+                                 + (f"; {len(profile.problems)} rows could not be used: {skipped}" if skipped else ""))
     return BaselineResult(profile.to_statistics(), suggest_constraints(profile, suggestion_options),
                           profile, profile.problems)

@@ -8,6 +8,7 @@ so every bad line is still reported with its number.
 from __future__ import annotations
 
 import io
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pajson
 
 from .filerows import FileRows
+from .files import read_capture_bytes
 
 __all__ = ["read_file_fast"]
 
@@ -32,7 +34,10 @@ _SCHEMA = pa.schema([
 
 def read_file_fast(path: Path) -> FileRows | None:
     """The vectorised path for files of single-row CSV payloads; None when it does not apply."""
-    raw = path.read_bytes()
+    try:
+        raw = read_capture_bytes(path)
+    except (OSError, EOFError, zlib.error):
+        return None  # a damaged gzip stream: the exact path reports where it breaks
     if not raw.strip() or b"\n\n" in raw or raw.startswith(b"\n") or b"\r" in raw:
         return None  # blank lines would shift line numbers: let the exact path handle them
     try:

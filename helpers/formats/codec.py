@@ -87,6 +87,9 @@ class Document(Model):
     """A whole file (statistics.json, constraints.json, constraint_violations.json)."""
 
     file_kind: ClassVar[str] = "JSON document"
+    # where the document was read from (a path or URI), for errors found after decoding;
+    # a plain attribute, so it takes no part in equality, repr or the JSON written
+    source: ClassVar[str | None] = None
 
     @classmethod
     def from_string(cls: type[D], text: str, source: str = "<string>") -> D:
@@ -96,7 +99,9 @@ class Document(Model):
             raise FormatError(
                 source, f"line {err.lineno} column {err.colno}", f"not valid JSON ({err.msg})"
             ) from None
-        return cls.decode(data, "", source)
+        document = cls.decode(data, "", source)
+        document.source = source
+        return document
 
     @classmethod
     def from_file(cls: type[D], path: str | Path) -> D:
