@@ -15,9 +15,12 @@ import boto3
 import botocore.session
 import pytest
 
+from helpers import session
+from helpers import workshop as w
 from helpers.cfn import resolve_template
 from helpers.cli import main
 from helpers.config import ASSETS
+from helpers.formats.layout import hour_path
 from helpers.workshop.selfrun import (
     SELFRUN_TEMPLATE,
     SelfRunTarget,
@@ -230,3 +233,22 @@ def test_a_fired_schedule_runs_the_job_from_its_own_request(aws_account, built_t
     # moto leaves the optional Environment out of its answer: the hour comes from CreationTime
     assert job["ScheduledTime"] == job["CreationTime"].replace(minute=0, second=0, microsecond=0)
     assert boto3.client("cloudwatch").list_metrics(Namespace="aws/sagemaker/Endpoints/data-metrics")["Metrics"]
+
+    # steps 7 to 10 with monitoring="self": the same workshop functions read the self-run schedule
+    aws_account.monitoring = "self"
+    info = w.monitoring_schedule(aws_account)
+    assert (info.name, info.status, info.cron, info.endpoint) == (
+        "mlops-nyctaxi-pms", "ENABLED", "cron(0 * * * ? *)", execution["EndpointName"])
+    assert (info.statistics_uri, info.reports_uri) == (target.statistics_uri, target.reports_uri)
+    assert info.next_runs(SCHEDULED)[0] == datetime(2021, 6, 7, 11, tzinfo=timezone.utc)
+    (found,) = w.monitoring_executions(aws_account)
+    assert found.processing_job == request["ProcessingJobName"]
+    assert w.report_uri(aws_account, found) == f"s3://{BUCKET}/{folder}".rstrip("/").replace(
+        hour_path(execution["ScheduledTime"]), hour_path(found.scheduled))
+
+
+def test_monitoring_self_is_for_aws(built_twin):
+    with pytest.raises(ValueError, match="monitoring='self' is for AWS"):
+        session("local", workspace=built_twin, monitoring="self")
+    with pytest.raises(ValueError, match="monitoring must be one of"):
+        session("local", workspace=built_twin, monitoring="selfrun")

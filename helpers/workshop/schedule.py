@@ -36,6 +36,10 @@ class ScheduleInfo:
 @guarded("describing the monitoring schedule (sagemaker:DescribeMonitoringSchedule)")
 def monitoring_schedule(sess: WorkshopSession, name: str | None = None) -> ScheduleInfo:
     """Step 7: the schedule's definition, the parts the workshop explains."""
+    if sess.monitoring == "self":
+        from .selfrun import selfrun_schedule_info
+
+        return selfrun_schedule_info(sess, name)
     raw = sess.client("sagemaker").describe_monitoring_schedule(MonitoringScheduleName=name or sess.names.schedule_name)
     config = raw["MonitoringScheduleConfig"]
     job = config["MonitoringJobDefinition"]
@@ -63,6 +67,10 @@ class Execution:
 
 def monitoring_executions(sess: WorkshopSession, schedule: str | None = None) -> list[Execution]:
     """Every execution of the schedule, newest scheduled first."""
+    if sess.monitoring == "self":
+        from .selfrun import selfrun_executions
+
+        return selfrun_executions(sess, schedule)
     pages = sess.client("sagemaker").get_paginator("list_monitoring_executions").paginate(
         MonitoringScheduleName=schedule or sess.names.schedule_name, SortBy="ScheduledTime", SortOrder="Descending")
     return [Execution(e["ScheduledTime"], e["MonitoringExecutionStatus"], e.get("ProcessingJobArn", ""),
@@ -105,6 +113,10 @@ def wait_for_execution(sess: WorkshopSession, schedule: str | None = None, *, ti
 @guarded("describing the execution's processing job (sagemaker:DescribeProcessingJob)")
 def report_uri(sess: WorkshopSession, execution: Execution) -> str:
     """Step 10: where an execution wrote its reports."""
+    if sess.monitoring == "self":
+        from .selfrun import execution_report_uri
+
+        return execution_report_uri(sess, execution)
     job = sess.client("sagemaker").describe_processing_job(ProcessingJobName=execution.processing_job)
     return job["ProcessingOutputConfig"]["Outputs"][0]["S3Output"]["S3Uri"].rstrip("/")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ..aws import guarded
@@ -20,8 +20,9 @@ from ..backends import WorkshopSession
 from ..cfn import resolve_template
 from ..monitoring.objects import split_s3_uri
 
-__all__ = ["SELFRUN_TEMPLATE", "SelfRunInfo", "SelfRunTarget", "deploy_selfrun", "scheduler_request",
-           "selfrun_definitions", "selfrun_jobs", "selfrun_schedule", "upload_selfrun_package"]
+__all__ = ["SELFRUN_TEMPLATE", "SelfRunInfo", "SelfRunTarget", "deploy_selfrun", "execution_report_uri",
+           "scheduler_request", "selfrun_definitions", "selfrun_executions", "selfrun_jobs", "selfrun_schedule",
+           "selfrun_schedule_info", "upload_selfrun_package"]
 
 SELFRUN_TEMPLATE = "selfrun-schedule.template.json"
 PACKAGE = Path(__file__).resolve().parents[1]  # the helpers package the job runs
@@ -156,12 +157,6 @@ class SelfRunInfo:
     def environment(self) -> dict[str, str]:
         return self.job.get("Environment", {})
 
-    def next_runs(self, after: datetime, count: int = 3) -> list[datetime]:
-        """Step 8: the next fire times (Scheduler's six-field cron, minute 0 of every hour)."""
-        from ..twin.cron import next_runs
-
-        return next_runs(self.cron, after, after + timedelta(days=count))[:count]
-
 
 @guarded("reading the self-run schedule (scheduler:GetSchedule)")
 def selfrun_schedule(sess: WorkshopSession, name: str | None = None) -> SelfRunInfo:
@@ -192,3 +187,48 @@ def selfrun_jobs(sess: WorkshopSession, info: SelfRunInfo, *, max_jobs: int = 24
             job["CreationTime"].replace(minute=0, second=0, microsecond=0)
         jobs.append(job)
     return jobs
+
+
+# -- the chapter's steps 7 to 10 with monitoring="self" (helpers.workshop.schedule dispatches here)
+
+def selfrun_schedule_info(sess: WorkshopSession, name: str | None = None):
+    """Step 7: the self-run schedule as the summary the workshop shows for Model Monitor's."""
+    from .schedule import ScheduleInfo
+
+    info = selfrun_schedule(sess, name)
+    env, job = info.environment, info.job
+    return ScheduleInfo(
+        name=info.name, status=info.state, cron=info.cron, endpoint=env.get("ENDPOINT_NAME", ""),
+        statistics_uri=env.get("BASELINE_STATISTICS_S3_URI", ""), constraints_uri=env.get("BASELINE_CONSTRAINTS_S3_URI", ""),
+        reports_uri=env.get("REPORTS_S3_URI", ""),
+        instance_type=job.get("ProcessingResources", {}).get("ClusterConfig", {}).get("InstanceType", ""),
+        max_runtime_seconds=job.get("StoppingCondition", {}).get("MaxRuntimeInSeconds"), raw=info.raw)
+
+
+def _execution(job: dict):
+    """A processing job of the schedule as an execution: Model Monitor's status from its exit message."""
+    from .schedule import Execution
+
+    status, message = job["ProcessingJobStatus"], job.get("ExitMessage", "")
+    if status == "Completed" and message.startswith("CompletedWithViolations"):
+        status = "CompletedWithViolations"
+    failure = (message or job.get("FailureReason")) if status == "Failed" else None
+    return Execution(job["ScheduledTime"], status, job["ProcessingJobArn"], failure, job)
+
+
+def selfrun_executions(sess: WorkshopSession, schedule: str | None = None, *, status: str | None = None,
+                       limit: int | None = None) -> list:
+    """Steps 9 and 10: the schedule's jobs as executions, newest scheduled first."""
+    jobs = selfrun_jobs(sess, selfrun_schedule(sess, schedule))
+    found = sorted((_execution(j) for j in jobs), key=lambda e: e.scheduled, reverse=True)
+    found = [e for e in found if status is None or e.status == status]
+    return found[:limit] if limit is not None else found
+
+
+def execution_report_uri(sess: WorkshopSession, execution) -> str:
+    """Step 10: the report folder of a self-run job (its environment, else the schedule's)."""
+    from ..formats.layout import report_prefix
+
+    env = execution.raw.get("Environment") or selfrun_schedule(sess).environment
+    bucket, key = split_s3_uri(env["REPORTS_S3_URI"])
+    return f"s3://{bucket}/" + report_prefix(key, env["ENDPOINT_NAME"], env["SCHEDULE_NAME"], execution.scheduled).rstrip("/")
