@@ -53,15 +53,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .analyzer.monitor import NoDataError
-    from .analyzer.reader import AnalyzerInputError
-    from .aws import WorkshopAwsError
-    from .capture import CaptureError
-    from .formats.codec import FormatError
-    from .formats.reportset import OutputError
-    from .monitoring.job import JobSettingError
-    from .twin.store import WorkspaceError
-
     try:
         if args.command == "baseline":
             return _baseline(args)
@@ -76,17 +67,42 @@ def main(argv: list[str] | None = None) -> int:
         from .runner import run_workshop
 
         return run_workshop(args.build, fresh=args.fresh)
-    except NoDataError as err:
+    except _loaded(_NO_DATA) as err:
         print(f"error: {err}", file=sys.stderr)
         return 3
-    except (AnalyzerInputError, FormatError, CaptureError, FileNotFoundError, WorkspaceError, OutputError,
-            JobSettingError, WorkshopAwsError) as err:
+    except (*_loaded(*_BAD_INPUT), FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except OSError as err:  # a file that cannot be read or written: name it and say why
         where = f"{err.filename}: " if err.filename else ""
         print(f"error: {where}{err.strerror or err}", file=sys.stderr)
         return 2
+
+
+# Errors that mean "no data" (exit 3) and "input that cannot be used" (exit 2), by module and
+# class. They are looked up only when something was raised, and only in modules already loaded
+# (an error can only come from a module that was imported), so `baseline` never imports the
+# monitor, the capture reader or the twin just to name their errors.
+_NO_DATA = "helpers.analyzer.monitor.NoDataError"
+_BAD_INPUT = (
+    "helpers.analyzer.reader.AnalyzerInputError",
+    "helpers.formats.codec.FormatError",
+    "helpers.capture.records.CaptureError",
+    "helpers.twin.store.WorkspaceError",
+    "helpers.formats.reportset.OutputError",
+    "helpers.monitoring.job.JobSettingError",
+    "helpers.aws.WorkshopAwsError",
+)
+
+
+def _loaded(*names: str) -> tuple[type[BaseException], ...]:
+    """The named exception classes whose modules are loaded (imports nothing)."""
+    found = []
+    for name in names:
+        module, _, attr = name.rpartition(".")
+        if module in sys.modules:
+            found.append(getattr(sys.modules[module], attr))
+    return tuple(found)
 
 
 def _baseline(args) -> int:

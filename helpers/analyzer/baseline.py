@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..formats.constraints import Constraints
 from ..formats.reportset import write_report_set
@@ -14,6 +14,9 @@ from .problems import summarise_problems
 from .profile import Profile, ProfileOptions, profile_table
 from .reader import AnalyzerInputError, CsvSource, FrameSource, RowProblem, TableSource
 from .suggest import SuggestionOptions, suggest_constraints
+
+if TYPE_CHECKING:  # pandas is imported only by a caller that passes a DataFrame
+    import pandas as pd
 
 __all__ = ["BaselineResult", "run_baseline", "table_source"]
 
@@ -36,7 +39,8 @@ def table_source(data: str | Path | pd.DataFrame | TableSource, header: bool = T
     """A CSV path (with or without a header row), a DataFrame, or a source already made."""
     if isinstance(data, TableSource):
         return data
-    if isinstance(data, pd.DataFrame):
+    pandas = sys.modules.get("pandas")  # a DataFrame exists only if its caller imported pandas
+    if pandas is not None and isinstance(data, pandas.DataFrame):
         return FrameSource(data)
     return CsvSource(data, header=header)
 

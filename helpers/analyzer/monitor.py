@@ -11,8 +11,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow.compute as pc
 
 from ..capture import CaptureProblem, CaptureRows, read_capture
@@ -29,6 +29,9 @@ from .profile import Profile, ProfileOptions, profile_table
 from .reader import AnalyzerInputError, ArrowSource, RowProblem, TableSource
 from .suggest import SuggestionOptions, suggest_constraints
 from .validation import validate_baseline
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["MonitoringResult", "NoDataError", "exit_message", "run_monitor"]
 

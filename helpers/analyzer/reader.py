@@ -13,15 +13,18 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+if TYPE_CHECKING:  # pandas is imported only when a DataFrame is given
+    import pandas as pd
+
 __all__ = ["AnalyzerInputError", "ArrowSource", "CsvSource", "FrameSource", "RowProblem", "TableSource"]
 
-DEFAULT_BLOCK_BYTES = 1 << 20
+DEFAULT_BLOCK_BYTES = 1 << 22  # 4 MiB of CSV a batch: few calls per column, bounded memory
 # a CSV field may be any length; the csv module's 128 KB guard would refuse a valid header
 csv.field_size_limit(sys.maxsize)
 DEFAULT_FRAME_CHUNK = 1 << 20
@@ -214,6 +217,8 @@ class ArrowSource(TableSource):
 
 
 def _arrow_column(series: pd.Series) -> pa.Array:
+    import pandas as pd
+
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype):
         # written to CSV as True/False, which Deequ's case-sensitive regex calls String

@@ -13,16 +13,20 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
+from ..formats.arrays import from_numpy, strings
 from .arrow import read_file_fast
 from .decode import decode_line
 from .filerows import CaptureProblem, FileRows
 from .files import capture_files, find_capture_files, open_capture
 from .records import CaptureError, EventMetadata
+
+if TYPE_CHECKING:  # pandas is imported only for the display frames
+    import pandas as pd
 
 __all__ = ["METADATA_COLUMNS", "CaptureProblem", "CaptureRows", "capture_files", "read_capture"]
 
@@ -57,18 +61,22 @@ class CaptureRows:
 
     def where(self, mask) -> CaptureRows:
         """The rows where ``mask`` (one boolean per row) is true, with their metadata."""
-        keep = pa.array(np.asarray(mask, dtype=bool))
+        keep = from_numpy(np.asarray(mask, dtype=bool))
         return CaptureRows(self.table.filter(keep), self.meta.filter(keep), self.files, self.records, self.problems)
 
     def to_frame(self, metadata: bool = True) -> pd.DataFrame:
         """Feature columns, with eventId, inferenceTime and inferenceId alongside."""
         if not metadata:
             return self.frame
+        import pandas as pd
+
         return pd.concat([self.frame, self.metadata[list(METADATA_COLUMNS)]], axis=1)
 
 
 def _object_frame(table: pa.Table) -> pd.DataFrame:
     """Text columns as Python str or None (not NaN), for display and plain comparisons."""
+    import pandas as pd
+
     return pd.DataFrame({
         name: pd.Series(col.to_pylist(), dtype=object if pa.types.is_string(col.type) else None)
         for name, col in zip(table.column_names, table.columns, strict=True)
@@ -111,12 +119,12 @@ def read_capture(
 
 def _meta_table(records: list[EventMetadata], file: str, lines: list[int], widths: list[int]) -> pa.Table:
     return pa.table({
-        "eventId": pa.array([r.event_id for r in records], pa.string()),
-        "inferenceTime": pa.array([r.inference_time for r in records], pa.string()),
-        "inferenceId": pa.array([r.inference_id for r in records], pa.string()),
-        "file": pa.array([file] * len(records), pa.string()),
-        "line": pa.array(lines, pa.int64()),
-        "num_values": pa.array(widths, pa.int64()),
+        "eventId": strings([r.event_id for r in records]),
+        "inferenceTime": strings([r.inference_time for r in records]),
+        "inferenceId": strings([r.inference_id for r in records]),
+        "file": strings([file] * len(records)),
+        "line": from_numpy(np.array(lines, dtype=np.int64)),
+        "num_values": from_numpy(np.array(widths, dtype=np.int64)),
     })
 
 
@@ -143,7 +151,7 @@ def _read_file_exact(path: Path, strict: bool) -> FileRows:
     if strict and problems:
         raise CaptureError(str(problems[0]), kind=problems[0].kind)
     width = max((len(r) for r in rows), default=0)
-    cells = [pa.array([r[i] if i < len(r) else None for r in rows], pa.string()) for i in range(width)]
+    cells = [strings([r[i] if i < len(r) else None for r in rows]) for i in range(width)]
     meta = _meta_table(events, str(path), lines, [len(r) for r in rows])
     return FileRows(cells, meta, records, problems)
 

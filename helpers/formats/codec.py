@@ -139,6 +139,8 @@ def _decode(tp: Any, value: Any, path: str, source: str) -> Any:
         if not isinstance(value, list):
             raise FormatError(source, path, f"expected a list, got {_kind(value)}")
         (item_tp,) = typing.get_args(tp)
+        if item_tp is float and all(type(v) is float or type(v) is int for v in value):
+            return value  # a sketch level: thousands of numbers, all as they should be
         return [_decode(item_tp, v, f"{path}[{i}]", source) for i, v in enumerate(value)]
     if origin is dict:
         if not isinstance(value, dict):
@@ -169,6 +171,8 @@ def _encode(value: Any) -> Any:
     if isinstance(value, Model):
         return value.encode()
     if isinstance(value, list):
+        if all(type(v) is float for v in value):
+            return value  # nothing to encode in a list of doubles (a sketch level)
         return [_encode(v) for v in value]
     return value
 
