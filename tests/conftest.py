@@ -69,6 +69,6 @@ def aws_account(aws_env):
     from helpers import session
 
     with mock_aws():
-        sess = session("aws")
+        sess = session("aws", discover=False)  # an empty account: nothing to discover
         sess.client("s3").create_bucket(Bucket=sess.default_bucket)
         yield sess

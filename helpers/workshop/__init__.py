@@ -9,17 +9,23 @@ from __future__ import annotations
 
 from .alarms import alarm_state, publish_drift_metric, read_metric
 from .capture import CaptureFile, capture_files, download_capture_hour, first_capture_record
+from .cleanup import delete_dashboard
 from .dashboard import create_dashboard, dashboard_series, drift_history
+from .migrate import Migration, clone_alarm_to_namespace, migrate_to_selfrun
 from .model import model_predictions
 from .pipeline import (
     BaselineJob,
     JobNames,
+    Stage,
     baseline_job,
     job_names,
     pipeline_execution_id,
     pipeline_executions_since,
+    pipeline_stages,
     production_names,
+    schedules_on_endpoint,
 )
+from .preflight import preflight
 from .reports import (
     download_reports,
     load_constraints,
@@ -39,39 +45,52 @@ from .schedule import (
     sdk_model_monitor,
     wait_for_execution,
 )
+from .selfrun import SelfRunTarget, deploy_selfrun, ensure_selfrun, selfrun_schedule
 
 __all__ = [
     "FINISHED",
     "BaselineJob",
+    "Stage",
     "CaptureFile",
     "Execution",
     "JobNames",
+    "Migration",
     "ScheduleInfo",
+    "SelfRunTarget",
     "alarm_state",
     "baseline_job",
     "capture_files",
+    "clone_alarm_to_namespace",
     "create_dashboard",
     "dashboard_series",
+    "delete_dashboard",
+    "deploy_selfrun",
     "download_capture_hour",
     "download_reports",
     "drift_history",
+    "ensure_selfrun",
     "first_capture_record",
     "job_names",
     "latest_execution",
     "load_constraints",
     "load_statistics",
     "load_violations",
+    "migrate_to_selfrun",
     "model_predictions",
     "monitoring_executions",
     "monitoring_schedule",
     "pipeline_execution_id",
     "pipeline_executions_since",
+    "pipeline_stages",
+    "preflight",
     "production_names",
     "publish_drift_metric",
     "read_metric",
     "read_s3_text",
     "report_uri",
+    "schedules_on_endpoint",
     "sdk_model_monitor",
+    "selfrun_schedule",
     "split_s3_uri",
     "wait_for_execution",
 ]

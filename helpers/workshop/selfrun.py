@@ -20,7 +20,7 @@ from ..backends import WorkshopSession
 from ..cfn import resolve_template
 from ..monitoring.objects import split_s3_uri
 
-__all__ = ["SELFRUN_TEMPLATE", "SelfRunInfo", "SelfRunTarget", "deploy_selfrun", "execution_report_uri",
+__all__ = ["SELFRUN_TEMPLATE", "SelfRunInfo", "SelfRunTarget", "deploy_selfrun", "ensure_selfrun", "execution_report_uri",
            "scheduler_request", "selfrun_definitions", "selfrun_executions", "selfrun_jobs", "selfrun_schedule",
            "selfrun_schedule_info", "upload_selfrun_package"]
 
@@ -174,19 +174,22 @@ def selfrun_jobs(sess: WorkshopSession, info: SelfRunInfo, *, max_jobs: int = 24
     as the schedule passed it, or, where an answer leaves the optional Environment out, the job's
     creation time floored to the hour (the schedule fires at minute 0 and retries within 30 min).
     """
+    return list(_jobs(sess, info, max_jobs))
+
+
+def _jobs(sess: WorkshopSession, info: SelfRunInfo, max_jobs: int):
+    """The jobs newest first, described one at a time (a caller may stop early)."""
     sagemaker = sess.client("sagemaker")
     summaries = sagemaker.list_processing_jobs(NameContains=info.job_name_prefix, SortBy="CreationTime",
                                                SortOrder="Descending", MaxResults=min(max_jobs, 100))
-    jobs = []
-    for summary in summaries["ProcessingJobSummaries"]:
+    for summary in summaries.get("ProcessingJobSummaries", []):
         if not summary["ProcessingJobName"].startswith(info.job_name_prefix):
             continue
         job = sagemaker.describe_processing_job(ProcessingJobName=summary["ProcessingJobName"])
         text = job.get("Environment", {}).get("SCHEDULED_TIME", "")
         job["ScheduledTime"] = datetime.fromisoformat(text.replace("Z", "+00:00")) if text else \
             job["CreationTime"].replace(minute=0, second=0, microsecond=0)
-        jobs.append(job)
-    return jobs
+        yield job
 
 
 # -- the chapter's steps 7 to 10 with monitoring="self" (helpers.workshop.schedule dispatches here)
@@ -202,7 +205,8 @@ def selfrun_schedule_info(sess: WorkshopSession, name: str | None = None):
         statistics_uri=env.get("BASELINE_STATISTICS_S3_URI", ""), constraints_uri=env.get("BASELINE_CONSTRAINTS_S3_URI", ""),
         reports_uri=env.get("REPORTS_S3_URI", ""),
         instance_type=job.get("ProcessingResources", {}).get("ClusterConfig", {}).get("InstanceType", ""),
-        max_runtime_seconds=job.get("StoppingCondition", {}).get("MaxRuntimeInSeconds"), raw=info.raw)
+        max_runtime_seconds=job.get("StoppingCondition", {}).get("MaxRuntimeInSeconds"), environment=dict(env),
+        definition_name="", raw=info.raw)
 
 
 def _execution(job: dict):
@@ -219,10 +223,14 @@ def _execution(job: dict):
 def selfrun_executions(sess: WorkshopSession, schedule: str | None = None, *, status: str | None = None,
                        limit: int | None = None) -> list:
     """Steps 9 and 10: the schedule's jobs as executions, newest scheduled first."""
-    jobs = selfrun_jobs(sess, selfrun_schedule(sess, schedule))
-    found = sorted((_execution(j) for j in jobs), key=lambda e: e.scheduled, reverse=True)
-    found = [e for e in found if status is None or e.status == status]
-    return found[:limit] if limit is not None else found
+    found = []
+    for job in _jobs(sess, selfrun_schedule(sess, schedule), max_jobs=24):
+        execution = _execution(job)
+        if status is None or execution.status == status:
+            found.append(execution)
+        if limit is not None and len(found) >= limit:
+            break  # a poll asks for the newest one: describe no more than it needs
+    return sorted(found, key=lambda e: e.scheduled, reverse=True)
 
 
 def execution_report_uri(sess: WorkshopSession, execution) -> str:
@@ -232,3 +240,30 @@ def execution_report_uri(sess: WorkshopSession, execution) -> str:
     env = execution.raw.get("Environment") or selfrun_schedule(sess).environment
     bucket, key = split_s3_uri(env["REPORTS_S3_URI"])
     return f"s3://{bucket}/" + report_prefix(key, env["ENDPOINT_NAME"], env["SCHEDULE_NAME"], execution.scheduled).rstrip("/")
+
+
+@guarded("setting up the self-run schedule (scheduler:GetSchedule, sagemaker:DescribeEndpoint)")
+def ensure_selfrun(sess: WorkshopSession) -> dict:
+    """Step 7 with monitoring="self": the production endpoint's self-run schedule, deployed if missing.
+
+    The target comes from what production runs: the endpoint the pipeline deployed (its capture
+    destination and variant from DescribeEndpoint) and its baseline job's output. Returns
+    GetSchedule's answer.
+    """
+    from .pipeline import baseline_job, production_names
+
+    scheduler = sess.client("scheduler")
+    try:
+        return scheduler.get_schedule(Name=sess.names.schedule_name)
+    except scheduler.exceptions.ResourceNotFoundException:
+        pass
+    names = production_names(sess)
+    baseline = baseline_job(sess, names.baseline_job)
+    endpoint = sess.client("sagemaker").describe_endpoint(EndpointName=names.endpoint)
+    capture = endpoint.get("DataCaptureConfig", {}).get("DestinationS3Uri", "")
+    if not capture:
+        raise LookupError(f"endpoint {names.endpoint} does not capture its traffic: nothing to monitor")
+    target = SelfRunTarget(names.endpoint, endpoint["ProductionVariants"][0]["VariantName"], capture.rstrip("/"),
+                           baseline.statistics_uri, baseline.constraints_uri, sess.reports_uri)
+    deploy_selfrun(sess, target)
+    return scheduler.get_schedule(Name=sess.names.schedule_name)
