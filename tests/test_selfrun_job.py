@@ -142,6 +142,7 @@ def test_metrics_can_be_switched_off(twin_hour, aws_env, tmp_path, monkeypatch):
     ("SCHEDULED_TIME", "yesterday", "ISO 8601"),
     ("PUBLISH_CLOUDWATCH_METRICS", "enabled", "Enabled or Disabled"),
     ("REPORTS_S3_URI", "/tmp/reports", "REPORTS_S3_URI must be an s3:// URI"),
+    ("CONTAINER_GENERATION", "2019", "CONTAINER_GENERATION: unknown container generation"),
 ])
 def test_bad_settings_are_named(setting, value, words, monkeypatch, tmp_path, capsys):
     environment = {"SCHEDULED_TIME": "2021-06-07T10:00:00Z", "ENDPOINT_NAME": "e", "VARIANT_NAME": "v",

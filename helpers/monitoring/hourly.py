@@ -63,6 +63,7 @@ class HourlyRun:
     namespace: str = DATA_METRICS_NAMESPACE
     metric_endpoint: str = ""
     metric_schedule: str = ""
+    container: str = "current"  # Model Monitor's output generation: "current" or "2021" (formats.generation)
 
     def capture_prefix(self, hour: datetime) -> tuple[str, str]:
         """(bucket, prefix) of one hour's capture folder."""
@@ -130,7 +131,7 @@ def run_hour(run: HourlyRun, scheduled: datetime, store: ObjectStore, publisher:
         rows, outside = _in_window(read_capture(paths, names), {str(p) for p in own_paths}, window, len(names))
         counts = {"capture_files": len(paths), "outside_window": outside}
         try:
-            result = run_monitor(stats, constraints, capture=rows)
+            result = run_monitor(stats, constraints, capture=rows, container=run.container)
         except NoDataError as err:
             return _replace(base, detail=str(err), **counts)
     if run.publish_metrics and result.metrics:

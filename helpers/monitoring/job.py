@@ -43,6 +43,7 @@ ENVIRONMENT: dict[str, tuple[str, bool, str]] = {
     "metric_endpoint": ("METRIC_ENDPOINT_DIMENSION", False, "value of the Endpoint dimension (default: endpoint)"),
     "metric_schedule": ("METRIC_SCHEDULE_DIMENSION", False,
                         "value of the MonitoringSchedule dimension (default: schedule)"),
+    "container": ("CONTAINER_GENERATION", False, "Model Monitor's output generation: current (default) or 2021"),
     "message_file": ("MESSAGE_FILE", False, f"where the exit message goes (default {MESSAGE_FILE})"),
 }
 
@@ -83,13 +84,22 @@ def settings(args: argparse.Namespace, environ: dict[str, str] | None = None) ->
 
     scheduled = _parse_time(values.pop("scheduled_time"))
     message = Path(values.pop("message_file") or MESSAGE_FILE)
-    run = HourlyRun(publish_metrics=publish == "Enabled",
+    run = HourlyRun(publish_metrics=publish == "Enabled", container=_container(values.pop("container")),
                     namespace=values.pop("namespace") or DATA_METRICS_NAMESPACE, **values)
     for field in ("capture_uri", "statistics_uri", "constraints_uri", "reports_uri"):
         if not getattr(run, field).startswith("s3://"):
             variable = ENVIRONMENT[field][0]
             raise JobSettingError(f"{variable} must be an s3:// URI, not {getattr(run, field)!r}")
     return JobSettings(run, scheduled, message)
+
+
+def _container(text: str) -> str:
+    from ..formats.generation import parse_container
+
+    try:
+        return parse_container(text or None).value
+    except ValueError as err:
+        raise JobSettingError(f"CONTAINER_GENERATION: {err}") from None
 
 
 def _parse_time(text: str) -> datetime:

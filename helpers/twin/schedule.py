@@ -123,7 +123,7 @@ def hourly_run(core: Core, schedule: dict) -> HourlyRun:
         capture_uri=core.uri(core.names.capture_prefix), statistics_uri=baseline["StatisticsResource"]["S3Uri"],
         constraints_uri=baseline["ConstraintsResource"]["S3Uri"],
         reports_uri=definition["MonitoringOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"],
-        publish_metrics=publish == "Enabled")
+        publish_metrics=publish == "Enabled", container=core.container.value)
 
 
 def _processing_job(core: Core, schedule: dict, job: str, window, created: datetime, outcome) -> dict:
