@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..aws import guarded
 from ..backends import WorkshopSession
-from .selfrun import SelfRunTarget, deploy_selfrun
+from .selfrun import SelfRunTarget, capture_key_arn, deploy_selfrun
 
 __all__ = ["Migration", "clone_alarm_to_namespace", "migrate_to_selfrun"]
 
@@ -79,7 +79,7 @@ def migrate_to_selfrun(sess: WorkshopSession, schedule_name: str | None = None, 
     prefix = re.sub(r"[^a-zA-Z0-9-]+", "-", name).strip("-")[:26].strip("-") or "selfrun"
     settings = {"ScheduleName": name, "JobNamePrefix": prefix, "PublishMetrics": publish,
                 "ScheduleState": "ENABLED" if enabled else "DISABLED",
-                "CaptureKmsKeyArn": _key_arn(sess, capture.get("KmsKeyId", "")), **parameters}
+                "CaptureKmsKeyArn": capture_key_arn(sess, capture.get("KmsKeyId", "")), **parameters}
     if "InstanceType" not in parameters and instance in _allowed_instances():
         settings["InstanceType"] = instance
     definitions = deploy_selfrun(sess, target, **settings)
@@ -93,16 +93,6 @@ def migrate_to_selfrun(sess: WorkshopSession, schedule_name: str | None = None, 
                    f"Stop it (sagemaker.stop_monitoring_schedule(MonitoringScheduleName={name!r})), then run "
                    "migrate_to_selfrun again (or pass stop_old=True to do both).")
     return Migration(name, target, old["MonitoringScheduleStatus"], enabled, message, definitions)
-
-
-def _key_arn(sess: WorkshopSession, key: str) -> str:
-    """The capture key as an ARN (what an IAM policy names); a bare key id is made one."""
-    if not key or key.startswith("arn:"):
-        return key
-    if key.startswith("alias/"):
-        raise ValueError(f"the capture is encrypted with {key}: pass CaptureKmsKeyArn= with the key's ARN "
-                         "(an IAM policy cannot name a key by its alias)")
-    return f"arn:aws:kms:{sess.region}:{sess.account_id}:key/{key}"
 
 
 def _allowed_instances() -> list[str]:

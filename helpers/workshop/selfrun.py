@@ -123,6 +123,16 @@ def _put_schedule(sess: WorkshopSession, schedule: dict) -> None:
         scheduler.update_schedule(**schedule)
 
 
+def capture_key_arn(sess: WorkshopSession, key: str) -> str:
+    """The capture key as an ARN (what an IAM policy names); a bare key id is made one."""
+    if not key or key.startswith("arn:"):
+        return key
+    if key.startswith("alias/"):
+        raise ValueError(f"the capture is encrypted with {key}: pass CaptureKmsKeyArn= with the key's ARN "
+                         "(an IAM policy cannot name a key by its alias)")
+    return f"arn:aws:kms:{sess.region}:{sess.account_id}:key/{key}"
+
+
 def scheduler_request(schedule: dict, scheduled: datetime, execution_id: str, attempt: int = 1) -> dict:
     """The CreateProcessingJob request the schedule's target makes at ``scheduled``.
 
@@ -265,5 +275,5 @@ def ensure_selfrun(sess: WorkshopSession) -> dict:
         raise LookupError(f"endpoint {names.endpoint} does not capture its traffic: nothing to monitor")
     target = SelfRunTarget(names.endpoint, endpoint["ProductionVariants"][0]["VariantName"], capture.rstrip("/"),
                            baseline.statistics_uri, baseline.constraints_uri, sess.reports_uri)
-    deploy_selfrun(sess, target)
+    deploy_selfrun(sess, target, CaptureKmsKeyArn=capture_key_arn(sess, endpoint["DataCaptureConfig"].get("KmsKeyId", "")))
     return scheduler.get_schedule(Name=sess.names.schedule_name)
