@@ -2,24 +2,48 @@
 
 ``acc = [n, sum, avg, m2, min, max]`` (a float64 array) is updated in place, value by value in
 row order, as Spark's ``CentralMomentAgg`` does, so ``std_dev`` matches the service to the
-last bit. No vectorised form gives these bits, so the loop runs either in Python or, once a
-run has seen enough values for it to pay for its load time (about half a second), compiled by
-numba (imported only then). Both run the one function below, on IEEE doubles, without
-fused multiply-adds, so they agree bit for bit (tests/test_profile.py checks it).
+last bit. No vectorised form gives these bits, so the loop must run value by value. It runs in
+Python on small inputs; past ``COMPILE_AFTER`` values in a process it runs as the same loop in
+C (``_WELFORD_C``), built once per machine with the system's C compiler (``native.py``)
+and loaded with ctypes in about a millisecond (numba's first call costs a second or more,
+more than the loop itself at a million rows). Without a compiler it stays in Python. The C
+code is compiled without fused multiply-adds or fast-math, so both give the same bits
+(tests/test_profile.py checks it).
 """
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import threading
 
 import numpy as np
 
+from .native import c_function
+
 __all__ = ["COMPILE_AFTER", "accumulate"]
 
-COMPILE_AFTER = 300_000  # values in this process before numba is loaded
+COMPILE_AFTER = 100_000  # values in this process before the compiled loop is used
 _seen = 0
 _lock = threading.Lock()
+
+_WELFORD_C = r"""
+void welford(const double *values, long n, double *acc) {
+    double count = acc[0], total = acc[1], avg = acc[2], m2 = acc[3], lo = acc[4], hi = acc[5];
+    for (long i = 0; i < n; i++) {
+        double x = values[i];
+        total += x;
+        count += 1.0;
+        double delta = x - avg;
+        double delta_n = delta / count;
+        avg += delta_n;
+        m2 += delta * (delta - delta_n);
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+    }
+    acc[0] = count; acc[1] = total; acc[2] = avg; acc[3] = m2; acc[4] = lo; acc[5] = hi;
+}
+"""
 
 
 def _welford(values, acc) -> None:
@@ -40,9 +64,8 @@ def _welford(values, acc) -> None:
 
 @functools.cache
 def _compiled():
-    import numba
-
-    return numba.njit(cache=True, nogil=True)(_welford)
+    """The C loop as a ctypes function, or None when no C compiler can build it."""
+    return c_function(_WELFORD_C, "welford", [ctypes.c_void_p, ctypes.c_long, ctypes.c_void_p])
 
 
 def accumulate(values: np.ndarray, acc: np.ndarray, compiled: bool | None = None) -> None:
@@ -52,8 +75,10 @@ def accumulate(values: np.ndarray, acc: np.ndarray, compiled: bool | None = None
         with _lock:
             _seen += len(values)
             compiled = _seen > COMPILE_AFTER
-    if compiled:
-        _compiled()(np.ascontiguousarray(values, dtype=np.float64), acc)
+    kernel = _compiled() if compiled else None
+    if kernel is not None:
+        values = np.ascontiguousarray(values, dtype=np.float64)
+        kernel(values.ctypes.data, len(values), acc.ctypes.data)
         return
     state = acc.tolist()
     _welford(values.tolist(), state)

@@ -1,8 +1,9 @@
-"""An hourly monitoring run, as Model Monitor's schedule does it: one implementation for all.
+"""An hourly monitoring run, as Model Monitor's schedule does it, for the self-run job.
 
-The twin's schedule and the self-run job (``python -m helpers selfrun``, a SageMaker processing
-job started hourly by EventBridge Scheduler) both call ``hourly.run_hour``: the same capture
-window, the same analyzer, the same report layout and metrics. Only where objects live
-(``objects``: S3 or the twin's folder) and where metrics go (``metrics``) differ between them.
+The self-run job (``python -m helpers selfrun``, a SageMaker processing job started hourly by
+EventBridge Scheduler) calls ``hourly.run_hour``: the same analyzer, report layout and metrics as
+the twin's schedule. The twin's schedule keeps its own path (``twin.schedule``) because it records
+the execution and its metrics in one transaction (each hour exactly once); ``objects`` says where
+objects live and ``metrics`` where metrics go.
 Importing this package loads nothing: import the modules.
 """

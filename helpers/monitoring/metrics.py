@@ -1,4 +1,4 @@
-"""Where an hourly run's metrics go: CloudWatch's PutMetricData, or the twin's metric store.
+"""Where an hourly run's metrics go: CloudWatch's PutMetricData (or any publisher with these methods).
 
 The metric names and the dimension names are Model Monitor's (``feature_baseline_drift_<f>``,
 ``feature_non_null_<f>``, ``feature_data_<f>``; ``Endpoint`` and ``MonitoringSchedule``); the

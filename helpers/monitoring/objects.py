@@ -1,4 +1,4 @@
-"""Where an hourly run's objects live: an S3 bucket through a boto3 client, or the twin's folder.
+"""Where an hourly run's objects live: an S3 bucket through a boto3 client (or any store with these methods).
 
 A store lists keys in S3's order (UTF-8 bytes), reads objects, gives capture files as local
 paths for the capture reader, and writes a report set. On S3 the set is written in

@@ -7,12 +7,19 @@ botocore traceback.
 
 from __future__ import annotations
 
-from .alarms import alarm_state, publish_drift_metric, read_metric
+from .alarms import (
+    alarm_history,
+    alarm_state,
+    publish_drift_metric,
+    read_metric,
+    rule_targets,
+    wait_for_alarm,
+)
 from .capture import CaptureFile, capture_files, download_capture_hour, first_capture_record
 from .cleanup import delete_dashboard
-from .dashboard import create_dashboard, dashboard_series, drift_history
+from .dashboard import create_dashboard, dashboard_series, dashboards, drift_history
 from .migrate import Migration, clone_alarm_to_namespace, migrate_to_selfrun
-from .model import model_predictions
+from .model import invoke_endpoint, model_predictions
 from .pipeline import (
     BaselineJob,
     JobNames,
@@ -20,10 +27,13 @@ from .pipeline import (
     baseline_job,
     job_names,
     pipeline_execution_id,
+    pipeline_execution_status,
     pipeline_executions_since,
     pipeline_stages,
+    processing_job,
     production_names,
     schedules_on_endpoint,
+    wait_for_retrain,
 )
 from .preflight import preflight
 from .reports import (
@@ -31,6 +41,7 @@ from .reports import (
     load_constraints,
     load_statistics,
     load_violations,
+    read_csv_split,
     read_s3_text,
     split_s3_uri,
 )
@@ -48,6 +59,13 @@ from .schedule import (
 from .selfrun import SelfRunTarget, deploy_selfrun, ensure_selfrun, selfrun_schedule
 
 __all__ = [
+    "read_csv_split",
+    "processing_job",
+    "pipeline_execution_status",
+    "invoke_endpoint",
+    "dashboards",
+    "rule_targets",
+    "alarm_history",
     "FINISHED",
     "BaselineJob",
     "Stage",
@@ -92,5 +110,7 @@ __all__ = [
     "sdk_model_monitor",
     "selfrun_schedule",
     "split_s3_uri",
+    "wait_for_alarm",
     "wait_for_execution",
+    "wait_for_retrain",
 ]
