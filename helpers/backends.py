@@ -16,6 +16,7 @@ from .config import WorkshopNames, load_names
 __all__ = ["WorkshopSession", "session"]
 
 BACKENDS = ("local", "aws")
+MONITORING = ("model-monitor", "self")
 
 
 @dataclass
@@ -32,6 +33,7 @@ class WorkshopSession:
     region_source: str = "the twin's workspace"
     identity: str = ""  # the caller's ARN on AWS
     discovery: Any = field(default=None, repr=False)  # helpers.discovery.Discovery on AWS
+    monitoring: str = "model-monitor"  # or "self": the self-run schedule (helpers.workshop.selfrun)
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -61,24 +63,30 @@ class WorkshopSession:
 
 
 def session(backend: str | None = None, workspace: str | Path | None = None, region: str | None = None,
-            profile: str | None = None, discover: bool = True, **names: str) -> WorkshopSession:
+            profile: str | None = None, discover: bool = True, monitoring: str | None = None,
+            **names: str) -> WorkshopSession:
     """The backend is the argument, else ``WORKSHOP_BACKEND``, else ``"local"``.
 
     ``names`` overrides any of the workshop's names (``schedule_name="..."``), as a notebook's
     parameters cell does. On AWS the region follows boto3's chain (``region``, the environment,
     the ``profile``, ~/.aws/config; never a silent default) and the names are discovered on the
-    account (``helpers.discovery``) unless given here.
+    account (``helpers.discovery``) unless given here. ``monitoring`` (else ``WORKSHOP_MONITORING``,
+    else "model-monitor") chooses what runs the hourly checks on AWS: Model Monitor's schedule, or
+    "self", the self-run schedule for accounts that Model Monitor no longer admits.
     """
     backend = backend or os.environ.get("WORKSHOP_BACKEND") or "local"
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
+    monitoring = _monitoring(backend, monitoring or os.environ.get("WORKSHOP_MONITORING") or "model-monitor")
     if backend == "local":
         from .twin.estate import Twin
 
         twin = Twin.open(workspace)
         return WorkshopSession("local", twin.ws.region, twin.ws.account_id,
-                               twin.names.with_overrides(**names), twin.client, twin)
-    return _aws_session(region, profile, discover, names)
+                               twin.names.with_overrides(**names), twin.client, twin, monitoring=monitoring)
+    sess = _aws_session(region, profile, discover, names)
+    sess.monitoring = monitoring
+    return sess
 
 
 def _aws_session(region: str | None, profile: str | None, discover: bool, names: dict[str, str]) -> WorkshopSession:
@@ -104,3 +112,13 @@ def _aws_session(region: str | None, profile: str | None, discover: bool, names:
         sess.discovery = discover_names(sess.client, sess.names, choice.region, account, given)
         sess.names = sess.discovery.names
     return sess
+
+
+def _monitoring(backend: str, monitoring: str) -> str:
+    if monitoring not in MONITORING:
+        raise ValueError(f"monitoring must be one of {MONITORING}, not {monitoring!r}")
+    if backend == "local" and monitoring == "self":
+        raise ValueError("monitoring='self' is for AWS accounts without Model Monitor; the twin's schedule "
+                         "already runs the self-run job's code (helpers.monitoring.hourly), so use "
+                         "monitoring='model-monitor' on the twin")
+    return monitoring

@@ -1,4 +1,4 @@
-"""Command line: ``python -m helpers baseline|monitor|workshop``.
+"""Command line: ``python -m helpers baseline|monitor|twin|selfrun|workshop``.
 
 Exit 0 on success (violations are a result, not an error); otherwise a one-line reason on
 stderr and a non-zero status: 2 for input the analyzer cannot use, 3 for "Job inputs had no data".
@@ -44,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     twin_sub.add_parser("status", help="print the estate")
     twin_sub.add_parser("reset", help="delete the estate")
 
+    selfrun = sub.add_parser("selfrun", help="the self-run hourly monitoring job (what the processing job runs)")
+    from .monitoring.job import add_arguments
+
+    add_arguments(selfrun)
+
     shop = sub.add_parser("workshop", help="run the workshop's main job on the local twin")
     shop.add_argument("--fresh", action="store_true", help="rebuild everything from nothing")
     shop.add_argument("--build", type=Path, default=Path("build"), help="where outputs go")
@@ -76,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
             return _monitor(args)
         if args.command == "twin":
             return _twin(args)
+        if args.command == "selfrun":
+            from .monitoring.job import main as selfrun
+
+            return selfrun(args)
         from .runner import run_workshop
 
         return run_workshop(args.build, fresh=args.fresh)
@@ -105,6 +114,8 @@ _BAD_INPUT = (
     "helpers.capture.records.CaptureError",
     "helpers.twin.store.WorkspaceError",
     "helpers.formats.reportset.OutputError",
+    "helpers.monitoring.job.JobSettingError",
+    "helpers.aws.WorkshopAwsError",
 )
 
 

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -24,6 +26,7 @@
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+monitoring = None  # AWS only: None runs Model Monitor's schedule; "self" the self-run schedule (accounts Model Monitor no longer admits)
 region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
 profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
 
@@ -37,7 +40,30 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 from helpers import workshop
 from helpers import session
 
-sess = session(backend, workspace, region=region, profile=profile, **names)
+sess = session(backend, workspace, monitoring=monitoring, region=region, profile=profile, **names)
+
+# %% [markdown]
+# ### Where Model Monitor is closed: `monitoring = "self"`
+#
+# On an account that Model Monitor no longer admits, set `monitoring = "self"` (AWS only). The
+# same hourly job then runs as an **EventBridge Scheduler** schedule of the same name, on
+# `cron(0 * * * ? *)`, whose target starts a SageMaker processing job every hour on AWS's
+# prebuilt scikit-learn image, running this package's analyzer (`python -m helpers selfrun`).
+# The next cell deploys it for the production endpoint if it is missing (the resources of
+# `assets/selfrun-schedule.template.json`, made with boto3) and shows the job it starts: the
+# `CreateProcessingJob` request, with `<aws.scheduler.execution-id>` in the job's name and
+# `<aws.scheduler.scheduled-time>` in its environment; the Scheduler fills both in at each run.
+# The reports, their folders and the metrics are Model Monitor's, so steps 12 to 16 read them
+# unchanged. On the twin this cell does nothing: its schedule already runs the same job code.
+
+# %%
+if monitoring == "self":
+    workshop.ensure_selfrun(sess)
+    job = workshop.selfrun_schedule(sess).job
+    print("job name    :", job["ProcessingJobName"])
+    print("image       :", job["AppSpecification"]["ImageUri"])
+    print("code        :", job["ProcessingInputs"][0]["S3Input"]["S3Uri"])
+    print("scheduled   :", job["Environment"]["SCHEDULED_TIME"])
 
 # %%
 schedule = workshop.monitoring_schedule(sess)

@@ -59,3 +59,16 @@ def aws_env(monkeypatch):
         return real_connect(sock, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+@pytest.fixture
+def aws_account(aws_env):
+    """A fake AWS account under moto: a session on it, with the workshop's default bucket."""
+    from moto import mock_aws
+
+    from helpers import session
+
+    with mock_aws():
+        sess = session("aws", discover=False)  # an empty account: nothing to discover
+        sess.client("s3").create_bucket(Bucket=sess.default_bucket)
+        yield sess

@@ -35,7 +35,7 @@ from .validation import validate_baseline
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["MonitoringResult", "NoDataError", "run_monitor"]
+__all__ = ["MonitoringResult", "NoDataError", "exit_message", "run_monitor"]
 
 NO_DATA_MESSAGE = "Job inputs had no data"
 
@@ -66,9 +66,7 @@ class MonitoringResult:
     @property
     def exit_message(self) -> str:
         """The execution's ExitMessage, worded as the service words it."""
-        if not len(self.violations):
-            return "Completed: Job completed successfully with no violations."
-        return f"CompletedWithViolations: Job completed successfully with {len(self.violations)} violations."
+        return exit_message(len(self.violations))
 
     def write(self, folder: str | Path) -> list[Path]:
         """The three report files, all or nothing (see ``write_report_set``)."""
@@ -76,6 +74,13 @@ class MonitoringResult:
             "statistics.json": self.statistics.to_json().encode("utf-8"),
             "constraints.json": self.constraints.to_json().encode("utf-8"),
             "constraint_violations.json": self.violations.to_json().encode("utf-8")})
+
+
+def exit_message(violations: int) -> str:
+    """A completed run's ExitMessage, worded as the service words it."""
+    if not violations:
+        return "Completed: Job completed successfully with no violations."
+    return f"CompletedWithViolations: Job completed successfully with {violations} violations."
 
 
 def run_monitor(

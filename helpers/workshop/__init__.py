@@ -18,6 +18,7 @@ from .alarms import (
 from .capture import CaptureFile, capture_files, download_capture_hour, first_capture_record
 from .cleanup import delete_dashboard
 from .dashboard import create_dashboard, dashboard_series, dashboards, drift_history
+from .migrate import Migration, clone_alarm_to_namespace, migrate_to_selfrun
 from .model import invoke_endpoint, model_predictions
 from .pipeline import (
     BaselineJob,
@@ -55,6 +56,7 @@ from .schedule import (
     sdk_model_monitor,
     wait_for_execution,
 )
+from .selfrun import SelfRunTarget, deploy_selfrun, ensure_selfrun, selfrun_schedule
 
 __all__ = [
     "read_csv_split",
@@ -70,22 +72,28 @@ __all__ = [
     "CaptureFile",
     "Execution",
     "JobNames",
+    "Migration",
     "ScheduleInfo",
+    "SelfRunTarget",
     "alarm_state",
     "baseline_job",
     "capture_files",
+    "clone_alarm_to_namespace",
     "create_dashboard",
     "dashboard_series",
     "delete_dashboard",
+    "deploy_selfrun",
     "download_capture_hour",
     "download_reports",
     "drift_history",
+    "ensure_selfrun",
     "first_capture_record",
     "job_names",
     "latest_execution",
     "load_constraints",
     "load_statistics",
     "load_violations",
+    "migrate_to_selfrun",
     "model_predictions",
     "monitoring_executions",
     "monitoring_schedule",
@@ -100,6 +108,7 @@ __all__ = [
     "report_uri",
     "schedules_on_endpoint",
     "sdk_model_monitor",
+    "selfrun_schedule",
     "split_s3_uri",
     "wait_for_alarm",
     "wait_for_execution",

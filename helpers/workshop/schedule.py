@@ -51,6 +51,10 @@ def monitoring_schedule(sess: WorkshopSession, name: str | None = None) -> Sched
     Every member of a schedule's configuration is optional in the API, and the two ways of
     defining it name the same things differently, so both are read into one summary.
     """
+    if sess.monitoring == "self":
+        from .selfrun import selfrun_schedule_info
+
+        return selfrun_schedule_info(sess, name)
     sm = sess.client("sagemaker")
     raw = sm.describe_monitoring_schedule(MonitoringScheduleName=name or sess.names.schedule_name)
     config = raw.get("MonitoringScheduleConfig", {})
@@ -92,6 +96,10 @@ def _execution(e: dict) -> Execution:
 def monitoring_executions(sess: WorkshopSession, schedule: str | None = None, *, status: str | None = None,
                           limit: int | None = None) -> list[Execution]:
     """Executions of the schedule, newest scheduled first: all pages, or the first ``limit``."""
+    if sess.monitoring == "self":
+        from .selfrun import selfrun_executions
+
+        return selfrun_executions(sess, schedule, status=status, limit=limit)
     params = {"MonitoringScheduleName": schedule or sess.names.schedule_name, "SortBy": "ScheduledTime",
               "SortOrder": "Descending"} | ({"StatusEquals": status} if status else {})
     sm = sess.client("sagemaker")
@@ -145,6 +153,10 @@ def wait_for_execution(sess: WorkshopSession, schedule: str | None = None, *, ti
 @guarded("describing the execution's processing job (sagemaker:DescribeProcessingJob)")
 def report_uri(sess: WorkshopSession, execution: Execution) -> str:
     """Step 10: where an execution wrote its reports."""
+    if sess.monitoring == "self":
+        from .selfrun import execution_report_uri
+
+        return execution_report_uri(sess, execution)
     job = sess.client("sagemaker").describe_processing_job(ProcessingJobName=execution.processing_job)
     outputs = job.get("ProcessingOutputConfig", {}).get("Outputs", [])
     uri = next((o["S3Output"]["S3Uri"] for o in outputs if "S3Output" in o), None)
