@@ -37,15 +37,15 @@ from helpers import session
 sess = session(backend, workspace, **names)
 
 # %%
-names = workshop.job_names(sess, workshop.pipeline_execution_id(sess))
-names
+job = workshop.job_names(sess, workshop.pipeline_execution_id(sess))
+job
 
 # %% [markdown]
 # A quick check that they exist: `sagemaker.list_monitoring_schedules(EndpointName=...)` lists
 # the schedules watching the endpoint.
 
 # %%
-schedules = sess.client("sagemaker").list_monitoring_schedules(EndpointName=names.endpoint)["MonitoringScheduleSummaries"]
+schedules = sess.client("sagemaker").list_monitoring_schedules(EndpointName=job.endpoint)["MonitoringScheduleSummaries"]
 [(s["MonitoringScheduleName"], s["MonitoringScheduleStatus"]) for s in schedules]
 
 # %% [markdown]

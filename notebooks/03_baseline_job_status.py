@@ -39,8 +39,8 @@ from helpers import session
 sess = session(backend, workspace, **names)
 
 # %%
-names = workshop.production_names(sess)
-raw = sess.client("sagemaker").describe_processing_job(ProcessingJobName=names.baseline_job)
+prod = workshop.production_names(sess)
+raw = sess.client("sagemaker").describe_processing_job(ProcessingJobName=prod.baseline_job)
 {k: raw[k] for k in ("ProcessingJobStatus", "ProcessingStartTime", "ProcessingEndTime")} | {"ImageUri": raw["AppSpecification"]["ImageUri"]}
 
 # %% [markdown]
@@ -48,7 +48,7 @@ raw = sess.client("sagemaker").describe_processing_job(ProcessingJobName=names.b
 # the analyzer read the data set from, and where it wrote its two files.
 
 # %%
-job = workshop.baseline_job(sess, names.baseline_job)
+job = workshop.baseline_job(sess, prod.baseline_job)
 print("input dataset :", job.dataset_uri)
 print("outputs       :", job.output_uri)
 print("dataset_format:", raw["Environment"]["dataset_format"])

@@ -39,8 +39,8 @@ from helpers import session
 sess = session(backend, workspace, **names)
 
 # %%
-names = workshop.production_names(sess)
-job = workshop.baseline_job(sess, names.baseline_job)
+prod = workshop.production_names(sess)
+job = workshop.baseline_job(sess, prod.baseline_job)
 baseline = workshop.load_statistics(sess, job.statistics_uri)
 print(f"{baseline.item_count:,} rows in the baseline")
 baseline.to_frame()

@@ -37,22 +37,40 @@ sess = session(backend, workspace, **names)
 # %%
 import pandas as pd
 
-names = workshop.production_names(sess)
-job = workshop.baseline_job(sess, names.baseline_job)
+from helpers import plots
+
+prod = workshop.production_names(sess)
+job = workshop.baseline_job(sess, prod.baseline_job)
 baseline = workshop.load_statistics(sess, job.statistics_uri)
-execution = workshop.latest_execution(sess)
-uri = workshop.report_uri(sess, execution)
+focus = workshop.execution_in_focus(sess)
+print(focus.explain())
+uri = workshop.report_uri(sess, focus.execution)
 latest = workshop.load_statistics(sess, uri + "/statistics.json")
 columns = ["inferred_type", "num_present", "mean", "std_dev", "min", "max"]
-pd.concat({"baseline": baseline.to_frame()[columns], "latest": latest.to_frame()[columns]}, axis=1)
+table = pd.concat({"baseline": baseline.to_frame()[columns], "latest": latest.to_frame()[columns]}, axis=1)
+table.style.format(precision=2, thousands=",")
+
+# %% [markdown]
+# Every feature, baseline against the latest hour, on the **same bins** for both (shares of
+# values per bin, so 600k rows and a hundred requests compare):
+
+# %%
+plots.show(plots.distributions_figure(baseline, latest))
+
+# %% [markdown]
+# And the violations, in full:
 
 # %%
 violations = workshop.load_violations(sess, uri + "/constraint_violations.json")
-violations.to_frame()
+print(plots.violations_text(violations))
 
 # %% [markdown]
-# Pick a feature to compare its distributions (the plot also works without the widget:
-# `helpers.plots.distribution_figure(baseline.feature(...), latest.feature(...))`).
+# The means of `total_amount` are close (the table above); the **shapes** are not: the baseline
+# piles up on a few fares, the predictions spread smoothly. The drift check compares shapes,
+# not means; step 13 shows exactly how.
+#
+# If you run the notebook yourself, the picker below draws one feature at a time (the figure
+# above already has them all):
 
 # %%
 from helpers.widgets import feature_picker
@@ -61,11 +79,11 @@ feature_picker(baseline, latest)
 
 # %% [markdown]
 # **What you should see:** `passenger_count` is **Fractional** in the latest hour (it was
-# Integral in the baseline), and `total_amount` looks different from the baseline. The
-# violations say the same in Model Monitor's words: a `data_type_check` and a
-# `baseline_drift_check`.
+# Integral in the baseline), and the violations say so in Model Monitor's words: a
+# `data_type_check` on `passenger_count` and a `baseline_drift_check` on `total_amount`.
 #
 # ## What you learned
 # - The latest statistics have the baseline's format, so comparing them is a join on feature names.
+# - Drift is about the whole distribution; two close means can hide very different shapes.
 #
 # Next: [13 · visualise and explain the violations](13_visualize_violations.ipynb)

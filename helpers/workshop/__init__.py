@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from .alarms import alarm_state, publish_drift_metric, read_metric
 from .capture import CaptureFile, capture_files, download_capture_hour, first_capture_record
+from .console import console_links
 from .dashboard import create_dashboard, dashboard_series, drift_history
+from .focus import (
+    REPORTED,
+    ExecutionInFocus,
+    StepNotReady,
+    execution_in_focus,
+    record_execution,
+    state_file,
+)
 from .model import model_predictions
 from .pipeline import (
     BaselineJob,
@@ -37,11 +46,19 @@ from .schedule import (
     monitoring_schedule,
     report_uri,
     sdk_model_monitor,
+    start_quiet_hour,
     wait_for_execution,
+    wait_for_hour_report,
 )
 
 __all__ = [
     "FINISHED",
+    "REPORTED",
+    "ExecutionInFocus",
+    "StepNotReady",
+    "execution_in_focus",
+    "record_execution",
+    "state_file",
     "BaselineJob",
     "CaptureFile",
     "Execution",
@@ -50,6 +67,7 @@ __all__ = [
     "alarm_state",
     "baseline_job",
     "capture_files",
+    "console_links",
     "create_dashboard",
     "dashboard_series",
     "download_capture_hour",
@@ -73,5 +91,7 @@ __all__ = [
     "report_uri",
     "sdk_model_monitor",
     "split_s3_uri",
+    "start_quiet_hour",
     "wait_for_execution",
+    "wait_for_hour_report",
 ]
