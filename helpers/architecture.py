@@ -40,24 +40,26 @@ LOOP = (
 def loop_figure(ax: Any = None) -> Any:
     """The loop capture -> schedule -> reports -> metrics -> alarm -> rule -> pipeline -> approval,
     closing back on the endpoint that approval deploys."""
-    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(11, 7))
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(12, 7.5))
     count = len(LOOP)
     angles = np.pi / 2 - 2 * np.pi * np.arange(count) / count
-    xs, ys = 1.45 * np.cos(angles), np.sin(angles)
+    xs, ys = 2.0 * np.cos(angles), 1.3 * np.sin(angles)
     for i, stage in enumerate(LOOP):
         j = (i + 1) % count
-        ax.annotate("", xy=(xs[j], ys[j]), xytext=(xs[i], ys[i]),
-                    arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 1.6, "shrinkA": 48, "shrinkB": 48,
-                                "connectionstyle": "arc3,rad=-0.18"})
-        ax.text(xs[i], ys[i], f"{i + 1}. {stage.title}\n{stage.service}\n\n{stage.detail}\nnotebooks {stage.notebooks}",
-                ha="center", va="center", fontsize=8.5, wrap=True,
+        start = (xs[i] + 0.36 * (xs[j] - xs[i]), ys[i] + 0.36 * (ys[j] - ys[i]))
+        end = (xs[i] + 0.64 * (xs[j] - xs[i]), ys[i] + 0.64 * (ys[j] - ys[i]))
+        ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 1.8,
+                                                          "mutation_scale": 16})
+        which = "notebooks" if any(c in stage.notebooks for c in "-,") else "notebook"
+        ax.text(xs[i], ys[i], f"{i + 1}. {stage.title}\n{stage.service}\n\n{stage.detail}\n{which} {stage.notebooks}",
+                ha="center", va="center", fontsize=8.5,
                 bbox={"boxstyle": "round,pad=0.5", "facecolor": "#eef3fb" if i < 4 else "#fbf1e8",
                       "edgecolor": "#1f77b4" if i < 4 else "#ff7f0e"})
-    ax.text(0, 0.05, "the monitoring loop", ha="center", va="center", fontsize=13, weight="bold")
-    ax.text(0, -0.12, "blue: observe (Model Monitor)\norange: act (alarm, retrain, approve)",
+    ax.text(0, 0.08, "the monitoring loop", ha="center", va="center", fontsize=13, weight="bold")
+    ax.text(0, -0.15, "blue: observe (Model Monitor)\norange: act (alarm, retrain, approve)",
             ha="center", va="center", fontsize=9, color="#444444")
-    ax.set_xlim(-2.05, 2.05)
-    ax.set_ylim(-1.35, 1.35)
+    ax.set_xlim(-2.6, 2.6)
+    ax.set_ylim(-1.65, 1.65)
     ax.set_aspect("equal")
     ax.axis("off")
     return fig

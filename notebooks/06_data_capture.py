@@ -47,8 +47,10 @@ print(f"{len(files)} capture files")
 [f.uri.split(prod.endpoint + "/")[1] for f in files[:5]]
 
 # %%
+import json
+
 record = workshop.first_capture_record(sess, files[-1].uri)
-print(record.to_line())
+print(json.dumps(json.loads(record.to_line()), indent=2))  # one line in the file; indented here to read
 
 # %% [markdown]
 # **What you should see:** `endpointInput.data` like `12.383333333333333,1.0,2.53`: the notebook

@@ -65,9 +65,9 @@ violations = workshop.load_violations(sess, uri + "/constraint_violations.json")
 print(plots.violations_text(violations))
 
 # %% [markdown]
-# The means of `total_amount` are close (the table above); the **shapes** are not: the baseline
-# piles up on a few fares, the predictions spread smoothly. The drift check compares shapes,
-# not means; step 13 shows exactly how.
+# Compare the means of `total_amount` in the table: they can be close while the drift check
+# still fires, because the check compares whole distributions, not means. Step 13 shows exactly
+# what it compares, and why a hundred predictions against the true fares look far apart.
 #
 # If you run the notebook yourself, the picker below draws one feature at a time (the figure
 # above already has them all):

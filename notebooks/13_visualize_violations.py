@@ -156,10 +156,11 @@ else:
 plots.show(plots.drift_cdfs_figure(baseline_values, captured_values, base_feature, late_feature))
 
 # %% [markdown]
-# Left, the data: the baseline's curve jumps at the fares many trips share; the predictions'
-# curve climbs in small even steps. Right, the curves the drift check really draws from the two
-# sketches; the red bar is Deequ's Simple distance. The next cell says, with this hour's
-# numbers, why the two panels differ.
+# Left, the data: the share of values at or below each fare, for every baseline row and every
+# captured prediction; the red bar is the textbook KS statistic. Right, the curves the drift
+# check really draws from the two sketches; the red bar is Deequ's Simple distance, and the
+# Robust value in the table is that bar minus the small-sample allowance. The next cell says,
+# with this hour's numbers, why the two panels differ.
 
 # %%
 from IPython.display import Markdown

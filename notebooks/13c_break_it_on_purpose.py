@@ -55,14 +55,17 @@ sess = session(backend, workspace, **names)
 # `(feature, check)`. Leave the set empty to just watch.
 
 # %%
-my_prediction = {
-    # ("passenger_count", "completeness_check"),
-}
+my_prediction = set(
+    # {("passenger_count", "completeness_check"), ...}: put your pairs in a set here
+)
 
 # %% [markdown]
 # ## Send the traffic
 # The rows come from the test split, like the workshop's own traffic; each request is formatted
-# by hand so you can see exactly what goes over the wire.
+# by hand so you can see exactly what goes over the wire. This hour is busier than the
+# workshop's: remember from step 13 that the drift check forgives small samples (the Robust
+# allowance shrinks as the number of records grows). Try fewer `requests` afterwards and see
+# what stops firing.
 
 # %%
 import io
@@ -73,7 +76,8 @@ import pandas as pd
 prod = workshop.production_names(sess)
 job = workshop.baseline_job(sess, prod.baseline_job)
 test = pd.read_csv(io.StringIO(workshop.read_s3_text(sess, job.dataset_uri.replace("/baseline/baseline.csv", "/test/test.csv"))))
-sample = test.drop(columns=["total_amount"]).sample(100, random_state=13)
+requests = 500  # a busy hour; with the workshop's hundred, the small-sample allowance hides more
+sample = test.drop(columns=["total_amount"]).sample(requests, random_state=13)
 
 payloads = []
 for i, row in enumerate(sample.itertuples(index=False)):
@@ -150,8 +154,9 @@ print("every expected check fired" if not missing else f"not in this report: {so
 #   request never reaches the report. Watch for it in the endpoint's `Invocation4XXErrors`
 #   metric and its logs instead (step 16's dashboard shows the errors).
 # - **The doubled distance** moves the whole distribution of `trip_distance`: its
-#   `baseline_drift_check`. The model then predicts larger fares, so the prediction (captured
-#   into the `total_amount` column) usually drifts too: the inputs drifting drags the output along.
+#   `baseline_drift_check`, once the hour has enough records for the Robust allowance to be
+#   small. The model then predicts larger fares, so the prediction (captured into the
+#   `total_amount` column) may drift too: inputs drifting drag the output along.
 # - **`2.0` for two passengers** is Fractional text where the baseline saw Integral:
 #   `passenger_count` fails its `data_type_check`, the 2021 workshop's violation in small.
 #
