@@ -267,7 +267,11 @@ def dashboard_figure(body: str, series: dict[tuple, pd.DataFrame], alarms: dict[
         for line in props.get("annotations", {}).get("horizontal", []):
             ax.axhline(line["value"], color="red", linestyle="--", label=line.get("label"))
         ax.tick_params(labelsize="x-small")
-        ax.legend(fontsize="x-small")
+        if ax.get_legend_handles_labels()[0]:  # a panel with no data yet has nothing to name
+            ax.legend(fontsize="x-small")
+        else:
+            ax.text(0.5, 0.5, "no data in this period", ha="center", va="center", transform=ax.transAxes,
+                    fontsize="small", color="#777777")
     return fig
 
 
