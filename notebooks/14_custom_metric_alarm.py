@@ -42,19 +42,19 @@ sess = session(backend, workspace, **names)
 # %%
 from helpers import plots
 
-names = workshop.production_names(sess)
-history = workshop.drift_history(sess, names.endpoint, ["total_amount", "duration_minutes", "passenger_count", "trip_distance"])
+prod = workshop.production_names(sess)
+history = workshop.drift_history(sess, prod.endpoint, ["total_amount", "duration_minutes", "passenger_count", "trip_distance"])
 plots.show(plots.drift_history_figure(history, threshold=0.1))
 
 # %%
 alarm = workshop.alarm_state(sess)
 print("before:", alarm["StateValue"], "|", alarm["StateReason"])
-datum = workshop.publish_drift_metric(sess, 0.25, names.endpoint)
+datum = workshop.publish_drift_metric(sess, 0.25, prod.endpoint)
 datum
 
 # %%
-points = workshop.read_metric(sess, names.endpoint)
-plots.show(plots.alarm_metric_figure(points, alarm["Threshold"], f"{datum['MetricName']} on {names.endpoint}"))
+points = workshop.read_metric(sess, prod.endpoint)
+plots.show(plots.alarm_metric_figure(points, alarm["Threshold"], f"{datum['MetricName']} on {prod.endpoint}"))
 alarm = workshop.alarm_state(sess)
 print("after:", alarm["StateValue"], "|", alarm["StateReason"])
 

@@ -44,8 +44,8 @@ import json
 
 from helpers import plots
 
-names = workshop.production_names(sess)
-board = workshop.create_dashboard(sess, names.endpoint)
+prod = workshop.production_names(sess)
+board = workshop.create_dashboard(sess, prod.endpoint)
 print(board["DashboardArn"])
 [w["properties"]["title"] for w in json.loads(board["DashboardBody"])["widgets"]]
 

@@ -113,6 +113,22 @@ def test_notebook_16_builds_the_dashboard(executed):
     assert figures, "the dashboard was not drawn"
 
 
+@pytest.mark.parametrize("path", PAIRS, ids=lambda p: p.stem)
+def test_parameters_are_never_rebound(path):
+    """Re-running a cell must not change what the parameters cell set (papermill injects after it)."""
+    import ast
+
+    nb = nbformat.read(path, as_version=4)
+    index = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    params = {t.id for node in ast.parse(nb.cells[index].source).body if isinstance(node, ast.Assign)
+              for t in node.targets if isinstance(t, ast.Name)}
+    for cell in nb.cells[index + 1:]:
+        if cell.cell_type != "code":
+            continue
+        bound = {n.id for n in ast.walk(ast.parse(cell.source)) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        assert not bound & params, f"{path.name} rebinds {sorted(bound & params)} in: {cell.source.splitlines()[0]}"
+
+
 def test_notebook_paths_find_the_package(tmp_path):
     """The first code cell finds `helpers` from notebooks/ and from build/notebooks/."""
     source = (NOTEBOOKS / "01_fetch_execution_id.py").read_text()
