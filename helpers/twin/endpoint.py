@@ -15,18 +15,15 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from ..capture import CaptureRecord, write_capture_file
 from .api import TwinError
+from .core import Core
 from .model import Predictor
-from .services.cloudwatch import dimensions_key
+from .services.cloudwatch import CloudWatch, dimensions_key
 from .store import iso
 
-if TYPE_CHECKING:
-    from .estate import Twin
-
-__all__ = ["CaptureBatch", "EndpointRuntime"]
+__all__ = ["CaptureBatch", "EndpointRuntime", "current_endpoint"]
 
 _FILE_MINUTES = 5
 _TOTAL_MEMORY = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
@@ -41,22 +38,31 @@ class CaptureBatch:
     metrics: list[tuple] = field(default_factory=list)
 
 
+def current_endpoint(core: Core) -> str | None:
+    """The endpoint production runs (the newest InService one), if any."""
+    live = [e for e in core.ws.resources("endpoint") if e["EndpointStatus"] == "InService"]
+    return live[-1]["EndpointName"] if live else None
+
+
 class EndpointRuntime:
-    def __init__(self, twin: Twin):
-        self.twin = twin
+    """Invocations of the estate's endpoints; metrics go to ``cloudwatch``."""
+
+    def __init__(self, core: Core, cloudwatch: CloudWatch):
+        self.core = core
+        self.cloudwatch = cloudwatch
         self._predictors: dict[str, Predictor] = {}
 
     def _predictor(self, endpoint: dict) -> Predictor:
         name = endpoint["EndpointName"]
         if name not in self._predictors:
-            artifact = self.twin.read_bytes(endpoint["ModelDataUrl"])
+            artifact = self.core.read_bytes(endpoint["ModelDataUrl"])
             self._predictors[name] = Predictor(artifact)
         return self._predictors[name]
 
     def invoke(self, name: str, body: bytes | str, content_type: str | None, *, inference_id: str | None = None,
                at: datetime | None = None, batch: CaptureBatch | None = None) -> tuple[str, str, str]:
         """(prediction body, content type, variant), capturing and measuring the call."""
-        ws = self.twin.ws
+        ws = self.core.ws
         endpoint = ws.resource("endpoint", name)
         if endpoint is None or endpoint["EndpointStatus"] != "InService":
             raise TwinError("ValidationError", f"Endpoint {name} of account {ws.account_id} not found.")
@@ -80,7 +86,7 @@ class EndpointRuntime:
         if batch is not None:
             batch.metrics.extend(metrics)
         else:
-            self.twin.cloudwatch.record(metrics)
+            self.cloudwatch.record(metrics)
         if error is not None:
             raise TwinError("ModelError", f'Received client error (400) from primary with message "{error}". '
                             f"See https://{ws.region}.console.aws.amazon.com/cloudwatch/home?region={ws.region}"
@@ -99,7 +105,7 @@ class EndpointRuntime:
 
     def flush(self, name: str, batch: CaptureBatch) -> None:
         """Write a batch's capture records in ~5-minute files (deterministic names) and metrics."""
-        endpoint = self.twin.ws.resource("endpoint", name)
+        endpoint = self.core.ws.resource("endpoint", name)
         variant = endpoint["ProductionVariants"][0]["VariantName"]
         groups: dict[datetime, list[CaptureRecord]] = {}
         for moment, record in sorted(batch.records, key=lambda r: r[0]):
@@ -107,14 +113,14 @@ class EndpointRuntime:
             groups.setdefault(bucket, []).append(record)
         for start, records in groups.items():
             self._write(name, variant, records, f"{name}/{iso(start)}")
-        self.twin.cloudwatch.record(batch.metrics)
+        self.cloudwatch.record(batch.metrics)
         batch.records.clear()
         batch.metrics.clear()
 
     def _write(self, name: str, variant: str, records: list[CaptureRecord], seed: str) -> None:
-        root = self.twin.ws.objects / self.twin.bucket
+        root = self.core.ws.objects / self.core.bucket
         file_id = str(uuid.uuid5(uuid.NAMESPACE_URL, seed))
-        write_capture_file(records, root, self.twin.names.capture_prefix, name, variant, file_id=file_id)
+        write_capture_file(records, root, self.core.names.capture_prefix, name, variant, file_id=file_id)
 
     def _metrics(self, endpoint: dict, variant: str, moment: datetime, model_ns: int, overhead_ns: int,
                  failed: bool, cpu_seconds: float) -> list[tuple]:

@@ -1,28 +1,32 @@
-"""The twin of the workshop's AWS estate: services, clock and jobs over one workspace."""
+"""The estate, on top of the twin's house: it composes the core and the parts into one ``Twin``.
+
+Imports point one way: ``core`` (workspace, clock, ARNs, objects) at the bottom; the parts
+(``endpoint``, ``traffic``, ``schedule``, ``pipeline`` and the ``services``) above it, each
+given the core and the few parts it calls; this module on top wires events between them
+(an alarm's state change -> EventBridge -> the pipeline) and lives the hours.
+"""
 
 from __future__ import annotations
 
-import io
 import json
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from ..analyzer.metrics import DATA_METRICS_NAMESPACE
 from ..config import WorkshopNames, load_names
 from ..infra import resource_properties
-from . import pipeline, schedule, traffic
+from . import pipeline, schedule
 from .api import make_client
-from .endpoint import EndpointRuntime
-from .services.cloudwatch import CloudWatch, dimensions_key
+from .core import Core
+from .endpoint import EndpointRuntime, current_endpoint
+from .services.cloudwatch import CloudWatch
 from .services.codepipeline import CodePipeline
 from .services.events import Events
 from .services.s3 import S3
 from .services.sagemaker import SageMaker, SageMakerRuntime
 from .store import Workspace, default_workspace, iso
+from .traffic import Traffic
 
 __all__ = ["START", "Twin"]
 
@@ -38,19 +42,19 @@ class Twin:
     """One estate: ``Twin.up()`` builds it, ``open`` reopens it, ``run_hours`` lives an hour."""
 
     def __init__(self, workspace: Workspace, names: WorkshopNames | None = None):
-        self.ws = workspace
-        self.names = names or load_names(region=workspace.region)
-        self.bucket = f"sagemaker-{workspace.region}-{workspace.account_id}"
+        self.core = Core(workspace, names or load_names(region=workspace.region))
+        self.ws, self.names, self.bucket = workspace, self.core.names, self.core.bucket
         self.cloudwatch = CloudWatch(workspace, on_alarm_change=self._alarm_changed)
+        self.core.on_clock(self.cloudwatch.evaluate_all)
         self.events = Events(workspace, deliver=self._deliver)
-        self.runtime = EndpointRuntime(self)
+        self.runtime = EndpointRuntime(self.core, self.cloudwatch)
+        self.traffic = Traffic(self.core, self.runtime)
         self.handlers: dict[str, Any] = {
             "s3": S3(workspace), "cloudwatch": self.cloudwatch, "events": self.events,
-            "codepipeline": CodePipeline(self), "sagemaker": SageMaker(self),
-            "sagemaker-runtime": SageMakerRuntime(self),
+            "codepipeline": CodePipeline(self.core), "sagemaker": SageMaker(self.core),
+            "sagemaker-runtime": SageMakerRuntime(self.runtime),
         }
         self._clients: dict[str, Any] = {}
-        self._tests: dict[str, pd.DataFrame] = {}
 
     # -- opening ----------------------------------------------------------------------------
     @classmethod
@@ -66,7 +70,7 @@ class Twin:
         with ws.exclusive():
             ws.create_bucket(twin.bucket)
             twin._create_retrain_rule()
-            pipeline.start_execution(twin, "StartPipelineExecution", "initial deployment")
+            pipeline.start_execution(twin.core, "StartPipelineExecution", "initial deployment")
             twin.advance(ws.now() + timedelta(minutes=pipeline.STAGES[-1][2]))
         return twin
 
@@ -78,59 +82,21 @@ class Twin:
             self._clients[service] = make_client(service, self.handlers[service], self.ws.region)
         return self._clients[service]
 
-    # -- names and objects ------------------------------------------------------------------
-    def arn(self, service: str, resource: str) -> str:
-        return f"arn:aws:{service}:{self.ws.region}:{self.ws.account_id}:{resource}"
-
-    def role_arn(self, purpose: str) -> str:
-        return f"arn:aws:iam::{self.ws.account_id}:role/mlops-{self.names.model_name}-{purpose}-role"
-
-    def key_of(self, uri: str) -> str:
-        prefix = f"s3://{self.bucket}/"
-        if not uri.startswith(prefix):
-            raise ValueError(f"{uri} is not in the twin's bucket {self.bucket}")
-        return uri[len(prefix):]
-
-    def read_bytes(self, uri: str) -> bytes:
-        data = self.ws.get_object(self.bucket, self.key_of(uri))
-        if data is None:
-            raise FileNotFoundError(f"no object at {uri}")
-        return data
-
-    def read_text(self, uri: str) -> str:
-        return self.read_bytes(uri).decode("utf-8")
-
-    def put_csv(self, key: str, frame: pd.DataFrame, header: bool) -> None:
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, header=header)
-        self.ws.put_object(self.bucket, key, buffer.getvalue().encode())
-
-    def test_frame(self, endpoint: str) -> pd.DataFrame:
-        """The test split of the execution that deployed ``endpoint`` (what the notebook sent)."""
-        if endpoint not in self._tests:
-            execution_id = endpoint.removeprefix(self.names.endpoint_prefix)
-            key = f"{self.names.model_name}/{execution_id}/input/test/test.csv"
-            self._tests[endpoint] = pd.read_csv(io.BytesIO(self.ws.get_object(self.bucket, key)))
-        return self._tests[endpoint]
-
     def current_endpoint(self) -> str | None:
-        live = [e for e in self.ws.resources("endpoint") if e["EndpointStatus"] == "InService"]
-        return live[-1]["EndpointName"] if live else None
+        return current_endpoint(self.core)
 
     # -- time -------------------------------------------------------------------------------
     def set_clock(self, moment: datetime) -> None:
         """Move the virtual clock forward and let alarms see the new time."""
-        if moment > self.ws.now():
-            self.ws.advance_to(moment)
-            self.cloudwatch.evaluate_all()
+        self.core.set_clock(moment)
 
     def advance(self, until: datetime) -> None:
         """Do everything due up to ``until``: pipeline stages, then each hour's schedule firing."""
         step = _ceil_hour(self.ws.now() + timedelta(microseconds=1))
         while True:
             target = min(step, until)
-            pipeline.complete_due(self, target)
-            schedule.fire_due(self, target)
+            pipeline.complete_due(self.core, self.cloudwatch, target)
+            schedule.fire_due(self.core, self.cloudwatch, target)
             if target >= until:
                 break
             step += timedelta(hours=1)
@@ -150,41 +116,21 @@ class Twin:
                 self.advance(hour)
                 endpoint = self.current_endpoint()
                 if endpoint:
-                    traffic.send_hour(self, endpoint, hour, not_before=max(self.ws.now(), hour))
+                    self.traffic.send_hour(endpoint, hour, not_before=max(self.ws.now(), hour))
                     self.ws.set_meta("traffic_sent_until", iso(hour + timedelta(hours=1)))
                 if progress is not None:
                     progress.update(1)
             self.advance(_ceil_hour(self.ws.now()) + timedelta(minutes=15))
 
     # -- deployment and events --------------------------------------------------------------
-    def deploy_monitoring(self, endpoint: str, baseline_job: str) -> None:
-        """The schedule and the drift alarm for a newly deployed endpoint (from assets/)."""
-        schedule.deploy_schedule(self, endpoint, baseline_job)
-        alarm = resource_properties("drift-alarm.template.json", {
-            "AlarmName": self.names.alarm_name, "EndpointName": endpoint,
-            "ScheduleName": self.names.schedule_name}, region=self.ws.region, account_id=self.ws.account_id)
-        self.cloudwatch.PutMetricAlarm(alarm)
-
     def _create_retrain_rule(self) -> None:
         rule = resource_properties("retrain-rule.template.json", {
             "RuleName": self.names.retrain_rule, "AlarmName": self.names.alarm_name,
-            "PipelineName": self.names.pipeline_name, "EventsRoleArn": self.role_arn("events")},
+            "PipelineName": self.names.pipeline_name, "EventsRoleArn": self.core.role_arn("events")},
             region=self.ws.region, account_id=self.ws.account_id)
         targets = rule.pop("Targets")
         self.events.PutRule({**rule, "EventPattern": json.dumps(rule["EventPattern"])})
         self.events.PutTargets({"Rule": rule["Name"], "Targets": targets})
-
-    def publish_data_metrics(self, result: Any, endpoint: str, schedule_name: str) -> None:
-        """The monitoring run's CloudWatch metrics, at the virtual time the run ends."""
-        now = self.ws.now()
-        rows = []
-        for metric in result.metrics:
-            datum = metric.to_datum(endpoint, schedule_name, now)
-            stats = datum.get("StatisticValues") or {"SampleCount": 1.0, "Sum": datum["Value"],
-                                                    "Minimum": datum["Value"], "Maximum": datum["Value"]}
-            rows.append((DATA_METRICS_NAMESPACE, datum["MetricName"], dimensions_key(datum["Dimensions"]), iso(now),
-                         stats["SampleCount"], stats["Sum"], stats["Minimum"], stats["Maximum"], "None"))
-        self.cloudwatch.record(rows)
 
     def _alarm_changed(self, alarm: dict, old_state: str) -> None:
         now = self.ws.now()
@@ -203,7 +149,7 @@ class Twin:
         arn = target["Arn"]
         prefix = f"arn:aws:codepipeline:{self.ws.region}:{self.ws.account_id}:"
         if arn.startswith(prefix) and arn[len(prefix):] == self.names.pipeline_name:
-            pipeline.start_execution(self, "CloudWatchEvent", rule["Arn"])
+            pipeline.start_execution(self.core, "CloudWatchEvent", rule["Arn"])
 
     # -- status -----------------------------------------------------------------------------
     def status(self) -> str:

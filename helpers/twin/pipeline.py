@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from ..analyzer.baseline import run_baseline
 from ..datasets import nyc_taxi_trips, split_trips
 from ..infra import resource_properties
+from .core import Core
 from .model import HYPERPARAMETERS, train_artifact
-
-if TYPE_CHECKING:
-    from .estate import Twin
+from .schedule import deploy_monitoring
+from .services.cloudwatch import CloudWatch
 
 __all__ = ["STAGES", "complete_due", "start_execution"]
 
@@ -36,34 +35,34 @@ ANALYZER_IMAGE = "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-m
 XGBOOST_IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.0-1-cpu-py3"
 
 
-def start_execution(twin: Twin, trigger_type: str = "StartPipelineExecution", detail: str = "") -> str:
+def start_execution(core: Core, trigger_type: str = "StartPipelineExecution", detail: str = "") -> str:
     """Record a new execution InProgress; older executions in progress are superseded."""
-    now = twin.ws.now()
+    now = core.ws.now()
     execution_id = str(uuid.uuid4())
-    for old in twin.ws.resources("pipeline_execution"):
+    for old in core.ws.resources("pipeline_execution"):
         if old["status"] == "InProgress":
             old.update(status="Superseded", lastUpdateTime=now)
-            twin.ws.put_resource("pipeline_execution", old["pipelineExecutionId"], old)
+            core.ws.put_resource("pipeline_execution", old["pipelineExecutionId"], old)
     stages = {}
     for i, (stage, actions, minutes) in enumerate(STAGES):
         stages[stage] = {"status": "InProgress" if i == 0 else "NotStarted",
                          "ends": now + timedelta(minutes=minutes),
                          "started": now if i == 0 else None,
                          "actions": [a for a, _ in actions]}
-    twin.ws.put_resource("pipeline_execution", execution_id, {
-        "pipelineName": twin.names.pipeline_name, "pipelineVersion": 1,
+    core.ws.put_resource("pipeline_execution", execution_id, {
+        "pipelineName": core.names.pipeline_name, "pipelineVersion": 1,
         "pipelineExecutionId": execution_id, "status": "InProgress",
         "startTime": now, "lastUpdateTime": now, "executionMode": "SUPERSEDED",
-        "trigger": {"triggerType": trigger_type, "triggerDetail": detail or twin.role_arn("pipeline")},
-        "dataSeed": twin.ws.next_number("data_seed"), "stages": stages})
+        "trigger": {"triggerType": trigger_type, "triggerDetail": detail or core.role_arn("pipeline")},
+        "dataSeed": core.ws.next_number("data_seed"), "stages": stages})
     return execution_id
 
 
-def complete_due(twin: Twin, until: datetime) -> None:
+def complete_due(core: Core, cloudwatch: CloudWatch, until: datetime) -> None:
     """Finish every stage whose end is at or before ``until``, in time order."""
     while True:
         due = []
-        for execution in twin.ws.resources("pipeline_execution"):
+        for execution in core.ws.resources("pipeline_execution"):
             if execution["status"] != "InProgress":
                 continue
             for stage, *_ in STAGES:
@@ -74,17 +73,17 @@ def complete_due(twin: Twin, until: datetime) -> None:
         if not due:
             return
         ends, execution_id, stage = min(due)
-        twin.set_clock(ends)
-        _finish_stage(twin, execution_id, stage)
+        core.set_clock(ends)
+        _finish_stage(core, cloudwatch, execution_id, stage)
 
 
-def _finish_stage(twin: Twin, execution_id: str, stage: str) -> None:
-    execution = twin.ws.resource("pipeline_execution", execution_id)
+def _finish_stage(core: Core, cloudwatch: CloudWatch, execution_id: str, stage: str) -> None:
+    execution = core.ws.resource("pipeline_execution", execution_id)
     if stage == "Build":
-        _build(twin, execution)
+        _build(core, execution)
     elif stage == "DeployPrd":
-        _deploy(twin, execution)
-    now = twin.ws.now()
+        _deploy(core, cloudwatch, execution)
+    now = core.ws.now()
     names = [s for s, *_ in STAGES]
     execution["stages"][stage].update(status="Succeeded", finished=now)
     position = names.index(stage)
@@ -93,33 +92,33 @@ def _finish_stage(twin: Twin, execution_id: str, stage: str) -> None:
     else:
         execution["status"] = "Succeeded"
     execution["lastUpdateTime"] = now
-    twin.ws.put_resource("pipeline_execution", execution_id, execution)
+    core.ws.put_resource("pipeline_execution", execution_id, execution)
 
 
-def _build(twin: Twin, execution: dict) -> None:
+def _build(core: Core, execution: dict) -> None:
     """Fresher data, a real training job, and the baseline processing job."""
     execution_id = execution["pipelineExecutionId"]
     start = execution["stages"]["Build"]["started"]
     train, validation, test = split_trips(nyc_taxi_trips(TRIPS_PER_EXECUTION, seed=2018 + execution["dataSeed"]),
                                           seed=execution["dataSeed"])
-    prefix = f"{twin.names.model_name}/{execution_id}"
-    put = twin.put_csv
+    prefix = f"{core.names.model_name}/{execution_id}"
+    put = core.put_csv
     put(f"{prefix}/input/training/train.csv", train, header=False)
     put(f"{prefix}/input/validation/validation.csv", validation, header=False)
     put(f"{prefix}/input/baseline/baseline.csv", train, header=True)
     put(f"{prefix}/input/test/test.csv", test, header=True)
     artifact, metrics = train_artifact(train, validation, seed=execution["dataSeed"])
     model_key = f"{prefix}/output/model.tar.gz"
-    twin.ws.put_object(twin.bucket, model_key, artifact)
-    job = f"mlops-{twin.names.model_name}-{execution_id}"
-    twin.ws.put_resource("training_job", job, _training_job(twin, job, prefix, model_key, start, metrics))
-    _baseline_job(twin, execution_id, f"{prefix}/input/baseline/baseline.csv", start + timedelta(minutes=12))
+    core.ws.put_object(core.bucket, model_key, artifact)
+    job = f"mlops-{core.names.model_name}-{execution_id}"
+    core.ws.put_resource("training_job", job, _training_job(core, job, prefix, model_key, start, metrics))
+    _baseline_job(core, execution_id, f"{prefix}/input/baseline/baseline.csv", start + timedelta(minutes=12))
 
 
-def _training_job(twin: Twin, job: str, prefix: str, model_key: str, start: datetime, metrics: dict) -> dict:
-    uri = f"s3://{twin.bucket}/{prefix}"
+def _training_job(core: Core, job: str, prefix: str, model_key: str, start: datetime, metrics: dict) -> dict:
+    uri = f"s3://{core.bucket}/{prefix}"
     return {
-        "TrainingJobName": job, "TrainingJobArn": twin.arn("sagemaker", f"training-job/{job}"),
+        "TrainingJobName": job, "TrainingJobArn": core.arn("sagemaker", f"training-job/{job}"),
         "TrainingJobStatus": "Completed", "SecondaryStatus": "Completed",
         "HyperParameters": {k: str(v) for k, v in HYPERPARAMETERS.items()},
         "AlgorithmSpecification": {"TrainingImage": XGBOOST_IMAGE, "TrainingInputMode": "File"},
@@ -127,9 +126,9 @@ def _training_job(twin: Twin, job: str, prefix: str, model_key: str, start: date
             "S3DataType": "S3Prefix", "S3Uri": f"{uri}/input/{c}", "S3DataDistributionType": "FullyReplicated"}},
             "ContentType": "text/csv"} for c in ("training", "validation")],
         "OutputDataConfig": {"S3OutputPath": f"{uri}/output"},
-        "ModelArtifacts": {"S3ModelArtifacts": f"s3://{twin.bucket}/{model_key}"},
+        "ModelArtifacts": {"S3ModelArtifacts": f"s3://{core.bucket}/{model_key}"},
         "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30},
-        "StoppingCondition": {"MaxRuntimeInSeconds": 3600}, "RoleArn": twin.role_arn("sagemaker"),
+        "StoppingCondition": {"MaxRuntimeInSeconds": 3600}, "RoleArn": core.role_arn("sagemaker"),
         "FinalMetricDataList": [{"MetricName": k, "Value": v, "Timestamp": start + timedelta(minutes=10)}
                                 for k, v in metrics.items()],
         "CreationTime": start, "TrainingStartTime": start + timedelta(minutes=2),
@@ -137,21 +136,21 @@ def _training_job(twin: Twin, job: str, prefix: str, model_key: str, start: date
     }
 
 
-def _baseline_job(twin: Twin, execution_id: str, dataset_key: str, start: datetime) -> None:
+def _baseline_job(core: Core, execution_id: str, dataset_key: str, start: datetime) -> None:
     """The real analyzer over the training set, written where the baseline job writes."""
-    job = twin.names.baseline_job(execution_id)
-    output = f"{twin.names.model_name}/monitoring/baseline/{job}"
-    local = twin.ws.object_path(twin.bucket, dataset_key)
+    job = core.names.baseline_job(execution_id)
+    output = f"{core.names.model_name}/monitoring/baseline/{job}"
+    local = core.ws.object_path(core.bucket, dataset_key)
     result = run_baseline(local, header=True)
-    twin.ws.put_object(twin.bucket, f"{output}/statistics.json", result.statistics.to_json().encode())
-    twin.ws.put_object(twin.bucket, f"{output}/constraints.json", result.constraints.to_json().encode())
-    dataset_uri = f"s3://{twin.bucket}/{dataset_key}"
-    twin.ws.put_resource("processing_job", job, {
+    core.ws.put_object(core.bucket, f"{output}/statistics.json", result.statistics.to_json().encode())
+    core.ws.put_object(core.bucket, f"{output}/constraints.json", result.constraints.to_json().encode())
+    dataset_uri = f"s3://{core.bucket}/{dataset_key}"
+    core.ws.put_resource("processing_job", job, {
         "ProcessingInputs": [{"InputName": "baseline_dataset_input", "AppManaged": False, "S3Input": {
             "S3Uri": dataset_uri, "LocalPath": "/opt/ml/processing/input/baseline_dataset_input",
             "S3DataType": "S3Prefix", "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated"}}],
         "ProcessingOutputConfig": {"Outputs": [{"OutputName": "monitoring_output", "AppManaged": False,
-            "S3Output": {"S3Uri": f"s3://{twin.bucket}/{output}", "LocalPath": "/opt/ml/processing/output",
+            "S3Output": {"S3Uri": f"s3://{core.bucket}/{output}", "LocalPath": "/opt/ml/processing/output",
                          "S3UploadMode": "EndOfJob"}}]},
         "ProcessingJobName": job,
         "ProcessingResources": {"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge",
@@ -161,39 +160,39 @@ def _baseline_job(twin: Twin, execution_id: str, dataset_key: str, start: dateti
         "Environment": {"dataset_format": '{"csv": {"header": true, "output_columns_position": "START"}}',
                         "dataset_source": "/opt/ml/processing/input/baseline_dataset_input",
                         "output_path": "/opt/ml/processing/output", "publish_cloudwatch_metrics": "Disabled"},
-        "RoleArn": twin.role_arn("sagemaker"),
-        "ProcessingJobArn": twin.arn("sagemaker", f"processing-job/{job}"),
+        "RoleArn": core.role_arn("sagemaker"),
+        "ProcessingJobArn": core.arn("sagemaker", f"processing-job/{job}"),
         "ProcessingJobStatus": "Completed", "ExitMessage": "Completed: Job completed successfully with no violations.",
         "ProcessingEndTime": start + timedelta(minutes=9), "ProcessingStartTime": start + timedelta(minutes=3),
         "LastModifiedTime": start + timedelta(minutes=10), "CreationTime": start,
     })
 
 
-def _deploy(twin: Twin, execution: dict) -> None:
+def _deploy(core: Core, cloudwatch: CloudWatch, execution: dict) -> None:
     """Model, endpoint config (from the asset), endpoint, schedule and alarm for this execution."""
     execution_id = execution["pipelineExecutionId"]
-    now = twin.ws.now()
+    now = core.ws.now()
     started = execution["stages"]["DeployPrd"]["started"]
-    endpoint = twin.names.endpoint(execution_id)
-    model_name = f"{twin.names.model_name}-{execution_id}"
-    artifact = f"s3://{twin.bucket}/{twin.names.model_name}/{execution_id}/output/model.tar.gz"
-    twin.ws.put_resource("model", model_name, {
-        "ModelName": model_name, "ModelArn": twin.arn("sagemaker", f"model/{model_name}"),
+    endpoint = core.names.endpoint(execution_id)
+    model_name = f"{core.names.model_name}-{execution_id}"
+    artifact = f"s3://{core.bucket}/{core.names.model_name}/{execution_id}/output/model.tar.gz"
+    core.ws.put_resource("model", model_name, {
+        "ModelName": model_name, "ModelArn": core.arn("sagemaker", f"model/{model_name}"),
         "PrimaryContainer": {"Image": XGBOOST_IMAGE, "Mode": "SingleModel", "ModelDataUrl": artifact,
                              "Environment": {}},
-        "ExecutionRoleArn": twin.role_arn("sagemaker"), "CreationTime": started})
+        "ExecutionRoleArn": core.role_arn("sagemaker"), "CreationTime": started})
     config = resource_properties("endpoint-config.template.json", {
-        "EndpointConfigName": endpoint, "ModelName": model_name, "VariantName": twin.names.variant_name,
-        "CaptureUri": f"s3://{twin.bucket}/{twin.names.capture_prefix}"},
-        region=twin.ws.region, account_id=twin.ws.account_id)
-    config.update(EndpointConfigArn=twin.arn("sagemaker", f"endpoint-config/{endpoint}"), CreationTime=started)
-    twin.ws.put_resource("endpoint_config", endpoint, config)
+        "EndpointConfigName": endpoint, "ModelName": model_name, "VariantName": core.names.variant_name,
+        "CaptureUri": f"s3://{core.bucket}/{core.names.capture_prefix}"},
+        region=core.ws.region, account_id=core.ws.account_id)
+    config.update(EndpointConfigArn=core.arn("sagemaker", f"endpoint-config/{endpoint}"), CreationTime=started)
+    core.ws.put_resource("endpoint_config", endpoint, config)
     capture = config["DataCaptureConfig"]
     variant = config["ProductionVariants"][0]
-    for old in twin.ws.resources("endpoint"):  # the production stack replaces its endpoint
-        twin.ws.delete_resource("endpoint", old["EndpointName"])
-    twin.ws.put_resource("endpoint", endpoint, {
-        "EndpointName": endpoint, "EndpointArn": twin.arn("sagemaker", f"endpoint/{endpoint}"),
+    for old in core.ws.resources("endpoint"):  # the production stack replaces its endpoint
+        core.ws.delete_resource("endpoint", old["EndpointName"])
+    core.ws.put_resource("endpoint", endpoint, {
+        "EndpointName": endpoint, "EndpointArn": core.arn("sagemaker", f"endpoint/{endpoint}"),
         "EndpointConfigName": endpoint,
         "ProductionVariants": [{"VariantName": variant["VariantName"], "DeployedImages": [{
             "SpecifiedImage": XGBOOST_IMAGE, "ResolvedImage": XGBOOST_IMAGE, "ResolutionTime": started}],
@@ -204,5 +203,5 @@ def _deploy(twin: Twin, execution: dict) -> None:
                               "KmsKeyId": capture.get("KmsKeyId", "")},
         "EndpointStatus": "InService", "CreationTime": started, "LastModifiedTime": now,
         "ModelDataUrl": artifact})
-    twin.deploy_monitoring(endpoint, twin.names.baseline_job(execution_id))
+    deploy_monitoring(core, cloudwatch, endpoint, core.names.baseline_job(execution_id))
 

@@ -14,35 +14,57 @@ import random
 import shutil
 import uuid
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Any
 
+from ..analyzer.metrics import DATA_METRICS_NAMESPACE
 from ..analyzer.monitor import NO_DATA_MESSAGE, NoDataError, run_monitor
 from ..formats import Constraints, Statistics
 from ..formats.layout import REPORT_FILES, hour_path, report_prefix
 from ..infra import resource_properties
+from .core import Core
 from .cron import next_runs
+from .services.cloudwatch import CloudWatch, dimensions_key
 from .store import iso, parse_iso
 
-if TYPE_CHECKING:
-    from .estate import Twin
-
-__all__ = ["deploy_schedule", "fire_due"]
+__all__ = ["deploy_monitoring", "deploy_schedule", "fire_due", "publish_data_metrics"]
 
 CAPTURE_FORMAT = '{"sagemakerCaptureJson":{"captureIndexNames":["endpointInput","endpointOutput"]}}'
 
 
-def deploy_schedule(twin: Twin, endpoint: str, baseline_job: str) -> dict:
+def deploy_monitoring(core: Core, cloudwatch: CloudWatch, endpoint: str, baseline_job: str) -> None:
+    """The schedule and the drift alarm for a newly deployed endpoint (from assets/)."""
+    deploy_schedule(core, endpoint, baseline_job)
+    alarm = resource_properties("drift-alarm.template.json", {
+        "AlarmName": core.names.alarm_name, "EndpointName": endpoint,
+        "ScheduleName": core.names.schedule_name}, region=core.ws.region, account_id=core.ws.account_id)
+    cloudwatch.PutMetricAlarm(alarm)
+
+
+def publish_data_metrics(core: Core, cloudwatch: CloudWatch, result: Any, endpoint: str, schedule_name: str) -> None:
+    """The monitoring run's CloudWatch metrics, at the virtual time the run ends."""
+    now = core.now()
+    rows = []
+    for metric in result.metrics:
+        datum = metric.to_datum(endpoint, schedule_name, now)
+        stats = datum.get("StatisticValues") or {"SampleCount": 1.0, "Sum": datum["Value"],
+                                                "Minimum": datum["Value"], "Maximum": datum["Value"]}
+        rows.append((DATA_METRICS_NAMESPACE, datum["MetricName"], dimensions_key(datum["Dimensions"]), iso(now),
+                     stats["SampleCount"], stats["Sum"], stats["Minimum"], stats["Maximum"], "None"))
+    cloudwatch.record(rows)
+
+
+def deploy_schedule(core: Core, endpoint: str, baseline_job: str) -> dict:
     """Create or update the schedule from assets/monitoring-schedule.template.json."""
-    name = twin.names.schedule_name
+    name = core.names.schedule_name
     props = resource_properties("monitoring-schedule.template.json", {
         "ScheduleName": name, "EndpointName": endpoint,
-        "BaselineUri": f"s3://{twin.bucket}/{twin.names.model_name}/monitoring/baseline/{baseline_job}",
-        "ReportsUri": f"s3://{twin.bucket}/{twin.names.reports_prefix}",
-        "RoleArn": twin.role_arn("sagemaker")}, region=twin.ws.region, account_id=twin.ws.account_id)
-    old = twin.ws.resource("monitoring_schedule", name)
-    now = twin.ws.now()
+        "BaselineUri": f"s3://{core.bucket}/{core.names.model_name}/monitoring/baseline/{baseline_job}",
+        "ReportsUri": f"s3://{core.bucket}/{core.names.reports_prefix}",
+        "RoleArn": core.role_arn("sagemaker")}, region=core.ws.region, account_id=core.ws.account_id)
+    old = core.ws.resource("monitoring_schedule", name)
+    now = core.ws.now()
     schedule = {
-        "MonitoringScheduleArn": twin.arn("sagemaker", f"monitoring-schedule/{name}"),
+        "MonitoringScheduleArn": core.arn("sagemaker", f"monitoring-schedule/{name}"),
         "MonitoringScheduleName": name, "MonitoringScheduleStatus": "Scheduled",
         "MonitoringType": props["MonitoringScheduleConfig"]["MonitoringType"],
         "CreationTime": old["CreationTime"] if old else now, "LastModifiedTime": now,
@@ -50,32 +72,32 @@ def deploy_schedule(twin: Twin, endpoint: str, baseline_job: str) -> dict:
     }
     if old and "LastMonitoringExecutionSummary" in old:
         schedule["LastMonitoringExecutionSummary"] = old["LastMonitoringExecutionSummary"]
-    twin.ws.put_resource("monitoring_schedule", name, schedule)
+    core.ws.put_resource("monitoring_schedule", name, schedule)
     if old is None:
-        twin.ws.set_meta("schedule_fired_until", iso(now))
+        core.ws.set_meta("schedule_fired_until", iso(now))
     return schedule
 
 
-def fire_due(twin: Twin, until: datetime) -> list[dict]:
+def fire_due(core: Core, cloudwatch: CloudWatch, until: datetime) -> list[dict]:
     """Run every execution the schedule owes up to ``until`` (and finish interrupted ones)."""
-    schedule = twin.ws.resource("monitoring_schedule", twin.names.schedule_name)
+    schedule = core.ws.resource("monitoring_schedule", core.names.schedule_name)
     if schedule is None or schedule["MonitoringScheduleStatus"] != "Scheduled":
         return []
     done = []
-    for execution in twin.ws.resources("monitoring_execution"):
+    for execution in core.ws.resources("monitoring_execution"):
         if execution["MonitoringExecutionStatus"] in ("Pending", "InProgress"):
-            done.append(_run(twin, schedule, execution["ScheduledTime"], execution))
-    fired = parse_iso(twin.ws.meta("schedule_fired_until"))
+            done.append(_run(core, cloudwatch, schedule, execution["ScheduledTime"], execution))
+    fired = parse_iso(core.ws.meta("schedule_fired_until"))
     expression = schedule["MonitoringScheduleConfig"]["ScheduleConfig"]["ScheduleExpression"]
     for scheduled in next_runs(expression, fired, until):
-        twin.set_clock(max(scheduled, twin.ws.now()))
-        schedule = twin.ws.resource("monitoring_schedule", twin.names.schedule_name)
-        done.append(_run(twin, schedule, scheduled, None))
-        twin.ws.set_meta("schedule_fired_until", iso(scheduled))
+        core.set_clock(max(scheduled, core.ws.now()))
+        schedule = core.ws.resource("monitoring_schedule", core.names.schedule_name)
+        done.append(_run(core, cloudwatch, schedule, scheduled, None))
+        core.ws.set_meta("schedule_fired_until", iso(scheduled))
     return done
 
 
-def _run(twin: Twin, schedule: dict, scheduled: datetime, pending: dict | None) -> dict:
+def _run(core: Core, cloudwatch: CloudWatch, schedule: dict, scheduled: datetime, pending: dict | None) -> dict:
     rng = random.Random(int(scheduled.timestamp()))
     endpoint = schedule["EndpointName"]
     job = pending["ProcessingJobName"] if pending else \
@@ -86,55 +108,55 @@ def _run(twin: Twin, schedule: dict, scheduled: datetime, pending: dict | None) 
     execution = pending or {
         "MonitoringScheduleName": schedule["MonitoringScheduleName"], "ScheduledTime": scheduled,
         "CreationTime": created, "LastModifiedTime": created, "MonitoringExecutionStatus": "InProgress",
-        "ProcessingJobArn": twin.arn("sagemaker", f"processing-job/{job}"), "EndpointName": endpoint,
+        "ProcessingJobArn": core.arn("sagemaker", f"processing-job/{job}"), "EndpointName": endpoint,
         "MonitoringType": "DataQuality", "ProcessingJobName": job}
     key = f"{schedule['MonitoringScheduleName']}|{iso(scheduled)}"
-    twin.set_clock(max(created, twin.ws.now()))
-    twin.ws.put_resource("monitoring_execution", key, execution)
-    twin.ws.put_resource("processing_job", job, _processing_job(twin, schedule, job, window, created, None))
-    status, message, reports = _analyse(twin, schedule, window, scheduled)
-    twin.set_clock(max(ended, twin.ws.now()))
+    core.set_clock(max(created, core.ws.now()))
+    core.ws.put_resource("monitoring_execution", key, execution)
+    core.ws.put_resource("processing_job", job, _processing_job(core, schedule, job, window, created, None))
+    status, message, reports = _analyse(core, schedule, window, scheduled)
+    core.set_clock(max(ended, core.ws.now()))
     execution.update(MonitoringExecutionStatus=status, LastModifiedTime=ended)
     if status == "Failed":
         execution["FailureReason"] = message
-    twin.ws.put_resource("monitoring_execution", key, execution)
-    twin.ws.put_resource("processing_job", job, _processing_job(
-        twin, schedule, job, window, created, (status, message, ended)))
-    schedule = twin.ws.resource("monitoring_schedule", schedule["MonitoringScheduleName"])
+    core.ws.put_resource("monitoring_execution", key, execution)
+    core.ws.put_resource("processing_job", job, _processing_job(
+        core, schedule, job, window, created, (status, message, ended)))
+    schedule = core.ws.resource("monitoring_schedule", schedule["MonitoringScheduleName"])
     schedule["LastMonitoringExecutionSummary"] = {k: v for k, v in execution.items() if k != "ProcessingJobName"}
-    twin.ws.put_resource("monitoring_schedule", schedule["MonitoringScheduleName"], schedule)
+    core.ws.put_resource("monitoring_schedule", schedule["MonitoringScheduleName"], schedule)
     if reports is not None:
-        twin.publish_data_metrics(reports, endpoint, schedule["MonitoringScheduleName"])
+        publish_data_metrics(core, cloudwatch, reports, endpoint, schedule["MonitoringScheduleName"])
     return execution
 
 
-def _analyse(twin: Twin, schedule: dict, window: tuple[datetime, datetime], scheduled: datetime):
+def _analyse(core: Core, schedule: dict, window: tuple[datetime, datetime], scheduled: datetime):
     definition = schedule["MonitoringScheduleConfig"]["MonitoringJobDefinition"]
     endpoint = schedule["EndpointName"]
-    capture = f"{twin.names.capture_prefix}/{endpoint}/{twin.names.variant_name}/{hour_path(window[0])}/"
-    files = [twin.ws.object_path(twin.bucket, o.key) for o in twin.ws.list_objects(twin.bucket, capture)]
+    capture = f"{core.names.capture_prefix}/{endpoint}/{core.names.variant_name}/{hour_path(window[0])}/"
+    files = [core.ws.object_path(core.bucket, o.key) for o in core.ws.list_objects(core.bucket, capture)]
     if not files:
         return "Failed", NO_DATA_MESSAGE, None
     baseline = definition["BaselineConfig"]
-    stats = Statistics.from_string(twin.read_text(baseline["StatisticsResource"]["S3Uri"]),
+    stats = Statistics.from_string(core.read_text(baseline["StatisticsResource"]["S3Uri"]),
                                    source=baseline["StatisticsResource"]["S3Uri"])
-    cons = Constraints.from_string(twin.read_text(baseline["ConstraintsResource"]["S3Uri"]),
+    cons = Constraints.from_string(core.read_text(baseline["ConstraintsResource"]["S3Uri"]),
                                    source=baseline["ConstraintsResource"]["S3Uri"])
     try:
         result = run_monitor(stats, cons, capture=files)
     except NoDataError:
         return "Failed", NO_DATA_MESSAGE, None
     output = definition["MonitoringOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"]
-    prefix = report_prefix(twin.key_of(output), endpoint, schedule["MonitoringScheduleName"], scheduled)
-    _write_reports_atomically(twin, prefix, result)
+    prefix = report_prefix(core.key_of(output), endpoint, schedule["MonitoringScheduleName"], scheduled)
+    _write_reports_atomically(core, prefix, result)
     return result.status, result.exit_message, result
 
 
-def _write_reports_atomically(twin: Twin, prefix: str, result) -> None:
-    final = twin.ws.object_path(twin.bucket, prefix.rstrip("/"))
+def _write_reports_atomically(core: Core, prefix: str, result) -> None:
+    final = core.ws.object_path(core.bucket, prefix.rstrip("/"))
     staging = final.parent / f".staging-{final.name}-{uuid.uuid4().hex}"
     result.write(staging)
-    stamp = twin.ws.now().timestamp()
+    stamp = core.ws.now().timestamp()
     for name in REPORT_FILES:
         os.utime(staging / name, (stamp, stamp))
     if final.exists():  # a re-run of an interrupted execution replaces what it wrote before
@@ -146,16 +168,16 @@ def _write_reports_atomically(twin: Twin, prefix: str, result) -> None:
         os.replace(staging, final)
 
 
-def _processing_job(twin: Twin, schedule: dict, job: str, window, created: datetime, outcome) -> dict:
+def _processing_job(core: Core, schedule: dict, job: str, window, created: datetime, outcome) -> dict:
     definition = schedule["MonitoringScheduleConfig"]["MonitoringJobDefinition"]
     output = definition["MonitoringOutputConfig"]["MonitoringOutputs"][0]["S3Output"]
     endpoint = schedule["EndpointName"]
-    capture_uri = f"s3://{twin.bucket}/{twin.names.capture_prefix}/{endpoint}/{twin.names.variant_name}/{hour_path(window[0])}"
+    capture_uri = f"s3://{core.bucket}/{core.names.capture_prefix}/{endpoint}/{core.names.variant_name}/{hour_path(window[0])}"
     body = {
         "ProcessingInputs": [
             {"InputName": "endpoint_input_1", "AppManaged": False, "S3Input": {
                 "S3Uri": capture_uri, "LocalPath": f"/opt/ml/processing/input/endpoint/{endpoint}/"
-                f"{twin.names.variant_name}/{hour_path(window[0])}", "S3DataType": "S3Prefix",
+                f"{core.names.variant_name}/{hour_path(window[0])}", "S3DataType": "S3Prefix",
                 "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated"}},
             *[{"InputName": kind, "AppManaged": False, "S3Input": {
                 "S3Uri": definition["BaselineConfig"][res]["S3Uri"], "LocalPath": f"/opt/ml/processing/baseline/{kind}",
@@ -180,7 +202,7 @@ def _processing_job(twin: Twin, schedule: dict, job: str, window, created: datet
             "sagemaker_endpoint_name": endpoint,
             "sagemaker_monitoring_schedule_name": schedule["MonitoringScheduleName"]},
         "RoleArn": definition["RoleArn"],
-        "ProcessingJobArn": twin.arn("sagemaker", f"processing-job/{job}"),
+        "ProcessingJobArn": core.arn("sagemaker", f"processing-job/{job}"),
         "ProcessingJobStatus": "InProgress", "CreationTime": created, "LastModifiedTime": created,
         "ProcessingStartTime": created + timedelta(seconds=75),
         "MonitoringScheduleArn": schedule["MonitoringScheduleArn"],

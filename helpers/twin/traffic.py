@@ -8,26 +8,46 @@ interrupted hour is sent again identically.
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
-from .endpoint import CaptureBatch
+from .core import Core
+from .endpoint import CaptureBatch, EndpointRuntime
 
-if TYPE_CHECKING:
-    from .estate import Twin
-
-__all__ = ["NOTEBOOK_REQUESTS", "send_hour"]
+__all__ = ["NOTEBOOK_REQUESTS", "Traffic"]
 
 NOTEBOOK_REQUESTS = 100
 
 
-def send_hour(twin: Twin, endpoint: str, hour: datetime, not_before: datetime | None = None) -> int:
-    """Send one hour of traffic to ``endpoint`` at virtual times within ``hour`` (none before
-    ``not_before``); the number of requests."""
+class Traffic:
+    """The notebook's hourly requests to whichever endpoint it is given."""
+
+    def __init__(self, core: Core, runtime: EndpointRuntime):
+        self.core = core
+        self.runtime = runtime
+        self._tests: dict[str, pd.DataFrame] = {}
+
+    def test_frame(self, endpoint: str) -> pd.DataFrame:
+        """The test split of the execution that deployed ``endpoint`` (what the notebook sent)."""
+        if endpoint not in self._tests:
+            names = self.core.names
+            execution_id = endpoint.removeprefix(names.endpoint_prefix)
+            key = f"{names.model_name}/{execution_id}/input/test/test.csv"
+            self._tests[endpoint] = pd.read_csv(io.BytesIO(self.core.ws.get_object(self.core.bucket, key)))
+        return self._tests[endpoint]
+
+    def send_hour(self, endpoint: str, hour: datetime, not_before: datetime | None = None) -> int:
+        """Send one hour of traffic to ``endpoint`` at virtual times within ``hour`` (none before
+        ``not_before``); the number of requests."""
+        return _send_hour(self.runtime, self.test_frame(endpoint), endpoint, hour, not_before)
+
+
+def _send_hour(runtime: EndpointRuntime, test: pd.DataFrame, endpoint: str, hour: datetime,
+               not_before: datetime | None) -> int:
     rng = np.random.default_rng(int(hour.timestamp()))
-    test = twin.test_frame(endpoint)
     rows = test.iloc[:, 1:].sample(NOTEBOOK_REQUESTS, random_state=rng.integers(2**31)).values
     payloads = [",".join(str(x) for x in row) for row in rows]  # numpy floats: "1.0" for 1 passenger
     for _ in range(int(rng.integers(2, 6))):  # hand-typed checks through the REST API
@@ -37,7 +57,7 @@ def send_hour(twin: Twin, endpoint: str, hour: datetime, not_before: datetime | 
     order = rng.permutation(len(payloads))
     batch = CaptureBatch()
     for offset, index in zip(offsets, order, strict=True):
-        twin.runtime.invoke(endpoint, payloads[index], "text/csv", at=hour + timedelta(seconds=float(offset)),
-                            batch=batch)
-    twin.runtime.flush(endpoint, batch)
+        runtime.invoke(endpoint, payloads[index], "text/csv", at=hour + timedelta(seconds=float(offset)),
+                       batch=batch)
+    runtime.flush(endpoint, batch)
     return len(payloads)

@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..api import TwinError
+from ..core import Core
+from ..pipeline import STAGES, start_execution
 from .pagination import page
-
-if TYPE_CHECKING:
-    from ..estate import Twin
 
 
 class CodePipeline:
-    def __init__(self, twin: Twin):
-        self.twin = twin
+    def __init__(self, core: Core):
+        self.core = core
 
     def _check(self, name: str) -> None:
-        if name != self.twin.names.pipeline_name or not self.twin.ws.resources("pipeline_execution"):
+        if name != self.core.names.pipeline_name or not self.core.ws.resources("pipeline_execution"):
             raise TwinError("PipelineNotFoundException",
-                            f"Account '{self.twin.ws.account_id}' does not have a pipeline with name '{name}'")
+                            f"Account '{self.core.ws.account_id}' does not have a pipeline with name '{name}'")
 
     def _executions(self) -> list[dict]:
-        return sorted(self.twin.ws.resources("pipeline_execution"), key=lambda e: e["startTime"], reverse=True)
+        return sorted(self.core.ws.resources("pipeline_execution"), key=lambda e: e["startTime"], reverse=True)
 
     def GetPipelineState(self, params: dict) -> dict:
-        from ..pipeline import STAGES
-
         self._check(params["name"])
         executions = self._executions()
         states = []
@@ -61,7 +56,7 @@ class CodePipeline:
 
     def GetPipelineExecution(self, params: dict) -> dict:
         self._check(params["pipelineName"])
-        execution = self.twin.ws.resource("pipeline_execution", params["pipelineExecutionId"])
+        execution = self.core.ws.resource("pipeline_execution", params["pipelineExecutionId"])
         if execution is None:
             raise TwinError("PipelineExecutionNotFoundException",
                             f"Pipeline execution ID {params['pipelineExecutionId']} does not belong to "
@@ -70,8 +65,6 @@ class CodePipeline:
         return {"pipelineExecution": {**{k: execution[k] for k in keys}, "artifactRevisions": [], "variables": []}}
 
     def StartPipelineExecution(self, params: dict) -> dict:
-        from ..pipeline import start_execution
-
         self._check(params["name"])
-        return {"pipelineExecutionId": start_execution(self.twin, "StartPipelineExecution",
-                                                       self.twin.role_arn("notebook"))}
+        return {"pipelineExecutionId": start_execution(self.core, "StartPipelineExecution",
+                                                       self.core.role_arn("notebook"))}

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from botocore.response import StreamingBody
 
 from ..api import TwinError
+from ..core import Core
+from ..endpoint import EndpointRuntime
 from .pagination import page
-
-if TYPE_CHECKING:
-    from ..estate import Twin
 
 _SUMMARY_JOB = ("ProcessingJobName", "ProcessingJobArn", "CreationTime", "ProcessingEndTime",
                 "LastModifiedTime", "ProcessingJobStatus", "FailureReason", "ExitMessage")
@@ -42,11 +41,11 @@ def _sorted_page(items: list[dict], params: dict, sort_fields: dict[str, str], d
 
 
 class SageMaker:
-    def __init__(self, twin: Twin):
-        self.twin = twin
+    def __init__(self, core: Core):
+        self.core = core
 
     def _get(self, kind: str, name: str, error: TwinError) -> dict:
-        found = self.twin.ws.resource(kind, name)
+        found = self.core.ws.resource(kind, name)
         if found is None:
             raise error
         return found
@@ -57,7 +56,7 @@ class SageMaker:
         return job
 
     def ListProcessingJobs(self, params: dict) -> dict:
-        jobs = self.twin.ws.resources("processing_job")
+        jobs = self.core.ws.resources("processing_job")
         if params.get("NameContains"):
             jobs = [j for j in jobs if params["NameContains"] in j["ProcessingJobName"]]
         if params.get("StatusEquals"):
@@ -74,16 +73,16 @@ class SageMaker:
 
     def DescribeModel(self, params: dict) -> dict:
         name = params["ModelName"]
-        return self._get("model", name, TwinError("ValidationException", f'Could not find model "{self.twin.arn("sagemaker", "model/" + name)}".'))
+        return self._get("model", name, TwinError("ValidationException", f'Could not find model "{self.core.arn("sagemaker", "model/" + name)}".'))
 
     def DescribeEndpoint(self, params: dict) -> dict:
         name = params["EndpointName"]
         endpoint = self._get("endpoint", name, TwinError(
-            "ValidationException", f'Could not find endpoint "{self.twin.arn("sagemaker", "endpoint/" + name)}".'))
+            "ValidationException", f'Could not find endpoint "{self.core.arn("sagemaker", "endpoint/" + name)}".'))
         return {k: v for k, v in endpoint.items() if k != "ModelDataUrl"}
 
     def ListEndpoints(self, params: dict) -> dict:
-        endpoints = [e for e in self.twin.ws.resources("endpoint")
+        endpoints = [e for e in self.core.ws.resources("endpoint")
                      if params.get("NameContains", "") in e["EndpointName"]]
         chunk, token = _sorted_page(endpoints, params, {"CreationTime": "CreationTime", "Name": "EndpointName"},
                                     "CreationTime")
@@ -93,15 +92,15 @@ class SageMaker:
     def DescribeEndpointConfig(self, params: dict) -> dict:
         name = params["EndpointConfigName"]
         return self._get("endpoint_config", name, TwinError(
-            "ValidationException", f'Could not find endpoint configuration "{self.twin.arn("sagemaker", "endpoint-config/" + name)}".'))
+            "ValidationException", f'Could not find endpoint configuration "{self.core.arn("sagemaker", "endpoint-config/" + name)}".'))
 
     def DescribeMonitoringSchedule(self, params: dict) -> dict:
         name = params["MonitoringScheduleName"]
         return self._get("monitoring_schedule", name, TwinError(
-            "ResourceNotFound", f"Monitoring Schedule '{name}' does not exist in account {self.twin.ws.account_id}."))
+            "ResourceNotFound", f"Monitoring Schedule '{name}' does not exist in account {self.core.ws.account_id}."))
 
     def ListMonitoringSchedules(self, params: dict) -> dict:
-        schedules = self.twin.ws.resources("monitoring_schedule")
+        schedules = self.core.ws.resources("monitoring_schedule")
         if params.get("EndpointName"):
             schedules = [s for s in schedules if s["EndpointName"] == params["EndpointName"]]
         if params.get("NameContains"):
@@ -116,12 +115,12 @@ class SageMaker:
     def ListTags(self, params: dict) -> dict:
         """The twin's resources carry no tags (the SageMaker SDK asks when it attaches)."""
         arn = params["ResourceArn"]
-        if f":{self.twin.ws.account_id}:" not in arn:
+        if f":{self.core.ws.account_id}:" not in arn:
             raise TwinError("ValidationException", f"Could not find resource {arn}")
         return {"Tags": []}
 
     def ListMonitoringExecutions(self, params: dict) -> dict:
-        executions = self.twin.ws.resources("monitoring_execution")
+        executions = self.core.ws.resources("monitoring_execution")
         for key in ("MonitoringScheduleName", "EndpointName"):
             if params.get(key):
                 executions = [e for e in executions if e[key] == params[key]]
@@ -136,14 +135,14 @@ class SageMaker:
 
 
 class SageMakerRuntime:
-    def __init__(self, twin: Twin):
-        self.twin = twin
+    def __init__(self, runtime: EndpointRuntime):
+        self.runtime = runtime
 
     def InvokeEndpoint(self, params: dict) -> dict:
         body = params["Body"]
         if hasattr(body, "read"):
             body = body.read()
-        output, content_type, variant = self.twin.runtime.invoke(
+        output, content_type, variant = self.runtime.invoke(
             params["EndpointName"], body, params.get("ContentType"), inference_id=params.get("InferenceId"))
         data = output.encode("utf-8")
         return {"Body": StreamingBody(io.BytesIO(data), len(data)), "ContentType": content_type,
