@@ -26,10 +26,10 @@
 #    kilometres sent where miles were expected would look much the same);
 # 4. **integers sent as floats**: a few requests say `2.0` passengers instead of `2`.
 #
-# On the twin, the notebook then lets the virtual clock run to the next hour, so the schedule
-# analyses exactly this traffic. **On AWS it works the same** with real requests, but the report
-# comes from the real hourly job: the waiting cell polls for up to two hours, and the hour also
-# holds any other traffic your endpoint receives.
+# On the twin, the notebook starts the traffic at the top of a new hour, then lets the virtual
+# clock run to the next one, so the schedule analyses that hour. **On AWS it works the same**
+# with real requests, but the report comes from the real hourly job: the waiting cell polls for
+# up to two hours. On either, the hour also holds any other traffic the endpoint receives.
 
 # %% tags=["parameters"]
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
@@ -150,9 +150,9 @@ print("every expected check fired" if not missing else f"not in this report: {so
 #   saw every row filled in, so its constraint asks for all of them). The model answered it: the
 #   XGBoost container reads an empty field as a missing value.
 # - **The string** trips **no check at all**: the model container cannot read `unknown` as a
-#   number and answers 400 (a `ModelError`), and data capture keeps only answered requests. The
-#   request never reaches the report. Watch for it in the endpoint's `Invocation4XXErrors`
-#   metric and its logs instead (step 16's dashboard shows the errors).
+#   number and answers 400 (a `ModelError`). The twin captures only requests the model answered,
+#   so the report of this hour never sees it. Watch for refused requests in the endpoint's
+#   `Invocation4XXErrors` metric and its logs instead (step 16's dashboard shows the errors).
 # - **The doubled distance** moves the whole distribution of `trip_distance`: its
 #   `baseline_drift_check`, once the hour has enough records for the Robust allowance to be
 #   small. The model then predicts larger fares, so the prediction (captured into the

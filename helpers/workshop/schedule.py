@@ -161,9 +161,9 @@ def start_quiet_hour(sess: WorkshopSession) -> datetime:
     """Step 13c: when requests sent from now on will be alone in their hour.
 
     On the twin the clock moves to one minute past the next full hour (the schedule fires for
-    the hour before, as it would); no traffic is sent, so the new hour holds only what the
-    notebook sends. On AWS nothing can be moved: the time is now, and the hour also holds any
-    other traffic the endpoint receives.
+    the hour before, as it would), so the requests sent next share their hour with nothing the
+    notebooks sent before. On AWS nothing can be moved: the time is now. On both, the hour also
+    holds whatever other traffic the endpoint receives.
     """
     if sess.twin is None:
         return sess.now()
