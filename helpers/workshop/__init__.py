@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .alarms import alarm_state, publish_drift_metric, read_metric
 from .capture import CaptureFile, capture_files, download_capture_hour, first_capture_record
+from .cleanup import delete_dashboard
 from .console import console_links
 from .dashboard import create_dashboard, dashboard_series, drift_history
 from .focus import (
@@ -23,12 +24,16 @@ from .model import model_predictions
 from .pipeline import (
     BaselineJob,
     JobNames,
+    Stage,
     baseline_job,
     job_names,
     pipeline_execution_id,
     pipeline_executions_since,
+    pipeline_stages,
     production_names,
+    schedules_on_endpoint,
 )
+from .preflight import preflight
 from .reports import (
     download_reports,
     load_constraints,
@@ -60,6 +65,7 @@ __all__ = [
     "record_execution",
     "state_file",
     "BaselineJob",
+    "Stage",
     "CaptureFile",
     "Execution",
     "JobNames",
@@ -70,6 +76,7 @@ __all__ = [
     "console_links",
     "create_dashboard",
     "dashboard_series",
+    "delete_dashboard",
     "download_capture_hour",
     "download_reports",
     "drift_history",
@@ -84,11 +91,14 @@ __all__ = [
     "monitoring_schedule",
     "pipeline_execution_id",
     "pipeline_executions_since",
+    "pipeline_stages",
+    "preflight",
     "production_names",
     "publish_drift_metric",
     "read_metric",
     "read_s3_text",
     "report_uri",
+    "schedules_on_endpoint",
     "sdk_model_monitor",
     "split_s3_uri",
     "start_quiet_hour",

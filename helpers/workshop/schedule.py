@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..aws import guarded
+from ..aws import AnswerMissing, guarded, need
 from ..backends import WorkshopSession
 
 FINISHED = ("Completed", "CompletedWithViolations", "Failed", "Stopped")
@@ -15,6 +15,8 @@ FINISHED = ("Completed", "CompletedWithViolations", "Failed", "Stopped")
 
 @dataclass(frozen=True)
 class ScheduleInfo:
+    """The parts of a schedule the workshop explains; "" (or {}) where AWS's answer has none."""
+
     name: str
     status: str
     cron: str
@@ -23,13 +25,17 @@ class ScheduleInfo:
     constraints_uri: str
     reports_uri: str
     instance_type: str
-    max_runtime_seconds: int
+    max_runtime_seconds: int | None
+    environment: dict
+    definition_name: str  # the job definition's own name (schedules made by SDK v2), else ""
     raw: dict
 
     def next_runs(self, after: datetime, count: int = 3) -> list[datetime]:
         """Step 8: the next fire times of the cron expression."""
         from ..twin.cron import next_runs
 
+        if not self.cron:
+            raise AnswerMissing(f"schedule {self.name} has no ScheduleExpression in its description")
         return next_runs(self.cron, after, after + timedelta(days=count))[:count]
 
     @property
@@ -40,19 +46,36 @@ class ScheduleInfo:
         return aws_cron_to_unix(self.cron)
 
 
+def _first_output(config: dict) -> str:
+    outputs = config.get("MonitoringOutputs", [])
+    return outputs[0].get("S3Output", {}).get("S3Uri", "") if outputs else ""
+
+
 @guarded("describing the monitoring schedule (sagemaker:DescribeMonitoringSchedule)")
 def monitoring_schedule(sess: WorkshopSession, name: str | None = None) -> ScheduleInfo:
-    """Step 7: the schedule's definition, the parts the workshop explains."""
-    raw = sess.client("sagemaker").describe_monitoring_schedule(MonitoringScheduleName=name or sess.names.schedule_name)
-    config = raw["MonitoringScheduleConfig"]
-    job = config["MonitoringJobDefinition"]
+    """Step 7: the schedule's definition, inline or (SDK v2) a data-quality job definition of its own.
+
+    Every member of a schedule's configuration is optional in the API, and the two ways of
+    defining it name the same things differently, so both are read into one summary.
+    """
+    sm = sess.client("sagemaker")
+    raw = sm.describe_monitoring_schedule(MonitoringScheduleName=name or sess.names.schedule_name)
+    config = raw.get("MonitoringScheduleConfig", {})
+    definition = config.get("MonitoringJobDefinitionName", "")
+    if definition:
+        job = sm.describe_data_quality_job_definition(JobDefinitionName=definition)
+        baseline, output = job.get("DataQualityBaselineConfig", {}), job.get("DataQualityJobOutputConfig", {})
+        resources, environment = job.get("JobResources", {}), job.get("DataQualityAppSpecification", {}).get("Environment", {})
+    else:
+        job = config.get("MonitoringJobDefinition", {})
+        baseline, output = job.get("BaselineConfig", {}), job.get("MonitoringOutputConfig", {})
+        resources, environment = job.get("MonitoringResources", {}), job.get("Environment", {})
     return ScheduleInfo(
-        raw["MonitoringScheduleName"], raw["MonitoringScheduleStatus"], config["ScheduleConfig"]["ScheduleExpression"],
-        raw.get("EndpointName", ""), job["BaselineConfig"]["StatisticsResource"]["S3Uri"],
-        job["BaselineConfig"]["ConstraintsResource"]["S3Uri"],
-        job["MonitoringOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"],
-        job["MonitoringResources"]["ClusterConfig"]["InstanceType"],
-        job["StoppingCondition"]["MaxRuntimeInSeconds"], raw)
+        raw["MonitoringScheduleName"], raw["MonitoringScheduleStatus"],
+        config.get("ScheduleConfig", {}).get("ScheduleExpression", ""), raw.get("EndpointName", ""),
+        baseline.get("StatisticsResource", {}).get("S3Uri", ""), baseline.get("ConstraintsResource", {}).get("S3Uri", ""),
+        _first_output(output), resources.get("ClusterConfig", {}).get("InstanceType", ""),
+        job.get("StoppingCondition", {}).get("MaxRuntimeInSeconds"), dict(environment), definition, raw)
 
 
 @dataclass(frozen=True)
@@ -65,22 +88,38 @@ class Execution:
 
     @property
     def processing_job(self) -> str:
-        return self.processing_job_arn.rsplit("/", 1)[-1]
+        return need(self.processing_job_arn, "ProcessingJobArn for this execution").rsplit("/", 1)[-1]
 
 
-def monitoring_executions(sess: WorkshopSession, schedule: str | None = None) -> list[Execution]:
-    """Every execution of the schedule, newest scheduled first."""
-    pages = sess.client("sagemaker").get_paginator("list_monitoring_executions").paginate(
-        MonitoringScheduleName=schedule or sess.names.schedule_name, SortBy="ScheduledTime", SortOrder="Descending")
-    return [Execution(e["ScheduledTime"], e["MonitoringExecutionStatus"], e.get("ProcessingJobArn", ""),
-                      e.get("FailureReason"), e) for p in pages for e in p["MonitoringExecutionSummaries"]]
+def _execution(e: dict) -> Execution:
+    return Execution(e["ScheduledTime"], e["MonitoringExecutionStatus"], e.get("ProcessingJobArn", ""),
+                     e.get("FailureReason"), e)
+
+
+def monitoring_executions(sess: WorkshopSession, schedule: str | None = None, *, status: str | None = None,
+                          limit: int | None = None) -> list[Execution]:
+    """Executions of the schedule, newest scheduled first: all pages, or the first ``limit``."""
+    params = {"MonitoringScheduleName": schedule or sess.names.schedule_name, "SortBy": "ScheduledTime",
+              "SortOrder": "Descending"} | ({"StatusEquals": status} if status else {})
+    sm = sess.client("sagemaker")
+    if limit is not None:  # one small page: what a poll needs, never the whole history
+        answer = sm.list_monitoring_executions(**params, MaxResults=limit)
+        return [_execution(e) for e in answer.get("MonitoringExecutionSummaries", [])]
+    pages = sm.get_paginator("list_monitoring_executions").paginate(**params)
+    return [_execution(e) for p in pages for e in p.get("MonitoringExecutionSummaries", [])]
+
+
+def _newest(sess: WorkshopSession, schedule: str | None, statuses: tuple[str, ...]) -> Execution | None:
+    """The newest execution in any of ``statuses``: one StatusEquals call of MaxResults=1 each."""
+    found = [e for s in statuses for e in monitoring_executions(sess, schedule, status=s, limit=1)]
+    return max(found, key=lambda e: e.scheduled, default=None)
 
 
 @guarded("listing monitoring executions (sagemaker:ListMonitoringExecutions)")
 def latest_execution(sess: WorkshopSession, schedule: str | None = None, *,
                      statuses: tuple[str, ...] = FINISHED) -> Execution | None:
     """The newest execution whose status is one of ``statuses`` (any finished one by default)."""
-    return next((e for e in monitoring_executions(sess, schedule) if e.status in statuses), None)
+    return _newest(sess, schedule, statuses)
 
 
 @guarded("waiting for a monitoring execution (sagemaker:ListMonitoringExecutions)")
@@ -89,16 +128,18 @@ def wait_for_execution(sess: WorkshopSession, schedule: str | None = None, *, en
                        want=("Completed", "CompletedWithViolations")) -> Execution:
     """Step 9: wait until an execution with a report exists (for ``endpoint``, when given).
 
-    On the twin nothing waits an hour: each poll lets the twin live one more virtual hour, so no
-    progress bar is drawn. On AWS a bar counts the polls and disappears when done.
+    Each poll asks only for what it needs. On the twin nothing waits an hour: each poll lets
+    the twin live one more virtual hour, so no progress bar is drawn. On AWS a bar counts the
+    polls and disappears when done.
     """
     schedule = schedule or sess.names.schedule_name
     deadline = time.monotonic() + timeout
     bar = None
     try:
         while True:
-            found = next((e for e in monitoring_executions(sess, schedule) if e.status in want
-                          and (endpoint is None or e.raw.get("EndpointName", endpoint) == endpoint)), None)
+            found = _newest(sess, schedule, tuple(want)) if endpoint is None else next(
+                (e for e in monitoring_executions(sess, schedule) if e.status in want
+                 and e.raw.get("EndpointName", endpoint) == endpoint), None)
             if found is not None:
                 return found
             if time.monotonic() > deadline:
@@ -122,7 +163,9 @@ def wait_for_execution(sess: WorkshopSession, schedule: str | None = None, *, en
 def report_uri(sess: WorkshopSession, execution: Execution) -> str:
     """Step 10: where an execution wrote its reports."""
     job = sess.client("sagemaker").describe_processing_job(ProcessingJobName=execution.processing_job)
-    return job["ProcessingOutputConfig"]["Outputs"][0]["S3Output"]["S3Uri"].rstrip("/")
+    outputs = job.get("ProcessingOutputConfig", {}).get("Outputs", [])
+    uri = next((o["S3Output"]["S3Uri"] for o in outputs if "S3Output" in o), None)
+    return need(uri, f"S3 output in processing job {execution.processing_job}").rstrip("/")
 
 
 def sdk_model_monitor(sess: WorkshopSession) -> Any:
@@ -154,43 +197,6 @@ def sdk_model_monitor(sess: WorkshopSession) -> Any:
         sm_session.s3_client = sess.client("s3")
         sm_session.s3_resource = boto.resource("s3")
         sm_session.s3_resource.meta.client = sess.client("s3")
-    return DefaultModelMonitor.attach(monitor_schedule_name=sess.names.schedule_name, sagemaker_session=sm_session)
-
-
-def start_quiet_hour(sess: WorkshopSession) -> datetime:
-    """Step 13c: when requests sent from now on will be alone in their hour.
-
-    On the twin the clock moves to one minute past the next full hour (the schedule fires for
-    the hour before, as it would), so the requests sent next share their hour with nothing the
-    notebooks sent before. On AWS nothing can be moved: the time is now. On both, the hour also
-    holds whatever other traffic the endpoint receives.
-    """
-    if sess.twin is None:
-        return sess.now()
-    start = sess.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1, minutes=1)
-    with sess.twin.ws.exclusive():
-        sess.twin.advance(start)
-    return start
-
-
-@guarded("waiting for a monitoring execution (sagemaker:ListMonitoringExecutions)")
-def wait_for_hour_report(sess: WorkshopSession, sent_at: datetime, endpoint: str, *, timeout: float = 2 * 3900,
-                         poll: float = 60) -> Execution:
-    """Step 13c: the execution that analysed the hour holding ``sent_at`` (it runs at the next
-    full hour). On the twin the clock advances to 15 minutes past that hour; on AWS this polls
-    until the execution has finished (up to two hours: capture lands minutes late, and the job
-    itself takes a while)."""
-    scheduled = sent_at.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    if sess.twin is not None and sess.now() < scheduled + timedelta(minutes=15):
-        with sess.twin.ws.exclusive():
-            sess.twin.advance(scheduled + timedelta(minutes=15))
-    deadline = time.monotonic() + timeout
-    while True:
-        found = next((e for e in monitoring_executions(sess) if e.scheduled == scheduled and e.status in FINISHED
-                      and e.raw.get("EndpointName", endpoint) == endpoint), None)
-        if found is not None:
-            return found
-        if sess.twin is not None or time.monotonic() > deadline:
-            raise TimeoutError(f"no finished execution of {sess.names.schedule_name} scheduled at "
-                               f"{scheduled:%Y-%m-%d %H:%M} UTC for {endpoint}: is the schedule Scheduled?")
-        time.sleep(poll)
+            found = _newest(sess, schedule, tuple(want)) if endpoint is None else next(
+                (e for e in monitoring_executions(sess, schedule) if e.status in want
+                 and e.raw.get("EndpointName", endpoint) == endpoint), None)
