@@ -15,7 +15,8 @@
 # # 12 · Baseline against the latest hour, and the violations
 #
 # Put the baseline's statistics next to the latest execution's: same features, same format,
-# one from ~600k training rows, one from about a hundred captured requests.
+# one from the training rows, one from the hour's captured requests (`num_present` says how
+# many of each).
 
 # %% tags=["parameters"]
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
@@ -52,7 +53,7 @@ table.style.format(precision=2, thousands=",")
 
 # %% [markdown]
 # Every feature, baseline against the latest hour, on the **same bins** for both (shares of
-# values per bin, so 600k rows and a hundred requests compare):
+# values per bin, so a large baseline and a small hour compare):
 
 # %%
 plots.show(plots.distributions_figure(baseline, latest))

@@ -186,7 +186,8 @@ Markdown(
 )
 
 # %% [markdown]
-# Small windows make drift noisy: the distance moves from hour to hour with ~100 records.
+# Small windows make drift noisy: with an hour of about as many records as printed above, the
+# distance moves from hour to hour.
 # That is real behaviour of the service, and a lesson: monitor windows of a few hundred records
 # or more before you trust a drift alarm.
 #
@@ -246,6 +247,6 @@ print({name: round(d.robust, 4) for name, d in rerun.distances.items()})
 # ## What you learned
 # - Types come from text: serialise requests with the training data's types.
 # - Capture maps outputs first onto the baseline's columns: baseline what you monitor.
-# - Deequ's distance on ~100 records is noisy; the Robust correction helps, but only so much.
+# - Deequ's distance on a small window is noisy; the Robust correction helps, but only so much.
 #
 # Next: [14 · a custom metric that trips the alarm](14_custom_metric_alarm.ipynb)
