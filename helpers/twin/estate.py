@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import WorkshopNames, load_names
+from ..formats.generation import Container, parse_container
 from ..infra import resource_properties
 from . import pipeline, schedule
 from .api import make_client
@@ -62,10 +63,17 @@ class Twin:
         return cls(Workspace.open(root or default_workspace()))
 
     @classmethod
-    def up(cls, root: str | Path | None = None, start: datetime = START) -> Twin:
-        """Build the estate from nothing: bucket, rule, first pipeline execution, deployed."""
+    def up(cls, root: str | Path | None = None, start: datetime = START,
+           container: Container | str | None = None) -> Twin:
+        """Build the estate from nothing: bucket, rule, first pipeline execution, deployed.
+
+        ``container`` ("current", the default, or "2021") is the Model Monitor generation its
+        baseline and monitoring jobs write; it is recorded in the workspace (``core.container``).
+        """
         names = load_names()
+        generation = parse_container(container)
         ws = Workspace.create(root or default_workspace(), names.region, start)
+        ws.set_meta("container", generation.value)
         twin = cls(ws, names)
         with ws.exclusive():
             ws.create_bucket(twin.bucket)
@@ -154,7 +162,8 @@ class Twin:
     # -- status -----------------------------------------------------------------------------
     def status(self) -> str:
         lines = [f"workspace   {self.ws.root}", f"clock       {self.ws.now():%Y-%m-%d %H:%M:%S} UTC (virtual)",
-                 f"bucket      s3://{self.bucket}"]
+                 f"bucket      s3://{self.bucket}",
+                 f"container   {self.core.container} (the Model Monitor generation its jobs write)"]
         for ex in sorted(self.ws.resources("pipeline_execution"), key=lambda e: e["startTime"]):
             lines.append(f"pipeline    {ex['pipelineExecutionId']}  {ex['status']:11s} "
                          f"started {ex['startTime']:%H:%M} by {ex['trigger']['triggerType']}")

@@ -141,7 +141,7 @@ def _baseline_job(core: Core, execution_id: str, dataset_key: str, start: dateti
     job = core.names.baseline_job(execution_id)
     output = f"{core.names.model_name}/monitoring/baseline/{job}"
     local = core.ws.object_path(core.bucket, dataset_key)
-    result = run_baseline(local, header=True)
+    result = run_baseline(local, header=True, container=core.container)
     core.ws.put_object(core.bucket, f"{output}/statistics.json", result.statistics.to_json().encode())
     core.ws.put_object(core.bucket, f"{output}/constraints.json", result.constraints.to_json().encode())
     dataset_uri = f"s3://{core.bucket}/{dataset_key}"
