@@ -48,8 +48,8 @@ job = workshop.baseline_job(sess, prod.baseline_job)
 baseline = workshop.load_statistics(sess, job.statistics_uri)
 print(f"{baseline.item_count:,} rows in the baseline")
 frame = baseline.to_frame()
-empty = [c for c in frame.columns if frame[c].isna().all()]  # e.g. distinct_count: only string features have it
-print("not shown (no numeric feature has them):", ", ".join(empty) or "-")
+empty = [c for c in frame.columns if frame[c].isna().all()]  # fields no feature of this file has
+print("not shown (empty for every feature):", ", ".join(empty) or "-")
 frame.drop(columns=empty).style.format(precision=2, thousands=",")
 
 # %% [markdown]

@@ -5,8 +5,6 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
-#       format_version: '1.3'
-#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -61,9 +59,6 @@ table.style.format(precision=2, thousands=",")
 plots.show(plots.distributions_figure(baseline, latest))
 
 # %% [markdown]
-# And the violations, in full:
-
-# %% [markdown]
 # Today's container also writes, per feature, the share of rows that have a value
 # (`completeness`) and an estimate of how many different values it saw (`distinct_count` here;
 # in the file, `approximate_num_distinct_values`, from a HyperLogLog++ sketch). One hour of
@@ -73,6 +68,9 @@ plots.show(plots.distributions_figure(baseline, latest))
 # %%
 shape = ["completeness", "distinct_count"]
 pd.concat({"baseline": baseline.to_frame()[shape], "latest": latest.to_frame()[shape]}, axis=1)
+
+# %% [markdown]
+# And the violations, in full:
 
 # %%
 violations = workshop.load_violations(sess, uri + "/constraint_violations.json")
