@@ -286,10 +286,6 @@ def test_the_workshop_runs_again_after_15_and_after_an_empty_hour(executed, exec
     from helpers.backends import session
 
     sess = session("local", executed_workspace)
-    endpoint = workshop.production_names(sess).endpoint
-    newest = next(e for e in workshop.monitoring_executions(sess) if e.raw.get("EndpointName") == endpoint)
+    assert workshop.execution_in_focus(sess, executed_folder).execution.status in workshop.REPORTED
     for path in later:
-        nb = nbformat.read(run_notebook(path, executed_folder, params), as_version=4)
-        if path.stem.startswith("10") and newest.status == "Failed":  # the empty hour is listed, not shown
-            assert "skipped" in _text(nb) and "Job inputs had no data" in _text(nb)
-        _text(nb)
+        _text(nbformat.read(run_notebook(path, executed_folder, params), as_version=4))
