@@ -19,12 +19,14 @@
 # a report. On AWS that can take an hour; on the twin each poll lets the twin live one more
 # virtual hour, so it returns at once.
 #
-# **The API call:** `sagemaker.list_monitoring_executions(MonitoringScheduleName=..., SortBy="ScheduledTime", SortOrder="Descending")`.
+# **The API call:** `sagemaker.list_monitoring_executions(MonitoringScheduleName=..., EndpointName=..., SortBy="ScheduledTime", SortOrder="Descending", MaxResults=10)`.
 
 # %% tags=["parameters"]
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
+profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
 
 # %%
 import sys
@@ -36,18 +38,16 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 from helpers import workshop
 from helpers import session
 
-sess = session(backend, workspace, **names)
+sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
 import pandas as pd
 
 prod = workshop.production_names(sess)
-summaries = sess.client("sagemaker").list_monitoring_executions(
-    MonitoringScheduleName=sess.names.schedule_name, EndpointName=prod.endpoint,
-    SortBy="ScheduledTime", SortOrder="Descending")["MonitoringExecutionSummaries"]
-columns = ["ScheduledTime", "MonitoringExecutionStatus", "FailureReason"]
-(pd.DataFrame(summaries).reindex(columns=columns).fillna({"FailureReason": ""})
- if summaries else f"no executions yet for {prod.endpoint}")
+recent = workshop.monitoring_executions(sess, endpoint=prod.endpoint, limit=10)  # one page of 10, newest first
+(pd.DataFrame([(e.scheduled, e.status, e.failure_reason or "") for e in recent],
+              columns=["ScheduledTime", "MonitoringExecutionStatus", "FailureReason"])
+ if recent else f"no executions yet for {prod.endpoint}")
 
 # %% [markdown]
 # Three statuses can appear above. **Completed**: the hour's data met every constraint.

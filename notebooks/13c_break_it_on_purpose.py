@@ -28,13 +28,17 @@
 #
 # On the twin, the notebook starts the traffic at the top of a new hour, then lets the virtual
 # clock run to the next one, so the schedule analyses that hour. **On AWS it works the same**
-# with real requests, but the report comes from the real hourly job: the waiting cell polls for
-# up to two hours. On either, the hour also holds any other traffic the endpoint receives.
+# with real requests (set `confirm_traffic = True` first: they go to your production endpoint),
+# but the report comes from the real hourly job: the waiting cell polls for up to two hours.
+# On either, the hour also holds any other traffic the endpoint receives.
 
 # %% tags=["parameters"]
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
+profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
+confirm_traffic = False  # AWS only: True sends the bad requests to your production endpoint
 
 # %%
 import sys
@@ -46,7 +50,7 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 from helpers import workshop
 from helpers import session
 
-sess = session(backend, workspace, **names)
+sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %% [markdown]
 # ## Your prediction
@@ -68,16 +72,15 @@ my_prediction = set(
 # what stops firing.
 
 # %%
-import io
 import uuid
-
-import pandas as pd
 
 prod = workshop.production_names(sess)
 job = workshop.baseline_job(sess, prod.baseline_job)
-test = pd.read_csv(io.StringIO(workshop.read_s3_text(sess, job.dataset_uri.replace("/baseline/baseline.csv", "/test/test.csv"))))
+columns = [f.name for f in workshop.load_statistics(sess, job.statistics_uri).features]  # the training columns
+# the pipeline uploads test.csv without a header: read_csv_split reads it either way
+test = workshop.read_csv_split(sess, job.dataset_uri.replace("/baseline/baseline.csv", "/test/test.csv"), columns)
 requests = 500  # a busy hour; with the workshop's hundred, the small-sample allowance hides more
-sample = test.drop(columns=["total_amount"]).sample(requests, random_state=13)
+sample = test.drop(columns=["total_amount"]).sample(min(requests, len(test)), random_state=13)
 
 payloads = []
 for i, row in enumerate(sample.itertuples(index=False)):
@@ -92,15 +95,13 @@ for i, row in enumerate(sample.itertuples(index=False)):
 print("\n".join(payloads[:6]), "\n...")
 
 # %%
+if sess.backend == "aws" and not confirm_traffic:
+    raise RuntimeError(f"On AWS the next step sends {len(payloads)} requests, some malformed, to your production "
+                       f"endpoint {prod.endpoint}, and its hour's report will show the violations: set "
+                       "confirm_traffic = True in the parameters cell to go on.")
 sent_at = workshop.start_quiet_hour(sess)
 tag = f"broken-{uuid.uuid4().hex[:8]}"
-runtime = sess.client("sagemaker-runtime")
-refused = []
-for i, body in enumerate(payloads):
-    try:
-        runtime.invoke_endpoint(EndpointName=prod.endpoint, ContentType="text/csv", Body=body, InferenceId=f"{tag}-{i}")
-    except runtime.exceptions.ModelError as err:  # the model container answered 400
-        refused.append((body, err.response["Error"]["Message"].split(" from primary with message ")[-1].split(". See ")[0]))
+refused = workshop.send_requests(sess, prod.endpoint, payloads, tag)  # sagemaker-runtime, one request each
 print(f"sent {len(payloads)} requests to {prod.endpoint} from {sent_at:%Y-%m-%d %H:%M} UTC; "
       f"{len(payloads) - len(refused)} answered, {len(refused)} refused:")
 for body, why in refused:

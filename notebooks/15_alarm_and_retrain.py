@@ -25,6 +25,8 @@
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
+profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
 
 # %%
 import sys
@@ -36,26 +38,25 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 from helpers import workshop
 from helpers import session
 
-sess = session(backend, workspace, **names)
+sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
 import pandas as pd
 
-cloudwatch = sess.client("cloudwatch")
-history = cloudwatch.describe_alarm_history(AlarmName=sess.names.alarm_name, HistoryItemType="StateUpdate")["AlarmHistoryItems"]
-pd.DataFrame(history)[["Timestamp", "HistorySummary"]].head()
+history = workshop.alarm_history(sess)  # cloudwatch.describe_alarm_history, newest first
+history.head()
 
 # %%
-targets = sess.client("events").list_targets_by_rule(Rule=sess.names.retrain_rule)["Targets"]
-[t["Arn"] for t in targets]
+workshop.rule_targets(sess)  # events.list_targets_by_rule
 
 # %%
-to_alarm = [h for h in history if h["HistorySummary"].endswith("to ALARM")]
-if not to_alarm:
+to_alarm = history[history["HistorySummary"].str.endswith("to ALARM")]
+if to_alarm.empty:
     raise RuntimeError("the alarm has not been in ALARM: run notebook 14 first")
-since = to_alarm[0]["Timestamp"] - pd.Timedelta(seconds=1)
-started = workshop.pipeline_executions_since(sess, since)
-pd.DataFrame(started)[["pipelineExecutionId", "status", "startTime"]].assign(trigger=[e["trigger"]["triggerType"] for e in started])
+since = to_alarm["Timestamp"].iloc[0] - pd.Timedelta(seconds=1)
+retrain = workshop.wait_for_retrain(sess, since, timeout=300, poll=15)  # the rule starts it within seconds
+{"pipelineExecutionId": retrain["pipelineExecutionId"], "status": retrain.get("status"),
+ "startTime": retrain.get("startTime"), "trigger": retrain.get("trigger", {}).get("triggerType")}
 
 # %% [markdown]
 # The pipeline takes about 45 minutes: training, the baseline job, then the two deployments. On
@@ -66,7 +67,7 @@ previous = workshop.pipeline_execution_id(sess)
 if sess.backend == "local":
     sess.twin.run_hours(1)
 new_id = workshop.pipeline_execution_id(sess)
-status = sess.client("codepipeline").get_pipeline_execution(pipelineName=sess.names.pipeline_name, pipelineExecutionId=new_id)["pipelineExecution"]["status"]
+status = workshop.pipeline_execution_status(sess, new_id)
 print(f"production was {previous}\nproduction is  {new_id} ({status})")
 print("new endpoint:", workshop.job_names(sess, new_id).endpoint)
 

@@ -26,6 +26,8 @@
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
+profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
 
 # %%
 import sys
@@ -37,7 +39,7 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 from helpers import workshop
 from helpers import session
 
-sess = session(backend, workspace, **names)
+sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
 import json
@@ -46,7 +48,7 @@ from helpers import plots
 
 prod = workshop.production_names(sess)
 board = workshop.create_dashboard(sess, prod.endpoint)
-print(board["DashboardArn"])
+print(board.get("DashboardArn", sess.names.dashboard_name))
 [w["properties"]["title"] for w in json.loads(board["DashboardBody"])["widgets"]]
 
 # %%
@@ -54,7 +56,7 @@ series, alarms = workshop.dashboard_series(sess, board["DashboardBody"], hours=4
 plots.show(plots.dashboard_figure(board["DashboardBody"], series, alarms))
 
 # %%
-[(d["DashboardName"], d["LastModified"]) for d in sess.client("cloudwatch").list_dashboards()["DashboardEntries"]]
+workshop.dashboards(sess)  # cloudwatch.list_dashboards
 
 # %% [markdown]
 # **What you should see:** five widgets; invocations in small bursts (the notebook's traffic),

@@ -7,11 +7,18 @@ botocore traceback.
 
 from __future__ import annotations
 
-from .alarms import alarm_state, publish_drift_metric, read_metric
+from .alarms import (
+    alarm_history,
+    alarm_state,
+    publish_drift_metric,
+    read_metric,
+    rule_targets,
+    wait_for_alarm,
+)
 from .capture import CaptureFile, capture_files, download_capture_hour, first_capture_record
 from .cleanup import delete_dashboard
 from .console import console_links
-from .dashboard import create_dashboard, dashboard_series, drift_history
+from .dashboard import create_dashboard, dashboard_series, dashboards, drift_history
 from .focus import (
     REPORTED,
     ExecutionInFocus,
@@ -20,7 +27,7 @@ from .focus import (
     record_execution,
     state_file,
 )
-from .model import model_predictions
+from .model import invoke_endpoint, model_predictions, send_requests
 from .pipeline import (
     BaselineJob,
     JobNames,
@@ -28,10 +35,13 @@ from .pipeline import (
     baseline_job,
     job_names,
     pipeline_execution_id,
+    pipeline_execution_status,
     pipeline_executions_since,
     pipeline_stages,
+    processing_job,
     production_names,
     schedules_on_endpoint,
+    wait_for_retrain,
 )
 from .preflight import preflight
 from .reports import (
@@ -39,6 +49,7 @@ from .reports import (
     load_constraints,
     load_statistics,
     load_violations,
+    read_csv_split,
     read_s3_text,
     split_s3_uri,
 )
@@ -57,6 +68,14 @@ from .schedule import (
 )
 
 __all__ = [
+    "read_csv_split",
+    "processing_job",
+    "pipeline_execution_status",
+    "invoke_endpoint",
+    "send_requests",
+    "dashboards",
+    "rule_targets",
+    "alarm_history",
     "FINISHED",
     "REPORTED",
     "ExecutionInFocus",
@@ -102,6 +121,8 @@ __all__ = [
     "sdk_model_monitor",
     "split_s3_uri",
     "start_quiet_hour",
+    "wait_for_alarm",
     "wait_for_execution",
     "wait_for_hour_report",
+    "wait_for_retrain",
 ]

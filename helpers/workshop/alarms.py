@@ -39,3 +39,40 @@ def alarm_state(sess: WorkshopSession) -> dict:
     if not alarms:
         raise LookupError(f"no alarm named {sess.names.alarm_name}")
     return alarms[0]
+
+
+@guarded("waiting for the alarm (cloudwatch:DescribeAlarms, CloudWatch's alarm_exists waiter)")
+def wait_for_alarm(sess: WorkshopSession, state: str = "ALARM", timeout: float = 300, poll: float = 10) -> dict:
+    """Step 14: wait until the drift alarm is in ``state``; CloudWatch's own waiter on AWS.
+
+    A new datapoint takes about a minute to be evaluated (the alarm's period is 60 s), so the
+    state read at once is still the old one. On the twin the alarm is evaluated when the
+    metric is stored: the first poll already answers.
+    """
+    from botocore.exceptions import WaiterError
+
+    waiter = sess.client("cloudwatch").get_waiter("alarm_exists")
+    attempts = max(1, int(timeout // poll))
+    try:
+        waiter.wait(AlarmNames=[sess.names.alarm_name], StateValue=state,
+                    WaiterConfig={"Delay": max(1, int(poll)), "MaxAttempts": attempts})
+    except WaiterError:
+        raise TimeoutError(f"alarm {sess.names.alarm_name} did not reach {state} within {timeout:.0f} s; "
+                           "check the metric's datapoints (step 14) and the alarm's threshold") from None
+    return alarm_state(sess)
+
+
+@guarded("reading the alarm's history (cloudwatch:DescribeAlarmHistory)")
+def alarm_history(sess: WorkshopSession) -> pd.DataFrame:
+    """Step 15: the drift alarm's state changes, newest first (Timestamp, HistorySummary), paginated."""
+    pages = sess.client("cloudwatch").get_paginator("describe_alarm_history").paginate(
+        AlarmName=sess.names.alarm_name, HistoryItemType="StateUpdate", ScanBy="TimestampDescending")
+    items = [(h.get("Timestamp"), h.get("HistorySummary", "")) for p in pages for h in p.get("AlarmHistoryItems", [])]
+    return pd.DataFrame(items, columns=["Timestamp", "HistorySummary"])
+
+
+@guarded("reading the retrain rule's targets (events:ListTargetsByRule)")
+def rule_targets(sess: WorkshopSession) -> list[str]:
+    """Step 15: the ARNs the retrain rule sends its events to (the pipeline), paginated."""
+    pages = sess.client("events").get_paginator("list_targets_by_rule").paginate(Rule=sess.names.retrain_rule)
+    return [t["Arn"] for p in pages for t in p.get("Targets", [])]

@@ -78,3 +78,10 @@ def dashboard_series(sess: WorkshopSession, body: str, hours: int = 24) -> tuple
         series.update(_series(sess, expand_metrics(props["metrics"]), props.get("stat", "Average"),
                               props.get("period", 300), hours))
     return series, alarms
+
+
+@guarded("listing dashboards (cloudwatch:ListDashboards)")
+def dashboards(sess: WorkshopSession) -> list[tuple[str, Any]]:
+    """Step 16: (name, last modified) of the account's dashboards, paginated."""
+    pages = sess.client("cloudwatch").get_paginator("list_dashboards").paginate()
+    return [(d.get("DashboardName", "?"), d.get("LastModified")) for p in pages for d in p.get("DashboardEntries", [])]

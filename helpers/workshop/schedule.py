@@ -97,10 +97,12 @@ def _execution(e: dict) -> Execution:
 
 
 def monitoring_executions(sess: WorkshopSession, schedule: str | None = None, *, status: str | None = None,
-                          limit: int | None = None) -> list[Execution]:
-    """Executions of the schedule, newest scheduled first: all pages, or the first ``limit``."""
+                          endpoint: str | None = None, limit: int | None = None) -> list[Execution]:
+    """Executions of the schedule (for ``endpoint``, when given), newest scheduled first: all
+    pages, or the first ``limit``."""
     params = {"MonitoringScheduleName": schedule or sess.names.schedule_name, "SortBy": "ScheduledTime",
-              "SortOrder": "Descending"} | ({"StatusEquals": status} if status else {})
+              "SortOrder": "Descending"} | ({"StatusEquals": status} if status else {}) | (
+              {"EndpointName": endpoint} if endpoint else {})
     sm = sess.client("sagemaker")
     if limit is not None:  # one small page: what a poll needs, never the whole history
         answer = sm.list_monitoring_executions(**params, MaxResults=limit)
@@ -199,10 +201,11 @@ def sdk_model_monitor(sess: WorkshopSession) -> Any:
         sm_session.s3_resource.meta.client = sess.client("s3")
     try:
         return DefaultModelMonitor.attach(monitor_schedule_name=sess.names.schedule_name, sagemaker_session=sm_session)
-    except KeyError as err:  # the SDK indexes fields the API marks optional (e.g. Environment)
-        raise AnswerMissing(f"the SageMaker SDK's DefaultModelMonitor.attach needs {err} in the description of "
-                            f"{sess.names.schedule_name}, which the API leaves optional and this schedule lacks; "
-                            "use workshop.monitoring_schedule(sess), which reads it either way") from None
+    except (KeyError, AttributeError, TypeError) as err:  # the SDK indexes fields the API marks optional
+        raise AnswerMissing(f"the SageMaker SDK's DefaultModelMonitor.attach cannot read {sess.names.schedule_name} "
+                            f"({type(err).__name__}: {err}): it expects fields the API leaves optional (such as "
+                            "Environment) or an inline job definition; use workshop.monitoring_schedule(sess), "
+                            "which reads it either way") from None
 
 
 def start_quiet_hour(sess: WorkshopSession) -> datetime:

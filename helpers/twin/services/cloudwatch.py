@@ -43,10 +43,21 @@ class CloudWatch:
         self.record(rows)
         return {}
 
-    def record(self, rows: list[tuple]) -> None:
-        """Store datapoints (also used for the service's own AWS/ metrics), then evaluate alarms."""
-        with self.ws.transaction() as db:
+    def record(self, rows: list[tuple], db=None) -> None:
+        """Store datapoints (also used for the service's own AWS/ metrics), then evaluate alarms.
+
+        Inside a caller's transaction (``db``) only the rows are stored: the caller evaluates
+        (``evaluate_for``) once it has committed.
+        """
+        if db is not None:
             db.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            return
+        with self.ws.transaction() as tx:
+            tx.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.evaluate_for(rows)
+
+    def evaluate_for(self, rows: list[tuple]) -> None:
+        """Evaluate the alarms watching any series these rows belong to."""
         touched = {(r[0], r[1], r[2]) for r in rows}
         for alarm in self.ws.resources("alarm"):
             if (alarm["Namespace"], alarm["MetricName"], dimensions_key(alarm.get("Dimensions"))) in touched:
