@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
 
     add_arguments(selfrun)
 
+    pic = sub.add_parser("architecture", help="draw the workshop's monitoring loop as a PNG")
+    pic.add_argument("path", type=Path, nargs="?", default=Path("docs/workshop-loop.png"))
     shop = sub.add_parser("workshop", help="run the workshop's main job on the local twin")
     shop.add_argument("--fresh", action="store_true", help="rebuild everything from nothing")
     shop.add_argument("--build", type=Path, default=Path("build"), help="where outputs go")
@@ -85,6 +87,11 @@ def main(argv: list[str] | None = None) -> int:
             from .monitoring.job import main as selfrun
 
             return selfrun(args)
+        if args.command == "architecture":
+            from .architecture import save_loop_figure
+
+            print(save_loop_figure(args.path))
+            return 0
         from .runner import run_workshop
 
         return run_workshop(args.build, fresh=args.fresh)

@@ -16,75 +16,163 @@ import pandas as pd
 from .formats import Constraints, ConstraintViolations, FeatureStatistics, Statistics
 
 __all__ = [
-    "alarm_metric_figure", "cdf_figure", "dashboard_figure", "distribution_figure", "distributions_figure",
-    "drift_history_figure", "show", "violations_table",
+    "alarm_metric_figure", "bin_shares", "common_edges", "dashboard_figure", "distribution_figure",
+    "distributions_figure", "drift_cdfs_figure", "drift_history_figure", "ecdf", "histogram_figure",
+    "rank_map_cdf", "show", "sketch_cdf", "violations_table", "violations_text",
 ]
 
 BASELINE, LATEST = "#1f77b4", "#ff7f0e"
 CHECKS = ["data_type_check", "completeness_check", "baseline_drift_check", "categorical_values_check"]
 
 
-def _density(feature: FeatureStatistics) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    buckets = feature.numerical_statistics.kll.buckets
-    lows = np.array([b.lower_bound for b in buckets])
-    widths = np.array([b.upper_bound - b.lower_bound for b in buckets])
-    counts = np.array([b.count for b in buckets])
-    total = counts.sum() or 1.0
-    return lows, np.where(widths > 0, widths, 1.0), counts / total
+UNITS = {"total_amount": "US$", "duration_minutes": "minutes", "passenger_count": "passengers",
+         "trip_distance": "miles"}
+
+
+def _label(name: str) -> str:
+    return f"{name} ({UNITS[name]})" if name in UNITS else name
+
+
+def _sketch(feature: FeatureStatistics) -> Any:
+    from .analyzer.kll import KLLState
+
+    stats = feature.numerical_statistics
+    return KLLState.from_data(stats.kll.sketch.data, stats.min, stats.max)
+
+
+def sketch_cdf(feature: FeatureStatistics) -> tuple[np.ndarray, np.ndarray]:
+    """The data's CDF as the sketch estimates it: every stored copy with its weight 2**level.
+
+    This is the distribution of the values (what the histograms show); Deequ's drift distance
+    uses a different curve, the rank map (``rank_map_cdf``).
+    """
+    items, weights = _sketch(feature).weighted_items()
+    order = np.argsort(items, kind="stable")
+    cum = np.cumsum(weights[order])
+    return items[order], cum / cum[-1]
+
+
+def rank_map_cdf(feature: FeatureStatistics) -> tuple[np.ndarray, np.ndarray, float]:
+    """Deequ's CDF for the drift check: distinct items, one weight each; and its total (n or m)."""
+    keys, running = _sketch(feature).rank_map()
+    return keys, running / running[-1], float(running[-1])
+
+
+def common_edges(baseline: FeatureStatistics, latest: FeatureStatistics, bins: int = 30) -> tuple[np.ndarray, bool]:
+    """Shared bin edges for both files; and whether the top bin also holds a long baseline tail.
+
+    Whole-number features with a small range get one bin per value.
+    """
+    b, l_ = baseline.numerical_statistics, latest.numerical_statistics
+    lo, top = min(b.min, l_.min), max(b.max, l_.max)
+    whole = all(float(x).is_integer() for x in (b.min, b.max, l_.min, l_.max))
+    if whole and top - lo <= 40:
+        return np.arange(lo - 0.5, top + 1.5), False
+    items, cum = sketch_cdf(baseline)
+    tail = float(items[min(np.searchsorted(cum, 0.995), len(items) - 1)])
+    hi = max(tail, float(l_.max))
+    return np.linspace(lo, hi, bins + 1), hi < top
+
+
+def bin_shares(feature: FeatureStatistics, edges: np.ndarray) -> np.ndarray:
+    """Share of the feature's values in each bin (the last bin also takes everything above it)."""
+    items, cum = sketch_cdf(feature)
+    idx = np.searchsorted(items, edges[1:-1], side="right") - 1
+    inner = np.where(idx >= 0, cum[np.maximum(idx, 0)], 0.0)
+    return np.diff(np.r_[0.0, inner, 1.0])
 
 
 def distribution_figure(baseline: FeatureStatistics, latest: FeatureStatistics, ax: Any = None) -> Any:
-    """Baseline against latest for one feature: KLL buckets as densities, or category shares."""
+    """Baseline against latest for one feature on the same bins: shares of values, or of categories."""
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6, 3.2))
     if baseline.numerical_statistics and latest.numerical_statistics and latest.numerical_statistics.kll:
-        for feature, colour, label in ((baseline, BASELINE, "baseline"), (latest, LATEST, "latest")):
-            lows, widths, shares = _density(feature)
-            ax.bar(lows, shares / widths, width=widths, align="edge", alpha=0.5, color=colour,
-                   edgecolor=colour, label=f"{label} (n={feature.common.num_present:,})")
-        ax.set_ylabel("density")
+        edges, clipped = common_edges(baseline, latest)
+        for feature, colour, label in ((baseline, BASELINE, "baseline"), (latest, LATEST, "latest hour")):
+            ax.stairs(bin_shares(feature, edges), edges, fill=True, alpha=0.45, color=colour,
+                      label=f"{label} (n={feature.common.num_present:,})")
+        ax.set_ylabel("share of values per bin")
+        ax.set_xlabel(_label(baseline.name) + (f"; last bin: all from {edges[-2]:.4g} up" if clipped else ""))
     else:
         shares = {}
-        for feature, label in ((baseline, "baseline"), (latest, "latest")):
+        for feature, label in ((baseline, "baseline"), (latest, "latest hour")):
             stats = feature.string_statistics
             counts = {b.value: b.count for b in stats.buckets} if stats else {}
             total = sum(counts.values()) or 1
             shares[label] = {k: v / total for k, v in counts.items()}
         frame = pd.DataFrame(shares).fillna(0.0)
         frame.plot.bar(ax=ax, color=[BASELINE, LATEST], alpha=0.8)
-        ax.set_ylabel("share")
-    ax.set_title(f"{baseline.name} ({baseline.inferred_type} in the baseline, {latest.inferred_type} now)")
+        ax.set_ylabel("share of values")
+        ax.set_xlabel(_label(baseline.name))
+    ax.set_title(f"{baseline.name}: {baseline.inferred_type} in the baseline, {latest.inferred_type} now",
+                 fontsize="medium")
     ax.legend(fontsize="small")
     return fig
 
 
-def cdf_figure(baseline: FeatureStatistics, latest: FeatureStatistics, ax: Any = None) -> Any:
-    """The two cumulative distributions the drift check compares, with the largest gap marked.
+def ecdf(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The empirical CDF of raw values: each distinct value and the share of values at or below it."""
+    distinct, counts = np.unique(np.asarray(values, dtype=float), return_counts=True)
+    return distinct, np.cumsum(counts) / counts.sum()
 
-    These are Deequ's CDFs, built from each file's KLL sketch with one weight per distinct value
-    (the service's quirk), so the marked gap is exactly the plain drift distance.
-    """
-    from .analyzer.distance import cdf_at, numerical_distance
-    from .analyzer.kll import KLLState
 
-    def sketch(feature: FeatureStatistics) -> KLLState:
-        stats = feature.numerical_statistics
-        return KLLState.from_data(stats.kll.sketch.data, stats.min, stats.max)
+def _gap(x1, f1, x2, f2) -> tuple[float, float, float]:
+    """Where two step CDFs are furthest apart: (x, F1(x), F2(x))."""
+    union = np.union1d(x1, x2)
 
-    base, late = sketch(baseline), sketch(latest)
-    (k1, r1), (k2, r2) = base.rank_map(), late.rank_map()
-    union = np.union1d(k1, k2)
-    f1, f2 = cdf_at(k1, r1, union) / r1[-1], cdf_at(k2, r2, union) / r2[-1]
-    at = int(np.argmax(np.abs(f1 - f2)))
-    distance = numerical_distance(base, late)
-    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 3.5))
-    ax.step(k1, r1 / r1[-1], where="post", color=BASELINE, label="baseline")
-    ax.step(k2, r2 / r2[-1], where="post", color=LATEST, label="latest")
-    ax.vlines(union[at], min(f1[at], f2[at]), max(f1[at], f2[at]), color="red", linewidth=2,
-              label=f"largest gap {distance.simple:.3f} (Robust {distance.robust:.3f})")
-    ax.set_xlim(min(k1[0], k2[0]), max(np.quantile(k1, 0.99), k2[-1]))
-    ax.set_ylabel("cumulative share")
-    ax.set_title(f"{baseline.name}: the distributions the drift check compares")
-    ax.legend(fontsize="small", loc="lower right")
+    def at(x, f):
+        idx = np.searchsorted(x, union, side="right") - 1
+        return np.where(idx >= 0, f[np.maximum(idx, 0)], 0.0)
+
+    g1, g2 = at(x1, f1), at(x2, f2)
+    i = int(np.argmax(np.abs(g1 - g2)))
+    return float(union[i]), float(g1[i]), float(g2[i])
+
+
+def drift_cdfs_figure(baseline_values: Any, captured_values: Any, baseline: FeatureStatistics,
+                      latest: FeatureStatistics) -> Any:
+    """Two panels: the data's true empirical CDFs (with the two-sample KS gap), and the rank-map
+    CDFs Model Monitor's drift check computes from the two sketches (with its largest gap)."""
+    from scipy.stats import ks_2samp
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4), sharey=True)
+    x1, f1 = ecdf(baseline_values)
+    x2, f2 = ecdf(captured_values)
+    ks = ks_2samp(baseline_values, captured_values)
+    k1, r1, n = rank_map_cdf(baseline)
+    k2, r2, m = rank_map_cdf(latest)
+    hi = max(float(np.quantile(baseline_values, 0.99)), float(np.max(captured_values)))
+    lo = min(float(np.min(baseline_values)), float(np.min(captured_values)))
+    panels = ((left, x1, f1, x2, f2, f"the data: empirical CDFs\n(two-sample KS {ks.statistic:.3f}, p = {ks.pvalue:.2g})",
+               f"baseline rows ({len(baseline_values):,})", f"captured predictions ({len(captured_values):,})"),
+              (right, k1, r1, k2, r2, "what Model Monitor computes: Deequ's rank-map CDFs\n"
+               "(one weight per distinct sketch value)", f"baseline sketch (n = {n:,.0f})",
+               f"latest-hour sketch (m = {m:,.0f})"))
+    for ax, a, fa, b, fb, title, la, lb in panels:
+        ax.step(a, fa, where="post", color=BASELINE, label=la)
+        ax.step(b, fb, where="post", color=LATEST, label=lb)
+        x, g1, g2 = _gap(a, fa, b, fb)
+        ax.vlines(x, min(g1, g2), max(g1, g2), color="red", linewidth=2.5, label=f"largest gap {abs(g1 - g2):.3f}")
+        ax.set_xlim(lo, hi)
+        ax.set_xlabel(_label(baseline.name))
+        ax.set_title(title, fontsize="medium")
+        ax.legend(fontsize="small", loc="lower right")
+    left.set_ylabel("share of values at or below x")
+    fig.tight_layout()
+    return fig
+
+
+def histogram_figure(baseline_values: Any, captured_values: Any, name: str, width: float = 1.0) -> Any:
+    """Raw values on shared bins of ``width`` (densities, so different sizes compare)."""
+    fig, ax = plt.subplots(figsize=(13, 3.2))
+    hi = max(float(np.quantile(baseline_values, 0.99)), float(np.max(captured_values)))
+    lo = min(float(np.min(baseline_values)), float(np.min(captured_values)))
+    edges = np.arange(np.floor(lo), hi + width, width)
+    for values, colour, label in ((baseline_values, BASELINE, "baseline rows"),
+                                  (captured_values, LATEST, "captured predictions")):
+        ax.hist(values, bins=edges, density=True, alpha=0.45, color=colour, label=f"{label} ({len(values):,})")
+    ax.set_xlabel(f"{_label(name)}, bins of {width:g}")
+    ax.set_ylabel("density (share per unit)")
+    ax.legend(fontsize="small")
     return fig
 
 
@@ -109,6 +197,13 @@ def violations_frame(constraints: Constraints, violations: ConstraintViolations)
         if v.feature_name in frame.index and v.constraint_check_type in frame.columns:
             frame.loc[v.feature_name, v.constraint_check_type] = v.description
     return frame
+
+
+def violations_text(violations: ConstraintViolations) -> str:
+    """Every violation with its full description (tables cut long text; this never does)."""
+    if not violations.violations:
+        return "no violations"
+    return "\n".join(f"{v.feature_name} · {v.constraint_check_type}\n    {v.description}" for v in violations.violations)
 
 
 def violations_table(constraints: Constraints, violations: ConstraintViolations) -> Any:
@@ -172,7 +267,11 @@ def dashboard_figure(body: str, series: dict[tuple, pd.DataFrame], alarms: dict[
         for line in props.get("annotations", {}).get("horizontal", []):
             ax.axhline(line["value"], color="red", linestyle="--", label=line.get("label"))
         ax.tick_params(labelsize="x-small")
-        ax.legend(fontsize="x-small")
+        if ax.get_legend_handles_labels()[0]:  # a panel with no data yet has nothing to name
+            ax.legend(fontsize="x-small")
+        else:
+            ax.text(0.5, 0.5, "no data in this period", ha="center", va="center", transform=ax.transAxes,
+                    fontsize="small", color="#777777")
     return fig
 
 

@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from .htmlexport import render_html
+
 __all__ = ["NOTEBOOKS", "run_notebook", "run_workshop"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,16 +75,6 @@ def _inject(nb, parameters: dict) -> None:
     source = "\n".join(f"{k} = {v!r}" for k, v in parameters.items())
     cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
     nb.cells.insert(index + 1, cell)
-
-
-def render_html(notebook: Path, out_dir: Path) -> Path:
-    from nbconvert import HTMLExporter
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    body, _ = HTMLExporter().from_filename(str(notebook))
-    target = out_dir / notebook.with_suffix(".html").name
-    target.write_text(body, encoding="utf-8")
-    return target
 
 
 def ensure_twin(fresh: bool) -> Path:

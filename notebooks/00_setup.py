@@ -53,6 +53,17 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
     sys.path.insert(0, str(repo))
 
 # %% [markdown]
+# ## The loop you will follow
+# Steps 6 to 16 walk once around this loop: what the endpoint captures is checked every hour;
+# the reports become metrics; a metric over its threshold raises an alarm; the alarm's rule
+# starts the pipeline, which retrains and waits for a person to approve the new model.
+
+# %%
+from helpers import architecture, plots
+
+plots.show(architecture.loop_figure())
+
+# %% [markdown]
 # ## Build or check the estate
 # On the twin, `Twin.up()` does what the pipeline's first run did: it trains the model, runs the
 # baseline job, deploys the endpoint, creates the hourly schedule, the drift alarm and the

@@ -54,7 +54,8 @@ execution_id = workshop.pipeline_execution_id(sess)
 execution_id
 
 # %% [markdown]
-# **What you should see:** a UUID such as `6a1f...`. The other stages may show a newer
+# **What you should see:** the same id twice: the `DeployPrd` line of the table and the
+# value above, a UUID (32 hex digits in five groups). The other stages may show a newer
 # execution while a retrain is on its way: production keeps the id of the run that deployed it.
 #
 # ## What you learned

@@ -39,15 +39,15 @@ from helpers import session
 sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
-names = workshop.job_names(sess, workshop.pipeline_execution_id(sess))
-names
+job = workshop.job_names(sess, workshop.pipeline_execution_id(sess))
+job
 
 # %% [markdown]
 # A quick check that they exist: `sagemaker.list_monitoring_schedules(EndpointName=...)` lists
 # the schedules watching the endpoint.
 
 # %%
-workshop.schedules_on_endpoint(sess, names.endpoint)
+workshop.schedules_on_endpoint(sess, job.endpoint)
 
 # %% [markdown]
 # **What you should see:** one schedule, `mlops-nyctaxi-pms`, `Scheduled`.

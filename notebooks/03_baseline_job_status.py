@@ -41,8 +41,8 @@ from helpers import session
 sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
-names = workshop.production_names(sess)
-job = workshop.baseline_job(sess, names.baseline_job)  # sagemaker.describe_processing_job
+prod = workshop.production_names(sess)
+job = workshop.baseline_job(sess, prod.baseline_job)  # sagemaker.describe_processing_job
 {"status": job.status, "started": job.started, "ended": job.ended, "image": job.image_uri}
 
 # %% [markdown]

@@ -43,11 +43,14 @@ from helpers import session
 sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
-names = workshop.production_names(sess)
-job = workshop.baseline_job(sess, names.baseline_job)
+prod = workshop.production_names(sess)
+job = workshop.baseline_job(sess, prod.baseline_job)
 baseline = workshop.load_statistics(sess, job.statistics_uri)
 print(f"{baseline.item_count:,} rows in the baseline")
-baseline.to_frame()
+frame = baseline.to_frame()
+empty = [c for c in frame.columns if frame[c].isna().all()]  # fields no feature of this file has
+print("not shown (empty for every feature):", ", ".join(empty) or "-")
+frame.drop(columns=empty).style.format(precision=2, thousands=",")
 
 # %% [markdown]
 # The buckets of one feature (counts are written as floats, as the container writes them):

@@ -42,8 +42,8 @@ from helpers import session
 sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
-names = workshop.production_names(sess)
-constraints = workshop.load_constraints(sess, workshop.baseline_job(sess, names.baseline_job).constraints_uri)
+prod = workshop.production_names(sess)
+constraints = workshop.load_constraints(sess, workshop.baseline_job(sess, prod.baseline_job).constraints_uri)
 constraints.to_frame()
 
 # %%

@@ -43,17 +43,19 @@ from helpers import session
 sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
-names = workshop.production_names(sess)
-files = workshop.capture_files(sess, names.endpoint)
+prod = workshop.production_names(sess)
+files = workshop.capture_files(sess, prod.endpoint)
 if not files:
-    raise RuntimeError(f"no capture files yet for {names.endpoint}: the endpoint has had no traffic. "
+    raise workshop.StepNotReady(f"no capture files yet for {prod.endpoint}: the endpoint has had no traffic. "
                        "On the twin run `python -m helpers twin run --hours 2`; on AWS send some requests first.")
 print(f"{len(files)} capture files")
-[f.uri.split(names.endpoint + "/", 1)[-1] for f in files[:5]]
+[f.uri.split(prod.endpoint + "/", 1)[-1] for f in files[:5]]
 
 # %%
+import json
+
 record = workshop.first_capture_record(sess, files[-1].uri)
-print(record.to_line())
+print(json.dumps(json.loads(record.to_line()), indent=2))  # one line in the file; indented here to read
 
 # %% [markdown]
 # **What you should see:** `endpointInput.data` like `12.383333333333333,1.0,2.53`: the notebook

@@ -73,11 +73,29 @@ print("statistics  :", schedule.statistics_uri)
 print("constraints :", schedule.constraints_uri)
 print("reports     :", schedule.reports_uri)
 print("instance    :", schedule.instance_type, f"(at most {schedule.max_runtime_seconds} s a run)")
+for what, url in workshop.console_links(sess, endpoint=schedule.endpoint, s3_uri=schedule.reports_uri).items():
+    print(f"{what}: {url}")  # on AWS only
 
 # %%
 schedule.environment  # optional in the API: {} when the definition sets none
 
 # %% [markdown]
+# The schedule was created from `assets/monitoring-schedule.template.json` (CloudFormation on AWS;
+# the twin deploys the same file). Its schedule configuration, before the parameters are filled in:
+
+# %%
+import json
+
+from helpers.config import ASSETS
+
+template = json.loads((ASSETS / "monitoring-schedule.template.json").read_text())
+print(json.dumps(template["Resources"]["MonitoringSchedule"]["Properties"]["MonitoringScheduleConfig"], indent=2))
+
+# %% [markdown]
+# `Ref` and `Fn::Sub` are CloudFormation's placeholders: the endpoint, the baseline folder and
+# the reports folder are filled in from the pipeline's names, which is what
+# `describe_monitoring_schedule` returned above.
+#
 # **What you should see:** the baseline files from step 3, reports under
 # `nyctaxi/monitoring/reports`, an `ml.m5.xlarge` with 1,800 s, and
 # `publish_cloudwatch_metrics: Enabled`: each run publishes its drift distances to CloudWatch

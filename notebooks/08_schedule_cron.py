@@ -47,12 +47,11 @@ print("cron:", schedule.cron, "| now:", f"{now:%Y-%m-%d %H:%M} UTC", "(virtual)"
 [f"{t:%Y-%m-%d %H:%M} UTC" for t in schedule.next_runs(now)]
 
 # %% [markdown]
-# The same expression through `croniter` (the twin translates AWS's six fields to Unix's five):
+# The same expression in Unix cron's five fields, as `croniter` reads it (`?` becomes `*`,
+# and the year field goes: SageMaker only accepts `*` there):
 
 # %%
-from helpers.twin.cron import aws_cron_to_unix
-
-aws_cron_to_unix(schedule.cron)
+schedule.unix_cron
 
 # %% [markdown]
 # **What you should see:** the next three full hours. On the twin the clock is virtual: it

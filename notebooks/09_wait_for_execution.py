@@ -21,7 +21,7 @@
 # a report. On AWS that can take an hour; on the twin each poll lets the twin live one more
 # virtual hour, so it returns at once.
 #
-# **The API call:** `sagemaker.list_monitoring_executions(MonitoringScheduleName=..., SortBy="ScheduledTime", SortOrder="Descending")`.
+# **The API call:** `sagemaker.list_monitoring_executions(MonitoringScheduleName=..., EndpointName=..., SortBy="ScheduledTime", SortOrder="Descending", MaxResults=10)`.
 
 # %% tags=["parameters"]
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
@@ -46,20 +46,36 @@ sess = session(backend, workspace, monitoring=monitoring, region=region, profile
 # %%
 import pandas as pd
 
-recent = workshop.monitoring_executions(sess, limit=10)  # one page of 10, newest first
-pd.DataFrame([(e.scheduled, e.status, e.failure_reason) for e in recent],
-             columns=["ScheduledTime", "MonitoringExecutionStatus", "FailureReason"]) if recent else "no executions yet"
-
-# %%
-execution = workshop.wait_for_execution(sess, timeout=3900, poll=60)
-execution.scheduled, execution.status, execution.processing_job
+prod = workshop.production_names(sess)
+recent = workshop.monitoring_executions(sess, endpoint=prod.endpoint, limit=10)  # one page of 10, newest first
+(pd.DataFrame([(e.scheduled, e.status, e.failure_reason or "") for e in recent],
+              columns=["ScheduledTime", "MonitoringExecutionStatus", "FailureReason"])
+ if recent else f"no executions yet for {prod.endpoint}")
 
 # %% [markdown]
+# Three statuses can appear above. **Completed**: the hour's data met every constraint.
+# **CompletedWithViolations**: the job ran and wrote a report, and some constraint was broken.
+# **Failed**: no report; the FailureReason says why (an hour without traffic says *Job inputs
+# had no data*). Both Completed kinds have a report to read; a Failed one has none.
+#
+# Now wait for the newest execution with a report, for the endpoint production runs now:
+
+# %%
+execution = workshop.wait_for_execution(sess, endpoint=prod.endpoint, timeout=3900, poll=60)
+workshop.record_execution(sess, execution, prod.endpoint)
+print(f"{execution.scheduled:%Y-%m-%d %H:%M} UTC  {execution.status}  {execution.processing_job}")
+
+# %% [markdown]
+# The last line recorded this execution in `.workshop-state.json` beside the notebooks: steps
+# 10 to 13 read the same execution, even after more hours have passed, as long as it belongs to
+# the production endpoint.
+#
 # **What you should see:** possibly a first execution `Failed` with **"Job inputs had no data"**:
 # the hour before any traffic arrived had nothing to analyse. Then `CompletedWithViolations`:
 # the hour of the notebook's traffic broke some constraints. Steps 12 and 13 say which and why.
 #
 # ## What you learned
-# - Executions have statuses: Completed, CompletedWithViolations, Failed; an empty hour fails.
+# - Executions have statuses: Completed, CompletedWithViolations (both with a report), Failed (none); an empty hour fails.
+# - Later steps look at the execution this step waited for.
 #
 # Next: [10 · the latest execution's results](10_latest_execution_results.ipynb)

@@ -44,9 +44,19 @@ from helpers import session
 sess = session(backend, workspace, monitoring=monitoring, region=region, profile=profile, **names)
 
 # %%
-execution = workshop.latest_execution(sess)
+focus = workshop.execution_in_focus(sess)
+print(focus.explain())
+execution = focus.execution
 uri = workshop.report_uri(sess, execution)
 print(execution.status, "|", uri)
+for what, url in workshop.console_links(sess, endpoint=focus.endpoint, processing_job=execution.processing_job,
+                                        s3_uri=uri).items():  # on AWS only: where to look in the console
+    print(f"{what}: {url}")
+
+# %% [markdown]
+# That is the rule every later step follows: the execution notebook 09 waited for, or else the
+# newest one **with a report** (Completed or CompletedWithViolations) for the production
+# endpoint. Failed ones have no report; they are listed as skipped, with their reason.
 
 # %%
 job = workshop.processing_job(sess, execution.processing_job)  # sagemaker.describe_processing_job
@@ -55,23 +65,30 @@ job = workshop.processing_job(sess, execution.processing_job)  # sagemaker.descr
 # %% [markdown]
 # The same with the SageMaker SDK, if you prefer it (optional: it takes a few seconds to import):
 # `DefaultModelMonitor.attach` binds to the schedule, and each `MonitoringExecution` reads its
-# own reports.
+# own reports. We pick the SDK's object for the same processing job.
 
 # %%
 from helpers.aws import AnswerMissing
 
 try:
     monitor = workshop.sdk_model_monitor(sess)
-    sdk_execution = monitor.list_executions()[-1]
-    print(sdk_execution.describe()["ProcessingJobStatus"], "|", sdk_execution.output.destination)
+    sdk_execution = next((x for x in monitor.list_executions() if x.job_name == execution.processing_job), None)
+    if sdk_execution is None:
+        print(f"the SDK's list_executions() does not include {execution.processing_job}")
+    else:
+        print(sdk_execution.describe()["ProcessingJobStatus"], "|", sdk_execution.output.destination)
 except AnswerMissing as err:  # on AWS the SDK cannot read every schedule the API allows
     print(err)
 
 # %% [markdown]
 # **What you should see:** the window the run analysed (`start_time` to `end_time`, one hour)
 # and an exit message like *CompletedWithViolations: Job completed successfully with 2 violations.*
+# The SDK says `Completed` for the same run: that is the **processing job's** status (the
+# container exited cleanly); the violations are in the monitoring execution's status and in
+# the exit message.
 #
 # ## What you learned
 # - Each execution is a processing job; its output configuration locates the reports.
+# - Steps 10 to 13 look at one execution: the one 09 waited for, else the newest with a report.
 #
 # Next: [11 · download the reports](11_download_reports.ipynb)

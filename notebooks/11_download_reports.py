@@ -42,12 +42,18 @@ from helpers import session
 sess = session(backend, workspace, monitoring=monitoring, region=region, profile=profile, **names)
 
 # %%
-execution = workshop.latest_execution(sess)
-paths = workshop.download_reports(sess, workshop.report_uri(sess, execution), Path("reports") / "latest")
+focus = workshop.execution_in_focus(sess)
+print(focus.explain())
+folder = Path("reports") / "latest"
+paths = workshop.download_reports(sess, workshop.report_uri(sess, focus.execution), folder)
 [(p.name, p.stat().st_size) for p in paths]
 
+# %% [markdown]
+# `download_reports` empties the folder first, so nothing from an earlier execution can pass
+# for this one's files.
+
 # %%
-print((Path("reports") / "latest" / "constraint_violations.json").read_text())
+print((folder / "constraint_violations.json").read_text())
 
 # %% [markdown]
 # **What you should see:** the three files, and violations written in Model Monitor's own

@@ -5,8 +5,6 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
-#       format_version: '1.3'
-#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -17,7 +15,8 @@
 # # 12 · Baseline against the latest hour, and the violations
 #
 # Put the baseline's statistics next to the latest execution's: same features, same format,
-# one from ~600k training rows, one from about a hundred captured requests.
+# one from the training rows, one from the hour's captured requests (`num_present` says how
+# many of each).
 
 # %% tags=["parameters"]
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
@@ -42,14 +41,25 @@ sess = session(backend, workspace, monitoring=monitoring, region=region, profile
 # %%
 import pandas as pd
 
-names = workshop.production_names(sess)
-job = workshop.baseline_job(sess, names.baseline_job)
+from helpers import plots
+
+prod = workshop.production_names(sess)
+job = workshop.baseline_job(sess, prod.baseline_job)
 baseline = workshop.load_statistics(sess, job.statistics_uri)
-execution = workshop.latest_execution(sess)
-uri = workshop.report_uri(sess, execution)
+focus = workshop.execution_in_focus(sess)
+print(focus.explain())
+uri = workshop.report_uri(sess, focus.execution)
 latest = workshop.load_statistics(sess, uri + "/statistics.json")
 columns = ["inferred_type", "num_present", "mean", "std_dev", "min", "max"]
-pd.concat({"baseline": baseline.to_frame()[columns], "latest": latest.to_frame()[columns]}, axis=1)
+table = pd.concat({"baseline": baseline.to_frame()[columns], "latest": latest.to_frame()[columns]}, axis=1)
+table.style.format(precision=2, thousands=",")
+
+# %% [markdown]
+# Every feature, baseline against the latest hour, on the **same bins** for both (shares of
+# values per bin, so a large baseline and a small hour compare):
+
+# %%
+plots.show(plots.distributions_figure(baseline, latest))
 
 # %% [markdown]
 # Today's container also writes, per feature, the share of rows that have a value
@@ -62,13 +72,20 @@ pd.concat({"baseline": baseline.to_frame()[columns], "latest": latest.to_frame()
 shape = ["completeness", "distinct_count"]
 pd.concat({"baseline": baseline.to_frame()[shape], "latest": latest.to_frame()[shape]}, axis=1)
 
+# %% [markdown]
+# And the violations, in full:
+
 # %%
 violations = workshop.load_violations(sess, uri + "/constraint_violations.json")
-violations.to_frame()
+print(plots.violations_text(violations))
 
 # %% [markdown]
-# Pick a feature to compare its distributions (the plot also works without the widget:
-# `helpers.plots.distribution_figure(baseline.feature(...), latest.feature(...))`).
+# Compare the means of `total_amount` in the table: they can be close while the drift check
+# still fires, because the check compares whole distributions, not means. Step 13 shows exactly
+# what it compares, and why a hundred predictions against the true fares look far apart.
+#
+# If you run the notebook yourself, the picker below draws one feature at a time (the figure
+# above already has them all):
 
 # %%
 from helpers.widgets import feature_picker
@@ -77,11 +94,11 @@ feature_picker(baseline, latest)
 
 # %% [markdown]
 # **What you should see:** `passenger_count` is **Fractional** in the latest hour (it was
-# Integral in the baseline), and `total_amount` looks different from the baseline. The
-# violations say the same in Model Monitor's words: a `data_type_check` and a
-# `baseline_drift_check`.
+# Integral in the baseline), and the violations say so in Model Monitor's words: a
+# `data_type_check` on `passenger_count` and a `baseline_drift_check` on `total_amount`.
 #
 # ## What you learned
 # - The latest statistics have the baseline's format, so comparing them is a join on feature names.
+# - Drift is about the whole distribution; two close means can hide very different shapes.
 #
 # Next: [13 · visualise and explain the violations](13_visualize_violations.ipynb)

@@ -48,8 +48,8 @@ sess = session(backend, workspace, monitoring=monitoring, region=region, profile
 # %%
 from helpers import plots
 
-names = workshop.production_names(sess)
-history = workshop.drift_history(sess, names.endpoint, ["total_amount", "duration_minutes", "passenger_count", "trip_distance"])
+prod = workshop.production_names(sess)
+history = workshop.drift_history(sess, prod.endpoint, ["total_amount", "duration_minutes", "passenger_count", "trip_distance"])
 plots.show(plots.drift_history_figure(history, threshold=0.1))
 
 # %%
@@ -58,12 +58,12 @@ print("before:", alarm.get("StateValue"), "|", alarm.get("StateReason", ""))
 if sess.backend == "aws" and not confirm_retrain:
     raise RuntimeError("On AWS the next step starts a real, paid retrain (training, baselining and deploying, about "
                        "45 minutes): set confirm_retrain = True in the parameters cell to go on.")
-datum = workshop.publish_drift_metric(sess, 0.25, names.endpoint)
+datum = workshop.publish_drift_metric(sess, 0.25, prod.endpoint)
 datum
 
 # %%
-points = workshop.read_metric(sess, names.endpoint)
-plots.show(plots.alarm_metric_figure(points, alarm.get("Threshold", 0.2), f"{datum['MetricName']} on {names.endpoint}"))
+points = workshop.read_metric(sess, prod.endpoint)
+plots.show(plots.alarm_metric_figure(points, alarm.get("Threshold", 0.2), f"{datum['MetricName']} on {prod.endpoint}"))
 alarm = workshop.wait_for_alarm(sess, "ALARM", timeout=300, poll=10)  # CloudWatch's alarm_exists waiter
 print("after:", alarm.get("StateValue"), "|", alarm.get("StateReason", ""))
 

@@ -49,8 +49,8 @@ import json
 
 from helpers import plots
 
-names = workshop.production_names(sess)
-board = workshop.create_dashboard(sess, names.endpoint)
+prod = workshop.production_names(sess)
+board = workshop.create_dashboard(sess, prod.endpoint)
 print(board.get("DashboardArn", sess.names.dashboard_name))
 [w["properties"]["title"] for w in json.loads(board["DashboardBody"])["widgets"]]
 

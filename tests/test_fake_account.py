@@ -23,6 +23,9 @@ STOPS: dict[str, str | None] = {
     # the fixed traffic reaches the capture minutes later on AWS (moto writes none): the
     # markdown says to wait; the check then says what the service says of an empty hour
     "13_visualize_violations": r"NoDataError: Job inputs had no data",
+    # the bad traffic goes to the production endpoint: asked first
+    "13c_break_it_on_purpose": r"RuntimeError: On AWS the next step sends \d+ requests, some malformed, to your "
+                               r"production endpoint .* set confirm_traffic = True in the parameters cell to go on\.",
     # publishing a value above the threshold starts a real, paid retrain: asked first
     "14_custom_metric_alarm": r"On AWS the next step starts a real, paid retrain .* set confirm_retrain = True "
                               r"in the parameters cell to go on\.",

@@ -77,7 +77,9 @@ class Predictor:
         if not rows:
             raise ValueError("Empty request body")
         try:
-            matrix = np.array([[float(x) for x in line.split(",")] for line in rows], dtype=np.float32)
+            # as the container's csv_to_dmatrix: an empty field is a missing value (NaN), text is an error
+            matrix = np.array([[float(x) if x != "" else np.nan for x in line.split(",")] for line in rows],
+                              dtype=np.float32)
         except ValueError as err:
             raise ValueError(f"Unable to parse CSV payload: {err}") from None
         if matrix.shape[1] != self.num_features:

@@ -17,9 +17,18 @@ from .alarms import (
 )
 from .capture import CaptureFile, capture_files, download_capture_hour, first_capture_record
 from .cleanup import delete_dashboard
+from .console import console_links
 from .dashboard import create_dashboard, dashboard_series, dashboards, drift_history
+from .focus import (
+    REPORTED,
+    ExecutionInFocus,
+    StepNotReady,
+    execution_in_focus,
+    record_execution,
+    state_file,
+)
 from .migrate import Migration, clone_alarm_to_namespace, migrate_to_selfrun
-from .model import invoke_endpoint, model_predictions
+from .model import invoke_endpoint, model_predictions, send_requests
 from .pipeline import (
     BaselineJob,
     JobNames,
@@ -54,7 +63,9 @@ from .schedule import (
     monitoring_schedule,
     report_uri,
     sdk_model_monitor,
+    start_quiet_hour,
     wait_for_execution,
+    wait_for_hour_report,
 )
 from .selfrun import SelfRunTarget, deploy_selfrun, ensure_selfrun, selfrun_schedule
 
@@ -63,10 +74,17 @@ __all__ = [
     "processing_job",
     "pipeline_execution_status",
     "invoke_endpoint",
+    "send_requests",
     "dashboards",
     "rule_targets",
     "alarm_history",
     "FINISHED",
+    "REPORTED",
+    "ExecutionInFocus",
+    "StepNotReady",
+    "execution_in_focus",
+    "record_execution",
+    "state_file",
     "BaselineJob",
     "Stage",
     "CaptureFile",
@@ -79,6 +97,7 @@ __all__ = [
     "baseline_job",
     "capture_files",
     "clone_alarm_to_namespace",
+    "console_links",
     "create_dashboard",
     "dashboard_series",
     "delete_dashboard",
@@ -110,7 +129,9 @@ __all__ = [
     "sdk_model_monitor",
     "selfrun_schedule",
     "split_s3_uri",
+    "start_quiet_hour",
     "wait_for_alarm",
     "wait_for_execution",
+    "wait_for_hour_report",
     "wait_for_retrain",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -46,9 +47,11 @@ def first_capture_record(sess: WorkshopSession, uri: str) -> CaptureRecord:
 
 @guarded("downloading capture files (s3:ListObjectsV2, s3:GetObject)")
 def download_capture_hour(sess: WorkshopSession, endpoint: str, hour: datetime, folder: str | Path) -> list[Path]:
-    """The endpoint's capture files of one hour (its yyyy/mm/dd/hh folder), into a local folder."""
+    """The endpoint's capture files of one hour (its yyyy/mm/dd/hh folder), into a local folder
+    that then holds only them: files of another hour never mix in."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
     written = []
     for capture in capture_files(sess, endpoint, hour):  # only that hour's prefix is listed
         bucket, key = split_s3_uri(capture.uri)

@@ -31,3 +31,19 @@ def invoke_endpoint(sess: WorkshopSession, endpoint: str, body: str, inference_i
     answer = sess.client("sagemaker-runtime").invoke_endpoint(
         EndpointName=endpoint, ContentType="text/csv", Body=body, **({"InferenceId": inference_id} if inference_id else {}))
     return answer["Body"].read().decode("utf-8")
+
+
+@guarded("invoking the endpoint (sagemaker:InvokeEndpoint)")
+def send_requests(sess: WorkshopSession, endpoint: str, bodies: list[str], tag: str) -> list[tuple[str, str]]:
+    """Step 13c: one CSV request per body, InferenceId ``<tag>-<i>``; the bodies the model
+    refused (its container answers 400, which the runtime raises as ModelError), each with the
+    model's own reason. Other errors stop the loop: they are not about the request's content."""
+    runtime = sess.client("sagemaker-runtime")
+    refused = []
+    for i, body in enumerate(bodies):
+        try:
+            runtime.invoke_endpoint(EndpointName=endpoint, ContentType="text/csv", Body=body, InferenceId=f"{tag}-{i}")
+        except runtime.exceptions.ModelError as err:
+            message = err.response.get("Error", {}).get("Message", "")
+            refused.append((body, message.split(" from primary with message ")[-1].split(". See ")[0]))
+    return refused

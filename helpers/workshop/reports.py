@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from ..aws import guarded
@@ -38,19 +39,27 @@ def load_violations(sess: WorkshopSession, uri: str) -> ConstraintViolations:
 
 @guarded("downloading the reports (s3:ListObjectsV2, s3:GetObject)")
 def download_reports(sess: WorkshopSession, uri: str, folder: str | Path) -> list[Path]:
-    """Step 11: every file under the report location, into a local folder."""
+    """Step 11: every file under the report location, into a local folder that holds only them.
+
+    The files land in a staging folder that then replaces ``folder``, so files left from an
+    earlier execution can never pass for this one's, and an interrupted download leaves the
+    old folder whole.
+    """
     bucket, prefix = split_s3_uri(uri.rstrip("/") + "/")
     s3 = sess.client("s3")
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        for obj in page.get("Contents", []):
-            target = folder / obj["Key"][len(prefix):]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            s3.download_file(bucket, obj["Key"], str(target))
-            written.append(target)
-    return written
+    staging = folder.with_name(f".{folder.name}.downloading")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    keys = [obj["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+            for obj in page.get("Contents", [])]
+    for key in keys:
+        target = staging / key[len(prefix):]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        s3.download_file(bucket, key, str(target))
+    shutil.rmtree(folder, ignore_errors=True)
+    staging.replace(folder)
+    return [folder / key[len(prefix):] for key in keys]
 
 
 def read_csv_split(sess: WorkshopSession, uri: str, columns: list[str]):

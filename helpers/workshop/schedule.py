@@ -38,6 +38,13 @@ class ScheduleInfo:
             raise AnswerMissing(f"schedule {self.name} has no ScheduleExpression in its description")
         return next_runs(self.cron, after, after + timedelta(days=count))[:count]
 
+    @property
+    def unix_cron(self) -> str:
+        """Step 8: the same expression in Unix cron's five fields (``?`` becomes ``*``)."""
+        from ..twin.cron import aws_cron_to_unix
+
+        return aws_cron_to_unix(self.cron)
+
 
 def _first_output(config: dict) -> str:
     outputs = config.get("MonitoringOutputs", [])
@@ -94,14 +101,16 @@ def _execution(e: dict) -> Execution:
 
 
 def monitoring_executions(sess: WorkshopSession, schedule: str | None = None, *, status: str | None = None,
-                          limit: int | None = None) -> list[Execution]:
-    """Executions of the schedule, newest scheduled first: all pages, or the first ``limit``."""
-    if sess.monitoring == "self":
+                          endpoint: str | None = None, limit: int | None = None) -> list[Execution]:
+    """Executions of the schedule (for ``endpoint``, when given), newest scheduled first: all
+    pages, or the first ``limit``."""
+    if sess.monitoring == "self":  # self-run: one schedule per endpoint, so no endpoint filter
         from .selfrun import selfrun_executions
 
         return selfrun_executions(sess, schedule, status=status, limit=limit)
     params = {"MonitoringScheduleName": schedule or sess.names.schedule_name, "SortBy": "ScheduledTime",
-              "SortOrder": "Descending"} | ({"StatusEquals": status} if status else {})
+              "SortOrder": "Descending"} | ({"StatusEquals": status} if status else {}) | (
+              {"EndpointName": endpoint} if endpoint else {})
     sm = sess.client("sagemaker")
     if limit is not None:  # one small page: what a poll needs, never the whole history
         answer = sm.list_monitoring_executions(**params, MaxResults=limit)
@@ -124,20 +133,23 @@ def latest_execution(sess: WorkshopSession, schedule: str | None = None, *,
 
 
 @guarded("waiting for a monitoring execution (sagemaker:ListMonitoringExecutions)")
-def wait_for_execution(sess: WorkshopSession, schedule: str | None = None, *, timeout: float = 3900,
-                       poll: float = 60, want=("Completed", "CompletedWithViolations")) -> Execution:
-    """Step 9: wait until an execution with a report exists; polite polling with a progress bar.
+def wait_for_execution(sess: WorkshopSession, schedule: str | None = None, *, endpoint: str | None = None,
+                       timeout: float = 3900, poll: float = 60,
+                       want=("Completed", "CompletedWithViolations")) -> Execution:
+    """Step 9: wait until an execution with a report exists (for ``endpoint``, when given).
 
-    Each poll asks only for the newest execution of each wanted status. On the twin nothing
-    waits an hour: each poll lets the twin live one more virtual hour.
+    Each poll asks only for what it needs. On the twin nothing waits an hour: each poll lets
+    the twin live one more virtual hour, so no progress bar is drawn. On AWS a bar counts the
+    polls and disappears when done.
     """
-    from tqdm.auto import tqdm
-
     schedule = schedule or sess.names.schedule_name
     deadline = time.monotonic() + timeout
-    with tqdm(desc=f"waiting for {schedule}", unit="poll", leave=False) as bar:
+    bar = None
+    try:
         while True:
-            found = _newest(sess, schedule, tuple(want))
+            found = _newest(sess, schedule, tuple(want)) if endpoint is None else next(
+                (e for e in monitoring_executions(sess, schedule) if e.status in want
+                 and e.raw.get("EndpointName", endpoint) == endpoint), None)
             if found is not None:
                 return found
             if time.monotonic() > deadline:
@@ -145,9 +157,16 @@ def wait_for_execution(sess: WorkshopSession, schedule: str | None = None, *, ti
                                    "the schedule runs hourly: check that the endpoint receives traffic")
             if sess.twin is not None:
                 sess.twin.run_hours(1)
-            else:
-                time.sleep(poll)
+                continue
+            if bar is None:
+                from tqdm.auto import tqdm
+
+                bar = tqdm(desc=f"waiting for {schedule}", unit="poll", leave=False)
+            time.sleep(poll)
             bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 @guarded("describing the execution's processing job (sagemaker:DescribeProcessingJob)")
@@ -170,9 +189,15 @@ def sdk_model_monitor(sess: WorkshopSession) -> Any:
     step needs it. Its ``list_executions()`` gives ``MonitoringExecution`` objects whose
     ``constraint_violations()`` read the reports through the session's S3 client.
     """
+    import logging
     import os
 
     os.environ.setdefault("SAGEMAKER_SUPPRESS_V2_WARNING", "1")
+    # the SDK logs "sagemaker.config INFO - Not applying SDK defaults ..." on every import unless
+    # its config logger already has a level: a learner needs none of it
+    config_log = logging.getLogger("sagemaker.config")
+    if config_log.level == logging.NOTSET:
+        config_log.setLevel(logging.WARNING)
     import boto3
     import sagemaker
     from sagemaker.model_monitor import DefaultModelMonitor
@@ -193,3 +218,42 @@ def sdk_model_monitor(sess: WorkshopSession) -> Any:
                             f"({type(err).__name__}: {err}): it expects fields the API leaves optional (such as "
                             "Environment) or an inline job definition; use workshop.monitoring_schedule(sess), "
                             "which reads it either way") from None
+
+
+def start_quiet_hour(sess: WorkshopSession) -> datetime:
+    """Step 13c: when requests sent from now on will be alone in their hour.
+
+    On the twin the clock moves to one minute past the next full hour (the schedule fires for
+    the hour before, as it would); no traffic is sent, so the new hour holds only what the
+    notebook sends. On AWS nothing can be moved: the time is now, and the hour also holds any
+    other traffic the endpoint receives.
+    """
+    if sess.twin is None:
+        return sess.now()
+    start = sess.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1, minutes=1)
+    with sess.twin.ws.exclusive():
+        sess.twin.advance(start)
+    return start
+
+
+@guarded("waiting for a monitoring execution (sagemaker:ListMonitoringExecutions)")
+def wait_for_hour_report(sess: WorkshopSession, sent_at: datetime, endpoint: str, *, timeout: float = 2 * 3900,
+                         poll: float = 60) -> Execution:
+    """Step 13c: the execution that analysed the hour holding ``sent_at`` (it runs at the next
+    full hour). On the twin the clock advances to 15 minutes past that hour; on AWS this polls
+    until the execution has finished (up to two hours: capture lands minutes late, and the job
+    itself takes a while)."""
+    scheduled = sent_at.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    if sess.twin is not None and sess.now() < scheduled + timedelta(minutes=15):
+        with sess.twin.ws.exclusive():
+            sess.twin.advance(scheduled + timedelta(minutes=15))
+    deadline = time.monotonic() + timeout
+    while True:
+        found = next((e for e in monitoring_executions(sess) if e.scheduled == scheduled and e.status in FINISHED
+                      and e.raw.get("EndpointName", endpoint) == endpoint), None)
+        if found is not None:
+            return found
+        if sess.twin is not None or time.monotonic() > deadline:
+            raise TimeoutError(f"no finished execution of {sess.names.schedule_name} scheduled at "
+                               f"{scheduled:%Y-%m-%d %H:%M} UTC for {endpoint}: is the schedule Scheduled?")
+        time.sleep(poll)

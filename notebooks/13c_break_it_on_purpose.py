@@ -1,0 +1,180 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 13c · Break it on purpose
+#
+# You have seen two violations that happened by accident. Now cause some on purpose, **guess
+# which checks will fire before you look**, and compare your guess with Model Monitor's report.
+#
+# One hour of traffic to the production endpoint, mostly well-formed, with four kinds of bad
+# requests mixed in:
+#
+# 1. **a null**: one request leaves `passenger_count` empty (`12.5,,3.1`);
+# 2. **a string**: one request says `unknown` for `duration_minutes`;
+# 3. **a doubled `trip_distance`**: every request's distance is twice the real one (a unit bug:
+#    kilometres sent where miles were expected would look much the same);
+# 4. **integers sent as floats**: a few requests say `2.0` passengers instead of `2`.
+#
+# On the twin, the notebook starts the traffic at the top of a new hour, then lets the virtual
+# clock run to the next one, so the schedule analyses that hour. **On AWS it works the same**
+# with real requests (set `confirm_traffic = True` first: they go to your production endpoint),
+# but the report comes from the real hourly job: the waiting cell polls for up to two hours.
+# On either, the hour also holds any other traffic the endpoint receives.
+
+# %% tags=["parameters"]
+backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
+workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
+names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
+profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
+confirm_traffic = False  # AWS only: True sends the bad requests to your production endpoint
+
+# %%
+import sys
+from pathlib import Path
+
+repo = next((p for p in Path.cwd().resolve().parents if (p / "helpers").is_dir()), None)
+if repo is not None:  # running from the repository: use its `helpers` (else the installed one)
+    sys.path.insert(0, str(repo))
+from helpers import workshop
+from helpers import session
+
+sess = session(backend, workspace, region=region, profile=profile, **names)
+
+# %% [markdown]
+# ## Your prediction
+# The checks are `data_type_check`, `completeness_check`, `baseline_drift_check` (and, for
+# strings, `categorical_values_check`). Write down which ones fire, for which feature, as pairs
+# `(feature, check)`. Leave the set empty to just watch.
+
+# %%
+my_prediction = set(
+    # {("passenger_count", "completeness_check"), ...}: put your pairs in a set here
+)
+
+# %% [markdown]
+# ## Send the traffic
+# The rows come from the test split, like the workshop's own traffic; each request is formatted
+# by hand so you can see exactly what goes over the wire. This hour is busier than the
+# workshop's: remember from step 13 that the drift check forgives small samples (the Robust
+# allowance shrinks as the number of records grows). Try fewer `requests` afterwards and see
+# what stops firing.
+
+# %%
+import uuid
+
+prod = workshop.production_names(sess)
+job = workshop.baseline_job(sess, prod.baseline_job)
+columns = [f.name for f in workshop.load_statistics(sess, job.statistics_uri).features]  # the training columns
+# the pipeline uploads test.csv without a header: read_csv_split reads it either way
+test = workshop.read_csv_split(sess, job.dataset_uri.replace("/baseline/baseline.csv", "/test/test.csv"), columns)
+requests = 500  # a busy hour; with the workshop's hundred, the small-sample allowance hides more
+sample = test.drop(columns=["total_amount"]).sample(min(requests, len(test)), random_state=13)
+
+payloads = []
+for i, row in enumerate(sample.itertuples(index=False)):
+    duration, passengers, distance = f"{row.duration_minutes!r}", str(int(row.passenger_count)), f"{2 * row.trip_distance!r}"
+    if i == 0:
+        passengers = ""  # 1. a null
+    elif i == 1:
+        duration = "unknown"  # 2. a string
+    elif i in (2, 3, 4):
+        passengers = f"{float(row.passenger_count)!r}"  # 4. integers sent as floats
+    payloads.append(f"{duration},{passengers},{distance}")  # 3. every distance doubled
+print("\n".join(payloads[:6]), "\n...")
+
+# %%
+if sess.backend == "aws" and not confirm_traffic:
+    raise RuntimeError(f"On AWS the next step sends {len(payloads)} requests, some malformed, to your production "
+                       f"endpoint {prod.endpoint}, and its hour's report will show the violations: set "
+                       "confirm_traffic = True in the parameters cell to go on.")
+sent_at = workshop.start_quiet_hour(sess)
+tag = f"broken-{uuid.uuid4().hex[:8]}"
+refused = workshop.send_requests(sess, prod.endpoint, payloads, tag)  # sagemaker-runtime, one request each
+print(f"sent {len(payloads)} requests to {prod.endpoint} from {sent_at:%Y-%m-%d %H:%M} UTC; "
+      f"{len(payloads) - len(refused)} answered, {len(refused)} refused:")
+for body, why in refused:
+    print(f"  {body!r}: {why}")
+
+# %% [markdown]
+# ## Run the schedule
+# The schedule fires at the next full hour and analyses the hour before. On the twin the clock
+# moves there now; on AWS this cell waits (polling once a minute) for the real execution.
+
+# %%
+execution = workshop.wait_for_hour_report(sess, sent_at, prod.endpoint)
+print(f"{execution.scheduled:%Y-%m-%d %H:%M} UTC  {execution.status}  {execution.processing_job}")
+for what, url in workshop.console_links(sess, endpoint=prod.endpoint, processing_job=execution.processing_job).items():
+    print(f"{what}: {url}")  # on AWS only
+
+# %% [markdown]
+# ## The report
+
+# %%
+from helpers import plots
+
+uri = workshop.report_uri(sess, execution)
+violations = workshop.load_violations(sess, uri + "/constraint_violations.json")
+print(plots.violations_text(violations))
+fired = {(v.feature_name, v.constraint_check_type) for v in violations.violations}
+print()
+print("you predicted and it fired :", sorted(my_prediction & fired) or "-")
+print("fired, not predicted       :", sorted(fired - my_prediction) or "-")
+print("predicted, did not fire    :", sorted(my_prediction - fired) or "-")
+
+# %% [markdown]
+# The checks the bad traffic should trip (the cell checks that the report agrees; the
+# solution below says why, and why the string trips none):
+
+# %%
+expected = {("passenger_count", "completeness_check"), ("trip_distance", "baseline_drift_check"),
+            ("passenger_count", "data_type_check")}
+missing = expected - fired
+assert not missing or sess.backend == "aws", f"expected these checks to fire: {sorted(missing)}"
+print("every expected check fired" if not missing else f"not in this report: {sorted(missing)}")
+
+# %% [markdown] jupyter={"source_hidden": true}
+# <details><summary><b>Solution</b> (open after you have made your prediction)</summary>
+#
+# - **The null** makes `passenger_count` less than complete: `completeness_check` (the baseline
+#   saw every row filled in, so its constraint asks for all of them). The model answered it: the
+#   XGBoost container reads an empty field as a missing value.
+# - **The string** trips **no check at all**: the model container cannot read `unknown` as a
+#   number and answers 400 (a `ModelError`). The twin captures only requests the model answered,
+#   so the report of this hour never sees it. Watch for refused requests in the endpoint's
+#   `Invocation4XXErrors` metric and its logs instead (step 16's dashboard shows the errors).
+# - **The doubled distance** moves the whole distribution of `trip_distance`: its
+#   `baseline_drift_check`, once the hour has enough records for the Robust allowance to be
+#   small. The model then predicts larger fares, so the prediction (captured into the
+#   `total_amount` column) may drift too: inputs drifting drag the output along.
+# - **`2.0` for two passengers** is Fractional text where the baseline saw Integral:
+#   `passenger_count` fails its `data_type_check`, the 2021 workshop's violation in small.
+#
+# Note what does *not* happen: apart from the string, no request was rejected. The endpoint
+# answered a null, a doubled distance and `2.0` passengers without a word; only the hourly report
+# tells you.
+# </details>
+
+# %% [markdown]
+# **What you should see:** one request refused (the string), then `CompletedWithViolations` with
+# at least the three violations of the solution above; on the twin the cell above checks that
+# each one fired.
+#
+# ## What you learned
+# - Each kind of bad input trips its own check: nulls the completeness, floats for integers the
+#   data type, shifted values the drift.
+# - Requests the model refuses are never captured: monitor the endpoint's errors too.
+# - The endpoint accepts most bad requests; only monitoring notices, an hour later.
+#
+# Next: [14 · a custom metric that trips the alarm](14_custom_metric_alarm.ipynb)
