@@ -156,7 +156,11 @@ def test_the_image_per_region_is_the_sdks():
     from sagemaker import image_uris
 
     mapping = json.loads((ASSETS / SELFRUN_TEMPLATE).read_text())["Mappings"]["SKLearnProcessingImage"]
-    registries = image_uris.config_for_framework("sklearn")["training"]["versions"]["1.4-2"]["registries"]
+    versions = image_uris.config_for_framework("sklearn")["training"]["versions"]
+    if "1.4-2" not in versions:  # the oldest supported SDK (2.232) predates the 1.4-2 image
+        pytest.skip("the installed SageMaker SDK does not list the sklearn 1.4-2 image; "
+                    "the newest stack's run checks the mapping against it")
+    registries = versions["1.4-2"]["registries"]
     assert set(mapping) == set(registries)
     for region, entry in mapping.items():
         assert entry["ImageUri"] == image_uris.retrieve("sklearn", region, version="1.4-2", py_version="py3",
