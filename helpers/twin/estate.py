@@ -16,7 +16,7 @@ from typing import Any
 
 from ..config import WorkshopNames, load_names
 from ..infra import resource_properties
-from . import pipeline, schedule
+from . import pipeline, processing, schedule
 from .api import make_client
 from .core import Core
 from .endpoint import EndpointRuntime, current_endpoint
@@ -63,15 +63,24 @@ class Twin:
 
     @classmethod
     def up(cls, root: str | Path | None = None, start: datetime = START) -> Twin:
-        """Build the estate from nothing: bucket, rule, first pipeline execution, deployed."""
+        """Build the estate from nothing: bucket, rule, first pipeline execution, approved and
+        deployed (the workshop's set-up approves the first deployment), the client ready."""
         names = load_names()
         ws = Workspace.create(root or default_workspace(), names.region, start)
         twin = cls(ws, names)
         with ws.exclusive():
             ws.create_bucket(twin.bucket)
             twin._create_retrain_rule()
-            pipeline.start_execution(twin.core, "StartPipelineExecution", "initial deployment")
-            twin.advance(ws.now() + timedelta(minutes=pipeline.STAGES[-1][2]))
+            execution_id = pipeline.start_execution(twin.core, "StartPipelineExecution", "initial deployment")
+            while (token := pipeline.waiting_approval(twin.core, execution_id)) is None:
+                twin.advance(pipeline.next_due(twin.core))
+            stage, action = pipeline.APPROVAL
+            pipeline.approve(twin.core, {"pipelineName": names.pipeline_name, "stageName": stage, "actionName": action,
+                                         "token": token, "result": {"status": "Approved", "summary": "workshop set-up"}},
+                             twin.core.role_arn("setup"))
+            while (due := pipeline.next_due(twin.core)) is not None:
+                twin.advance(due)
+            twin.traffic.start_at(_ceil_hour(ws.now()))  # a fresh endpoint idles until the next hour
         return twin
 
     def client(self, service: str) -> Any:
@@ -91,36 +100,38 @@ class Twin:
         self.core.set_clock(moment)
 
     def advance(self, until: datetime) -> None:
-        """Do everything due up to ``until``: pipeline stages, then each hour's schedule firing."""
-        step = _ceil_hour(self.ws.now() + timedelta(microseconds=1))
+        """Live up to ``until`` in time order: the client's traffic, pipeline actions, processing
+        jobs, each hour's schedule firing and the alarms' evaluations, each when it is due."""
+        core, cloudwatch = self.core, self.cloudwatch
         while True:
-            target = min(step, until)
-            pipeline.complete_due(self.core, self.cloudwatch, target)
-            schedule.fire_due(self.core, self.cloudwatch, target)
-            if target >= until:
+            now = self.ws.now()
+            dues = [until, _ceil_hour(now + timedelta(microseconds=1)), pipeline.next_due(core),
+                    processing.next_due(core), cloudwatch.next_evaluation()]
+            target = max(now, min(d for d in dues if d is not None))
+            self.traffic.send_until(target)
+            pipeline.complete_due(core, cloudwatch, target)
+            processing.complete_due(core, target)
+            schedule.fire_due(core, cloudwatch, target)
+            self.set_clock(target)
+            if self.ws.now() >= until:
                 break
-            step += timedelta(hours=1)
-        self.set_clock(until)
+
+    def live(self, until: datetime) -> None:
+        """``advance`` under the workspace's run lock (what waiting notebooks call)."""
+        with self.ws.exclusive():
+            self.advance(until)
 
     def run_hours(self, hours: int, progress: Any = None) -> None:
-        """Live ``hours`` hours: each hour the schedule fires for the hour before, then traffic."""
+        """Live until ``hours`` schedule firings have passed (and 15 minutes more, so the last
+        execution has finished): traffic flows all the while."""
         with self.ws.exclusive():
+            firing = self.ws.now()
             for _ in range(hours):
-                now = self.ws.now()
-                hour = now.replace(minute=0, second=0, microsecond=0)
-                sent_until = self.ws.meta_or("traffic_sent_until", "")
-                # carry on in the current hour, unless it already has its traffic or little of
-                # it is left (a fresh endpoint idles until the next hour, as in the workshop)
-                if sent_until > iso(hour) or now - hour > timedelta(minutes=30):
-                    hour += timedelta(hours=1)
-                self.advance(hour)
-                endpoint = self.current_endpoint()
-                if endpoint:
-                    self.traffic.send_hour(endpoint, hour, not_before=max(self.ws.now(), hour))
-                    self.ws.set_meta("traffic_sent_until", iso(hour + timedelta(hours=1)))
+                firing = _ceil_hour(self.ws.now() + timedelta(microseconds=1))
+                self.advance(firing)
                 if progress is not None:
                     progress.update(1)
-            self.advance(_ceil_hour(self.ws.now()) + timedelta(minutes=15))
+            self.advance(max(self.ws.now(), firing + timedelta(minutes=15)))
 
     # -- deployment and events --------------------------------------------------------------
     def _create_retrain_rule(self) -> None:

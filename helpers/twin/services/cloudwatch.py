@@ -44,13 +44,10 @@ class CloudWatch:
         return {}
 
     def record(self, rows: list[tuple]) -> None:
-        """Store datapoints (also used for the service's own AWS/ metrics), then evaluate alarms."""
+        """Store datapoints (also used for the service's own AWS/ metrics). Alarms see them at
+        their next evaluation (``next_evaluation``), not at once, as CloudWatch does."""
         with self.ws.transaction() as db:
             db.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        touched = {(r[0], r[1], r[2]) for r in rows}
-        for alarm in self.ws.resources("alarm"):
-            if (alarm["Namespace"], alarm["MetricName"], dimensions_key(alarm.get("Dimensions"))) in touched:
-                self.evaluate(alarm["AlarmName"])
 
     def _points(self, namespace: str, name: str, dims: str, start: datetime, end: datetime) -> list[Datapoint]:
         rows = self.ws.db.execute(
@@ -146,15 +143,35 @@ class CloudWatch:
         self.evaluate(name)
         return {}
 
+    def next_evaluation(self) -> datetime | None:
+        """The next period boundary at which an alarm's window gains or loses a datapoint.
+
+        An alarm looks at its last EvaluationPeriods *complete* periods; with a 60-second
+        period a datapoint counts from the end of its minute for EvaluationPeriods minutes,
+        then the alarm has no data again (INSUFFICIENT_DATA when missing data is "missing").
+        """
+        now = self.ws.now()
+        due = []
+        for alarm in self.ws.resources("alarm"):
+            period, count = int(alarm["Period"]), int(alarm["EvaluationPeriods"])
+            span = timedelta(seconds=period * (count + 1))
+            for point in self._points(alarm["Namespace"], alarm["MetricName"], dimensions_key(alarm.get("Dimensions")),
+                                      now - span, now + timedelta(days=1)):
+                start = period_start(point.timestamp, period)
+                due += [t for t in (start + timedelta(seconds=period), start + span) if t > now]
+        return min(due) if due else None
+
     def evaluate(self, name: str) -> None:
-        """Re-evaluate one alarm at the virtual now; record and announce a state change."""
+        """Re-evaluate one alarm at the virtual now over its complete periods; record and
+        announce a state change."""
         alarm = self.ws.resource("alarm", name)
         now = self.ws.now()
         period = int(alarm["Period"])
-        start = period_start(now, period) - timedelta(seconds=period * (int(alarm["EvaluationPeriods"]) - 1))
+        last = now - timedelta(seconds=period)  # the newest complete period contains this moment
+        start = period_start(last, period) - timedelta(seconds=period * (int(alarm["EvaluationPeriods"]) - 1))
         points = self._points(alarm["Namespace"], alarm["MetricName"], dimensions_key(alarm.get("Dimensions")),
-                              start, period_start(now, period) + timedelta(seconds=period))
-        result = evaluate_alarm(alarm, points, now)
+                              start, period_start(last, period) + timedelta(seconds=period))
+        result = evaluate_alarm(alarm, points, last)
         if result.state == alarm["StateValue"]:
             return
         old_state = alarm["StateValue"]
