@@ -143,15 +143,15 @@ def alarm_metric_figure(points: pd.DataFrame, threshold: float, title: str) -> A
     return fig
 
 
-def dashboard_figure(body: str, series: dict[tuple, pd.DataFrame], alarms: dict[str, str]) -> Any:
-    """A local rendering of a CloudWatch dashboard body, from the stored metrics.
+def dashboard_figure(body: str, panels: dict[str, list], alarms: dict[str, str]) -> Any:
+    """A local rendering of a CloudWatch dashboard body from what GetMetricData answered.
 
-    ``series`` maps (namespace, metric name, dimensions...) to a frame of Timestamp and Value;
+    ``panels`` maps a widget's title to its lines, [(label, frame of Timestamp and Value)];
     ``alarms`` maps alarm ARNs to their state. Widgets sit on CloudWatch's 24-column grid.
     """
     widgets = json.loads(body)["widgets"]
     height = max(w["y"] + w["height"] for w in widgets)
-    fig = plt.figure(figsize=(14, height * 0.55))
+    fig = plt.figure(figsize=(14, height * 0.6))
     grid = fig.add_gridspec(height, 24, hspace=2.5, wspace=1.5)
     for widget in widgets:
         ax = fig.add_subplot(grid[widget["y"]:widget["y"] + widget["height"], widget["x"]:widget["x"] + widget["width"]])
@@ -165,15 +165,21 @@ def dashboard_figure(body: str, series: dict[tuple, pd.DataFrame], alarms: dict[
                 ax.text(0.01, 0.6 - 0.3 * i, f"{arn.rsplit(':', 1)[-1]}: {state}", color=colour,
                         fontsize="medium", transform=ax.transAxes)
             continue
-        for metric in expand_metrics(props["metrics"]):
-            frame = series.get(tuple(metric))
-            if frame is not None and len(frame):
-                ax.plot(frame["Timestamp"], frame["Value"], marker=".", label=metric[1])
+        for label, frame in panels.get(props.get("title", ""), []):
+            if len(frame):
+                ax.plot(frame["Timestamp"], frame["Value"], marker=".", linestyle="-", label=_short(label))
         for line in props.get("annotations", {}).get("horizontal", []):
             ax.axhline(line["value"], color="red", linestyle="--", label=line.get("label"))
         ax.tick_params(labelsize="x-small")
-        ax.legend(fontsize="x-small")
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize="xx-small")
+    fig.autofmt_xdate()
     return fig
+
+
+def _short(label: str) -> str:
+    """Shorten endpoint names in legends to their execution id's first block."""
+    return " ".join(part[:26] + "..." if len(part) > 29 else part for part in label.split())
 
 
 def expand_metrics(rows: list[list[str]]) -> list[list[str]]:

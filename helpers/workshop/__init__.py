@@ -7,9 +7,34 @@ botocore traceback.
 
 from __future__ import annotations
 
-from .alarms import alarm_state, publish_drift_metric, read_metric
+from .alarms import (
+    AlarmChange,
+    alarm_history,
+    alarm_state,
+    publish_drift_metric,
+    read_metric,
+    wait_for_alarm,
+)
+from .approval import (
+    Approval,
+    approve,
+    pipeline_approval,
+    wait_for_approval,
+    wait_for_pipeline_execution,
+)
+from .baseline_fix import (
+    ProcessingJob,
+    predictions_dataset,
+    send_requests,
+    suggest_baseline,
+    use_baseline,
+    wait_for_hour_report,
+    wait_for_next_hour,
+    wait_for_processing_job,
+    write_s3_text,
+)
 from .capture import CaptureFile, capture_files, download_capture_hour, first_capture_record
-from .dashboard import create_dashboard, dashboard_series, drift_history
+from .dashboard import create_dashboard, dashboard_panels, drift_history
 from .model import model_predictions
 from .pipeline import (
     BaselineJob,
@@ -41,6 +66,23 @@ from .schedule import (
 )
 
 __all__ = [
+    "AlarmChange",
+    "Approval",
+    "ProcessingJob",
+    "alarm_history",
+    "approve",
+    "pipeline_approval",
+    "predictions_dataset",
+    "send_requests",
+    "suggest_baseline",
+    "use_baseline",
+    "wait_for_alarm",
+    "wait_for_approval",
+    "wait_for_hour_report",
+    "wait_for_next_hour",
+    "wait_for_pipeline_execution",
+    "wait_for_processing_job",
+    "write_s3_text",
     "FINISHED",
     "BaselineJob",
     "CaptureFile",
@@ -51,7 +93,7 @@ __all__ = [
     "baseline_job",
     "capture_files",
     "create_dashboard",
-    "dashboard_series",
+    "dashboard_panels",
     "download_capture_hour",
     "download_reports",
     "drift_history",

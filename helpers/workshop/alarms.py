@@ -1,8 +1,11 @@
-"""Steps 14 and 15: the drift metric and the alarm that watches it."""
+"""Steps 14 and 15: the drift metric, the alarm that watches it, and the alarm's history."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import pandas as pd
 
@@ -39,3 +42,46 @@ def alarm_state(sess: WorkshopSession) -> dict:
     if not alarms:
         raise LookupError(f"no alarm named {sess.names.alarm_name}")
     return alarms[0]
+
+
+@dataclass(frozen=True)
+class AlarmChange:
+    """One state change from the alarm's history."""
+
+    when: datetime
+    old: str
+    new: str
+    reason: str
+
+
+@guarded("reading the alarm's history (cloudwatch:DescribeAlarmHistory)")
+def alarm_history(sess: WorkshopSession) -> list[AlarmChange]:
+    """Step 15: the drift alarm's state changes, oldest first, with the reason of each."""
+    pages = sess.client("cloudwatch").get_paginator("describe_alarm_history").paginate(
+        AlarmName=sess.names.alarm_name, HistoryItemType="StateUpdate", ScanBy="TimestampAscending")
+    changes = []
+    for item in (i for p in pages for i in p.get("AlarmHistoryItems", [])):
+        data = json.loads(item.get("HistoryData") or "{}")
+        changes.append(AlarmChange(item["Timestamp"], data.get("oldState", {}).get("stateValue", ""),
+                                   data.get("newState", {}).get("stateValue", ""),
+                                   data.get("newState", {}).get("stateReason", item.get("HistorySummary", ""))))
+    return changes
+
+
+@guarded("waiting for the alarm (cloudwatch:DescribeAlarms)")
+def wait_for_alarm(sess: WorkshopSession, state: str = "ALARM", timeout: float = 600, poll: float = 15) -> dict:
+    """Step 14: poll until the alarm is in ``state`` (CloudWatch evaluates about once a minute);
+    on the twin each poll lets a virtual minute pass. Returns the alarm."""
+    deadline = time.monotonic() + timeout
+    polls = 0
+    while True:
+        alarm = alarm_state(sess)
+        if alarm["StateValue"] == state:
+            return alarm
+        polls += 1
+        if time.monotonic() > deadline or (sess.twin is not None and polls > timeout / 60):
+            raise TimeoutError(f"{sess.names.alarm_name} is still {alarm['StateValue']} ({alarm.get('StateReason')})")
+        if sess.twin is not None:
+            sess.twin.live(sess.now() + timedelta(seconds=60))
+        else:
+            time.sleep(poll)

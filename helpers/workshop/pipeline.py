@@ -14,8 +14,16 @@ def pipeline_execution_id(sess: WorkshopSession) -> str:
     """Step 1: the execution that deployed production, from the DeployPrd stage."""
     state = sess.client("codepipeline").get_pipeline_state(name=sess.names.pipeline_name)
     for stage in state["stageStates"]:
-        if stage["stageName"] == sess.names.deploy_stage and "latestExecution" in stage:
-            return stage["latestExecution"]["pipelineExecutionId"]
+        latest = stage.get("latestExecution")
+        if stage["stageName"] == sess.names.deploy_stage and latest:
+            if latest.get("status") == "Succeeded":
+                return latest["pipelineExecutionId"]
+            # a deployment in progress (or failed) is not production yet: the newest that succeeded is
+            pages = sess.client("codepipeline").get_paginator("list_pipeline_executions").paginate(
+                pipelineName=sess.names.pipeline_name)
+            done = [e for p in pages for e in p["pipelineExecutionSummaries"] if e["status"] == "Succeeded"]
+            if done:
+                return max(done, key=lambda e: e["startTime"])["pipelineExecutionId"]
     raise LookupError(f"pipeline {sess.names.pipeline_name} has no {sess.names.deploy_stage} execution yet: "
                       "the workshop's deployment has not reached production")
 

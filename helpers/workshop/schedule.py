@@ -116,9 +116,12 @@ def sdk_model_monitor(sess: WorkshopSession) -> Any:
     step needs it. Its ``list_executions()`` gives ``MonitoringExecution`` objects whose
     ``constraint_violations()`` read the reports through the session's S3 client.
     """
+    import logging
     import os
 
     os.environ.setdefault("SAGEMAKER_SUPPRESS_V2_WARNING", "1")
+    for name in ("sagemaker", "sagemaker.config"):  # import-time INFO lines are not for the notebook
+        logging.getLogger(name).setLevel(logging.WARNING)
     import boto3
     import sagemaker
     from sagemaker.model_monitor import DefaultModelMonitor

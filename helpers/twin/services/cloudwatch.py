@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
 from ..alarms import Datapoint, aggregate, evaluate_alarm, period_start
 from ..api import TwinError
 from ..store import Workspace, iso, parse_iso
+from .metric_queries import Search, Series, evaluate_math, parse_search, search_matches
 from .pagination import page
 
 STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
@@ -79,21 +81,62 @@ class CloudWatch:
         return {"Label": params["MetricName"], "Datapoints": datapoints}
 
     def GetMetricData(self, params: dict) -> dict:
+        """MetricStat queries, SEARCH expressions (one result per series found, all with the
+        query's Id) and metric math over other queries' ids."""
+        queries = {q["Id"]: q for q in params["MetricDataQueries"]}
+        answered: dict[str, list[Series]] = {}
+
+        def answer(query_id: str, visiting: frozenset = frozenset()) -> list[Series]:
+            if query_id in answered:
+                return answered[query_id]
+            if query_id in visiting:
+                raise TwinError("ValidationError", f"Metric math expression {query_id} refers to itself")
+            query = queries[query_id]
+            if "MetricStat" in query:
+                series = [self._stat_series(query["MetricStat"], params["StartTime"], params["EndTime"])]
+            elif (search := parse_search(query["Expression"])) is not None:
+                series = self._search(search, query.get("Period"), params["StartTime"], params["EndTime"])
+            else:
+                for name in set(re.findall(r"[A-Za-z_]\w*", query["Expression"])) & set(queries):
+                    answer(name, visiting | {query_id})
+                series = evaluate_math(query["Expression"], answered)
+            answered[query_id] = series
+            return series
+
+        descending = params.get("ScanBy", "TimestampDescending") == "TimestampDescending"
         results = []
-        for query in params["MetricDataQueries"]:
-            if "MetricStat" not in query:
-                raise TwinError("ValidationError", "The local twin answers MetricStat queries only, not Expression.")
-            stat = query["MetricStat"]
-            metric = stat["Metric"]
-            series = self._series(metric["Namespace"], metric["MetricName"], metric.get("Dimensions"),
-                                  params["StartTime"], params["EndTime"], stat["Period"])
-            ordered = sorted(series.items(), reverse=params.get("ScanBy", "TimestampDescending") == "TimestampDescending")
-            if query.get("ReturnData", True):
-                results.append({"Id": query["Id"], "Label": query.get("Label", metric["MetricName"]),
-                                "Timestamps": [t for t, _ in ordered],
-                                "Values": [aggregate(p, stat["Stat"]) for _, p in ordered],
-                                "StatusCode": "Complete"})
+        for query_id, query in queries.items():
+            series = answer(query_id)
+            if not query.get("ReturnData", True):
+                continue
+            for one in series:
+                label = query.get("Label") if query.get("Label") and len(series) == 1 else \
+                    " ".join(filter(None, [query.get("Label"), one.label]))
+                ordered = sorted(one.points.items(), reverse=descending)
+                results.append({"Id": query_id, "Label": label, "Timestamps": [t for t, _ in ordered],
+                                "Values": [v for _, v in ordered], "StatusCode": "Complete"})
         return {"MetricDataResults": results, "Messages": []}
+
+    def _stat_series(self, stat: dict, start: datetime, end: datetime) -> Series:
+        metric = stat["Metric"]
+        grouped = self._series(metric["Namespace"], metric["MetricName"], metric.get("Dimensions"), start, end,
+                               stat["Period"])
+        return Series(metric["MetricName"], {t: aggregate(p, stat["Stat"]) for t, p in grouped.items()})
+
+    def _search(self, search: Search, period: int | None, start: datetime, end: datetime) -> list[Series]:
+        """Every stored series the SEARCH matches (label: metric name and dimension values) [inferred]."""
+        rows = self.ws.db.execute("SELECT DISTINCT name, dims FROM metrics WHERE namespace = ? ORDER BY name, dims",
+                                  (search.namespace,)).fetchall()
+        found = []
+        for name, dims in rows:
+            if search_matches(search, search.namespace, name, dims):
+                pairs = json.loads(dims)
+                grouped: dict[datetime, list[Datapoint]] = {}
+                for p in self._points(search.namespace, name, dims, start, end):
+                    grouped.setdefault(period_start(p.timestamp, search.period or period or 300), []).append(p)
+                found.append(Series(" ".join([name, *(v for _, v in pairs)]),
+                                    {t: aggregate(points, search.stat) for t, points in grouped.items()}))
+        return found
 
     def ListMetrics(self, params: dict) -> dict:
         rows = self.ws.db.execute("SELECT DISTINCT namespace, name, dims FROM metrics ORDER BY namespace, name").fetchall()
