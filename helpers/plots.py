@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -171,9 +172,9 @@ def dashboard_figure(body: str, panels: dict[str, list], alarms: dict[str, str])
         for line in props.get("annotations", {}).get("horizontal", []):
             ax.axhline(line["value"], color="red", linestyle="--", label=line.get("label"))
         ax.tick_params(labelsize="x-small")
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %H:%M"))
         if ax.get_legend_handles_labels()[0]:
-            ax.legend(fontsize="xx-small")
-    fig.autofmt_xdate()
+            ax.legend(fontsize="xx-small", loc="upper left", framealpha=0.6)
     return fig
 
 

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -16,16 +18,20 @@
 #
 # Each execution publishes `feature_baseline_drift_<feature>` to CloudWatch (namespace
 # `aws/sagemaker/Endpoints/data-metrics`, dimensions `Endpoint` and `MonitoringSchedule`).
-# The alarm `mlops-nyctaxi-metric-gt-threshold` watches the `total_amount` one: Average over
-# 60 s **> 0.2**, 1 of 1 periods (`assets/drift-alarm.template.json`). The hourly drift stayed
-# under 0.2, so to see the whole loop we publish a value above it ourselves.
+# The alarm `mlops-nyctaxi-metric-gt-threshold` watches the `total_amount` one
+# (`assets/drift-alarm.template.json`; its settings are printed below). The hourly drift rarely
+# crosses it, so to see the whole loop we publish a value above it ourselves, then **wait for
+# CloudWatch to evaluate the alarm**: alarms are evaluated about once a minute, not when a
+# datapoint arrives.
 #
-# **The API call:** `cloudwatch.put_metric_data(Namespace=..., MetricData=[...])`.
+# **The API calls:** `cloudwatch.put_metric_data(Namespace=..., MetricData=[...])`, then
+# `cloudwatch.describe_alarms` until the state changes.
 
 # %% tags=["parameters"]
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+better_alarm = False  # True: give the alarm an hourly period and missing data as not breaching
 
 # %%
 import sys
@@ -42,30 +48,71 @@ sess = session(backend, workspace, **names)
 # %%
 from helpers import plots
 
-names = workshop.production_names(sess)
-history = workshop.drift_history(sess, names.endpoint, ["total_amount", "duration_minutes", "passenger_count", "trip_distance"])
+production = workshop.production_names(sess)
+history = workshop.drift_history(sess, production.endpoint, ["total_amount", "duration_minutes", "passenger_count", "trip_distance"])
 plots.show(plots.drift_history_figure(history, threshold=0.1))
 
 # %%
 alarm = workshop.alarm_state(sess)
-print("before:", alarm["StateValue"], "|", alarm["StateReason"])
-datum = workshop.publish_drift_metric(sess, 0.25, names.endpoint)
-datum
-
-# %%
-points = workshop.read_metric(sess, names.endpoint)
-plots.show(plots.alarm_metric_figure(points, alarm["Threshold"], f"{datum['MetricName']} on {names.endpoint}"))
-alarm = workshop.alarm_state(sess)
-print("after:", alarm["StateValue"], "|", alarm["StateReason"])
+settings = {k: alarm.get(k) for k in ("Statistic", "Period", "EvaluationPeriods", "DatapointsToAlarm", "Threshold",
+                                      "ComparisonOperator", "TreatMissingData")}
+print(settings)
+print("now:", alarm["StateValue"], "|", alarm["StateReason"])
+pipeline_constraints = workshop.load_constraints(sess, workshop.baseline_job(sess, production.baseline_job).constraints_uri)
+print("the pipeline's constraint: comparison_threshold",
+      pipeline_constraints.monitoring_config.distribution_constraints.comparison_threshold)
 
 # %% [markdown]
-# **What you should see:** the hourly drift points under the dashed 0.1 line or just above it,
-# then our 0.25 above the alarm's 0.2, and the alarm in **ALARM** with the reason
-# *Threshold Crossed: 1 datapoint [0.25 ...] was greater than the threshold (0.2).*
-# On AWS the alarm is evaluated within a minute; on the twin, as the datapoint arrives.
+# Most of the time the alarm sits in **INSUFFICIENT_DATA**, and that is its settings, not a
+# fault: the metric arrives once an hour, but the alarm looks at the last 60-second period
+# (`Period` above) and treats a period without data as *missing*. For 59 minutes of every hour
+# its one period holds no datapoint, so CloudWatch cannot say OK or ALARM. When an execution
+# publishes, the alarm is OK or ALARM for one minute, then unknown again.
+#
+# Its threshold is not the constraint's either (both printed above). The constraint's
+# `comparison_threshold` decides which hours get a *violation* in the report; the alarm's
+# threshold decides when to **retrain**, which costs a pipeline run and a person's approval,
+# so it asks for a larger distance than a small, noisy hour produces by chance.
+#
+# Now we publish a drift of 0.25 and wait for the evaluation (on the twin each poll lets a
+# virtual minute pass; on AWS it polls every 15 seconds):
+
+# %%
+datum = workshop.publish_drift_metric(sess, 0.25, production.endpoint)
+print("published:", datum["MetricName"], datum["Value"], f"at {datum['Timestamp']:%H:%M:%S}")
+alarm = workshop.wait_for_alarm(sess, "ALARM")
+print("after:", alarm["StateValue"], f"at {alarm['StateUpdatedTimestamp']:%H:%M:%S}", "|", alarm["StateReason"])
+assert datum["Value"] > alarm["Threshold"]
+
+# %%
+points = workshop.read_metric(sess, production.endpoint)
+plots.show(plots.alarm_metric_figure(points, alarm["Threshold"], f"{datum['MetricName']} on {production.endpoint}"))
+
+# %% [markdown]
+# ### A better alarm, if you choose
+# An alarm that fits an hourly metric looks at an hour and does not call a missing minute
+# unknown. With the settings below it stays OK between executions and goes to ALARM when an
+# hour's drift crosses the threshold. Set `better_alarm = True` in the parameters cell to
+# apply them (the retrain rule keeps working: it listens for any change *to* ALARM).
+
+# %%
+better = {**settings, "Period": 3600, "TreatMissingData": "notBreaching"}
+print("better settings:", better)
+if better_alarm:
+    print(workshop.update_alarm(sess, Period=3600, TreatMissingData="notBreaching"))
+
+# %% [markdown]
+# **What you should see:** the alarm's settings (the Average over one 60-second period against
+# the threshold, missing data treated as missing), the state before, our datapoint above the dashed threshold line,
+# and after the wait the alarm in **ALARM** with the reason
+# *Threshold Crossed: 1 datapoint [0.25 ...] was greater than the threshold*. The transition
+# also starts the retrain (step 15).
 #
 # ## What you learned
 # - Model Monitor's metrics are ordinary CloudWatch metrics: alarms, dashboards and your own
 #   `put_metric_data` calls all work on them.
+# - An alarm is evaluated on its own clock; INSUFFICIENT_DATA on an hourly metric with a
+#   60-second period is the settings speaking.
+# - The report's threshold and the alarm's threshold answer different questions.
 #
 # Next: [15 · the alarm and the retraining run](15_alarm_and_retrain.ipynb)

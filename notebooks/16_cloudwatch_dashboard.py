@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -12,20 +14,24 @@
 # ---
 
 # %% [markdown]
-# # 16 · A CloudWatch dashboard for the endpoint
+# # 16 · A CloudWatch dashboard that follows production
 #
 # One page with invocations and errors, model and overhead latency, CPU, memory and disk, the
-# drift metric and the alarm. The body is `assets/dashboard-body.json` with the endpoint's
-# names filled in.
+# drift metric and the alarm. The body is `assets/dashboard-body.json`. Like the workshop's
+# original, its panels are **SEARCH expressions** over the production variant
+# (`SEARCH('{AWS/SageMaker,EndpointName,VariantName} MetricName="Invocations" VariantName="..."', 'Sum', 60)`),
+# not one endpoint's name: after a retrain the new endpoint shows up on the same panels. The
+# latency panel adds metric math (`model / 1000`: microseconds to milliseconds).
 #
-# **The API calls:** `cloudwatch.put_dashboard(DashboardName=..., DashboardBody=...)`, then
-# `get_dashboard`. On AWS, open it in the CloudWatch console; on the twin it is drawn below from
-# the metrics the twin stored.
+# **The API calls:** `cloudwatch.put_dashboard(DashboardName=..., DashboardBody=...)`,
+# `get_dashboard`, then `get_metric_data` with each widget's expressions. On AWS, open it in
+# the CloudWatch console; on the twin it is drawn below from what `get_metric_data` answers.
 
 # %% tags=["parameters"]
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+hours = 8  # how far back the panels look
 
 # %%
 import sys
@@ -42,26 +48,45 @@ sess = session(backend, workspace, **names)
 # %%
 import json
 
+import pandas as pd
+
 from helpers import plots
 
-names = workshop.production_names(sess)
-board = workshop.create_dashboard(sess, names.endpoint)
+production = workshop.production_names(sess)
+board = workshop.create_dashboard(sess, production.endpoint)
 print(board["DashboardArn"])
 [w["properties"]["title"] for w in json.loads(board["DashboardBody"])["widgets"]]
 
 # %%
-series, alarms = workshop.dashboard_series(sess, board["DashboardBody"], hours=48)
-plots.show(plots.dashboard_figure(board["DashboardBody"], series, alarms))
-
-# %%
-[(d["DashboardName"], d["LastModified"]) for d in sess.client("cloudwatch").list_dashboards()["DashboardEntries"]]
+panels, alarms = workshop.dashboard_panels(sess, board["DashboardBody"], hours=hours)
+plots.show(plots.dashboard_figure(board["DashboardBody"], panels, alarms))
 
 # %% [markdown]
-# **What you should see:** five widgets; invocations in small bursts (the notebook's traffic),
-# latencies of a fraction of a millisecond, and the alarm's state. On a freshly deployed
-# endpoint the panels start empty until traffic arrives.
+# What each panel holds, line by line (one line per endpoint the SEARCH found):
+
+# %%
+summary = pd.DataFrame([{"panel": title, "line": label, "points": len(frame),
+                         "first": frame["Timestamp"].min() if len(frame) else None,
+                         "last": frame["Timestamp"].max() if len(frame) else None,
+                         "mean": frame["Value"].mean() if len(frame) else None}
+                        for title, lines in panels.items() for label, frame in lines])
+empty = [title for title, lines in panels.items() if not any(len(frame) for _, frame in lines)]
+print("panels without data:", empty or "none")
+print("endpoints on the invocations panel:", summary[summary.panel == "Invocations and errors"].line.str.split().str[1].nunique())
+print("alarm:", alarms)
+summary
+
+# %% [markdown]
+# **What you should see:** five widgets. The invocations panel has a line per endpoint that
+# production ran in the window (the table counts them): the endpoint before the retrain and
+# the one after, with no gap, because the client keeps sending to whichever endpoint is in
+# production. Latencies are in milliseconds (the `mean` column), the drift panel has one
+# point per monitoring execution (and the one we published in step 14) with the alarm's
+# threshold drawn across it, and the alarm widget shows the alarm's current state.
 #
 # ## What you learned
 # - A dashboard is a JSON body: keep it in version control next to the rest of the infrastructure.
+# - SEARCH expressions make panels follow resources that are replaced, such as an endpoint
+#   after a retrain; metric math changes units or combines series.
 #
 # Next: [99 · clean-up](99_cleanup.ipynb)

@@ -85,3 +85,18 @@ def wait_for_alarm(sess: WorkshopSession, state: str = "ALARM", timeout: float =
             sess.twin.live(sess.now() + timedelta(seconds=60))
         else:
             time.sleep(poll)
+
+
+_ALARM_SETTINGS = ("AlarmName", "AlarmDescription", "ActionsEnabled", "OKActions", "AlarmActions",
+                   "InsufficientDataActions", "MetricName", "Namespace", "Statistic", "Dimensions", "Period",
+                   "EvaluationPeriods", "DatapointsToAlarm", "Threshold", "ComparisonOperator", "TreatMissingData")
+
+
+@guarded("changing the alarm (cloudwatch:PutMetricAlarm)")
+def update_alarm(sess: WorkshopSession, **changes) -> dict:
+    """Step 14: the drift alarm with some settings changed (PutMetricAlarm replaces it whole)."""
+    alarm = alarm_state(sess)
+    settings = {k: alarm[k] for k in _ALARM_SETTINGS if alarm.get(k) is not None}
+    settings.update(changes)
+    sess.client("cloudwatch").put_metric_alarm(**settings)
+    return {k: settings.get(k) for k in ("Period", "EvaluationPeriods", "Threshold", "TreatMissingData")}

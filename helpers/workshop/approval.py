@@ -80,3 +80,25 @@ def wait_for_pipeline_execution(sess: WorkshopSession, execution_id: str, timeou
             return status
         _poll(sess, 5)
     raise TimeoutError(f"pipeline execution {execution_id} still InProgress after {timeout_minutes} minutes")
+
+
+@guarded("reading the pipeline state (codepipeline:GetPipelineState)")
+def pipeline_stages(sess: WorkshopSession) -> list[dict]:
+    """One row per action as GetPipelineState shows it: stage, action, status, execution."""
+    state = sess.client("codepipeline").get_pipeline_state(name=sess.names.pipeline_name)
+    rows = []
+    for stage in state.get("stageStates", []):
+        for action in stage.get("actionStates", []):
+            latest = action.get("latestExecution", {})
+            rows.append({"stage": stage["stageName"], "action": action.get("actionName"),
+                         "status": latest.get("status", ""),
+                         "execution": stage.get("latestExecution", {}).get("pipelineExecutionId", "")[:8],
+                         "token": "yes" if latest.get("token") else "", "summary": latest.get("summary", "")})
+    return rows
+
+
+@guarded("listing the retrain rule's targets (events:ListTargetsByRule)")
+def rule_targets(sess: WorkshopSession) -> list[str]:
+    """Step 15: what the retrain rule starts when the alarm goes to ALARM (target ARNs)."""
+    answer = sess.client("events").list_targets_by_rule(Rule=sess.names.retrain_rule)
+    return [t["Arn"] for t in answer.get("Targets", [])]
