@@ -25,7 +25,7 @@ from .services.codepipeline import CodePipeline
 from .services.events import Events
 from .services.s3 import S3
 from .services.sagemaker import SageMaker, SageMakerRuntime
-from .store import Workspace, default_workspace, iso
+from .store import Workspace, default_workspace, iso, parse_iso
 from .traffic import Traffic
 
 __all__ = ["START", "Twin"]
@@ -122,16 +122,21 @@ class Twin:
             self.advance(until)
 
     def run_hours(self, hours: int, progress: Any = None) -> None:
-        """Live until ``hours`` schedule firings have passed (and 15 minutes more, so the last
-        execution has finished): traffic flows all the while."""
+        """Live ``hours`` hours of the client's traffic (the hour under way counts as the first;
+        a fresh estate's client starts at the next full hour), each hour analysed by the
+        schedule's next firing, and 15 minutes more so the last execution has finished."""
         with self.ws.exclusive():
-            firing = self.ws.now()
+            now = self.ws.now()
+            starts = self.ws.meta_or("traffic_starts", "")
+            start = max(now, parse_iso(starts)) if starts else now
+            boundary = _ceil_hour(start + timedelta(microseconds=1))
+            self.advance(max(now, start))
             for _ in range(hours):
-                firing = _ceil_hour(self.ws.now() + timedelta(microseconds=1))
-                self.advance(firing)
+                self.advance(boundary)
+                boundary += timedelta(hours=1)
                 if progress is not None:
                     progress.update(1)
-            self.advance(max(self.ws.now(), firing + timedelta(minutes=15)))
+            self.advance(max(self.ws.now(), boundary - timedelta(hours=1) + timedelta(minutes=15)))
 
     # -- deployment and events --------------------------------------------------------------
     def _create_retrain_rule(self) -> None:
