@@ -172,8 +172,9 @@ class Twin:
         lines = [f"workspace   {self.ws.root}", f"clock       {self.ws.now():%Y-%m-%d %H:%M:%S} UTC (virtual)",
                  f"bucket      s3://{self.bucket}"]
         for ex in sorted(self.ws.resources("pipeline_execution"), key=lambda e: e["startTime"]):
+            waits = "  waits at ApproveDeploy" if pipeline.waiting_approval(self.core, ex["pipelineExecutionId"]) else ""
             lines.append(f"pipeline    {ex['pipelineExecutionId']}  {ex['status']:11s} "
-                         f"started {ex['startTime']:%H:%M} by {ex['trigger']['triggerType']}")
+                         f"started {ex['startTime']:%H:%M} by {ex['trigger']['triggerType']}{waits}")
         for ep in self.ws.resources("endpoint"):
             lines.append(f"endpoint    {ep['EndpointName']}  {ep['EndpointStatus']}")
         sched = self.ws.resource("monitoring_schedule", self.names.schedule_name)
