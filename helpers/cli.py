@@ -48,12 +48,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .analyzer.monitor import NoDataError
-    from .analyzer.reader import AnalyzerInputError
-    from .capture import CaptureError
-    from .formats.codec import FormatError
-    from .twin.store import WorkspaceError
-
     try:
         if args.command == "baseline":
             return _baseline(args)
@@ -64,17 +58,46 @@ def main(argv: list[str] | None = None) -> int:
         from .runner import run_workshop
 
         return run_workshop(args.build, fresh=args.fresh)
-    except NoDataError as err:
+    except _loaded(_NO_DATA) as err:
         print(f"error: {err}", file=sys.stderr)
         return 3
-    except (AnalyzerInputError, FormatError, CaptureError, FileNotFoundError, WorkspaceError) as err:
+    except (*_loaded(*_BAD_INPUT), FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:  # a file that cannot be read or written: name it and say why
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"error: {where}{err.strerror or err}", file=sys.stderr)
+        return 2
+
+
+# Errors that mean "no data" (exit 3) and "input that cannot be used" (exit 2), by module and
+# class. They are looked up only when something was raised, and only in modules already loaded
+# (an error can only come from a module that was imported), so `baseline` never imports the
+# monitor, the capture reader or the twin just to name their errors.
+_NO_DATA = "helpers.analyzer.monitor.NoDataError"
+_BAD_INPUT = (
+    "helpers.analyzer.reader.AnalyzerInputError",
+    "helpers.formats.codec.FormatError",
+    "helpers.capture.records.CaptureError",
+    "helpers.twin.store.WorkspaceError",
+    "helpers.formats.reportset.OutputError",
+)
+
+
+def _loaded(*names: str) -> tuple[type[BaseException], ...]:
+    """The named exception classes whose modules are loaded (imports nothing)."""
+    found = []
+    for name in names:
+        module, _, attr = name.rpartition(".")
+        if module in sys.modules:
+            found.append(getattr(sys.modules[module], attr))
+    return tuple(found)
 
 
 def _baseline(args) -> int:
     from .analyzer.baseline import run_baseline
 
+    _refuse_overwriting_inputs(args.output, [args.dataset], ("statistics.json", "constraints.json"))
     result = run_baseline(args.dataset, header=not args.no_header)
     for path in result.write(args.output):
         print(f"wrote {path}")
@@ -85,7 +108,10 @@ def _baseline(args) -> int:
 def _monitor(args) -> int:
     from .analyzer.monitor import run_monitor
     from .formats import Constraints, Statistics
+    from .formats.layout import REPORT_FILES
 
+    inputs = [args.baseline_statistics, args.baseline_constraints, args.dataset, *(args.capture or [])]
+    _refuse_overwriting_inputs(args.output, inputs, REPORT_FILES)
     result = run_monitor(
         Statistics.from_file(args.baseline_statistics),
         Constraints.from_file(args.baseline_constraints),
@@ -97,6 +123,8 @@ def _monitor(args) -> int:
         print(f"wrote {path}")
     _report_problems(result.problems)
     print(result.exit_message)
+    for note in result.not_evaluated:
+        print(f"not evaluated: {note}")
     return 0
 
 
@@ -126,9 +154,21 @@ def _twin(args) -> int:
     return 0
 
 
+def _refuse_overwriting_inputs(output: Path, inputs: list, names) -> None:
+    """--output must not be, or replace, a file the run reads (before any work is done)."""
+    from .formats.reportset import OutputError
+
+    targets = {(output / name).resolve() for name in names} | {output.resolve()}
+    for path in filter(None, inputs):
+        if path.resolve() in targets:
+            raise OutputError(f"--output {output} would overwrite the input {path}; choose another folder")
+
+
 def _report_problems(problems) -> None:
+    from .analyzer.problems import count_by_kind
+
     if problems:
-        print(f"{len(problems)} records could not be used:", file=sys.stderr)
+        print(f"{len(problems)} records could not be used ({count_by_kind(problems)}):", file=sys.stderr)
         for problem in problems[:20]:
             print(f"  {problem}", file=sys.stderr)
         if len(problems) > 20:

@@ -99,3 +99,31 @@ def test_byte_order_mark_is_not_part_of_a_name_or_a_value(tmp_path):
     assert [f.name for f in with_header.statistics.features] == ["name", "score"]
     without = run_baseline(write(tmp_path, b"\xef\xbb\xbf1,x\n2,y\n", "nohdr.csv"), header=False)
     assert without.statistics.feature("_c0").inferred_type == "Integral"
+
+
+def test_cr_only_line_endings_are_csv(tmp_path):
+    result = run_baseline(write(tmp_path, b"a,b\r1,x\r2,y\r3,\r"))
+    assert result.statistics.item_count == 3
+    assert [(f.name, f.inferred_type, f.common.num_present) for f in result.statistics.features] == [
+        ("a", "Integral", 3), ("b", "String", 2)]
+
+
+def test_a_header_field_over_128_kb_is_read(tmp_path):
+    long_name = "h" * 200_000
+    result = run_baseline(write(tmp_path, f"a,{long_name}\n1,2\n"))
+    assert [f.name for f in result.statistics.features] == ["a", long_name]
+
+
+def test_a_10_mb_cell_is_read_and_each_row_counted_once(tmp_path):
+    cell = "x" * 10_000_000
+    rows = [f"{i},y{i % 3}" for i in range(300_000)]  # about 3 MB: the long row comes after whole blocks
+    result = run_baseline(write(tmp_path, "a,b\n" + "\n".join(rows[:250_000] + [f"-1,{cell}"] + rows[250_000:]) + "\n"))
+    assert result.statistics.item_count == 300_001
+    a = result.statistics.feature("a").numerical_statistics
+    assert (a.common.num_present, a.sum, a.min) == (300_001, float(sum(range(300_000)) - 1), -1.0)
+    assert result.statistics.feature("b").string_statistics.distinct_count == 4.0
+
+
+def test_a_folder_given_as_the_data_set(tmp_path):
+    with pytest.raises(AnalyzerInputError, match=r": is a folder \(expected a CSV file\)"):
+        run_baseline(tmp_path)

@@ -106,3 +106,55 @@ def test_merged_chunk_sketches_match_one_pass_within_the_sketch_error(values, pa
 def test_total_weight_is_conserved(n):
     values = np.random.default_rng(n).random(n)
     assert KLLState.of(values).weight == n
+
+
+class _OneByOne:
+    """Deequ's KLL written plainly, one value at a time (the reference for the run-wise code)."""
+
+    def __init__(self):
+        self.levels, self.counters, self.offsets = [[]], [0], [0]
+
+    def capacity(self):
+        return sum(level_capacity(h) for h in range(len(self.levels)))
+
+    def compact(self, h):
+        level = self.levels[h]
+        even = len(level) - len(level) % 2
+        if self.counters[h] % 2 == 1:
+            self.offsets[h] = 1 - self.offsets[h]
+        # Java's Double.compare order: -0.0 before 0.0
+        ordered = sorted(level[:even], key=lambda x: (x, np.copysign(1.0, x)))
+        self.levels[h + 1].extend(ordered[self.offsets[h]::2])
+        self.levels[h] = level[even:]
+        self.counters[h] += 1
+
+    def condense(self):
+        for h, level in enumerate(self.levels):
+            if len(level) >= level_capacity(h):
+                if h == len(self.levels) - 1:
+                    self.levels.append([])
+                    self.counters.append(0)
+                    self.offsets.append(0)
+                self.compact(h)
+                return
+
+    def update(self, values):
+        for x in values:
+            self.levels[0].append(x)
+            if sum(map(len, self.levels)) > self.capacity():
+                self.condense()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from([0.0, -0.0, 1.5, -2.0, 7.25]) | st.floats(-1e3, 1e3, allow_nan=False),
+                min_size=1, max_size=12_000), st.integers(1, 5))
+def test_insert_in_runs_equals_inserting_one_by_one(values, parts):
+    """Values go in by runs and are sorted by numpy; the sketch is the one-by-one sketch, to the
+    sign of every zero and the compaction counters."""
+    ours, reference = KLLState.empty(), _OneByOne()
+    for part in np.array_split(np.array(values), parts):
+        ours.update(part)
+        reference.update(part.tolist())
+    got = [[x.hex() for x in level] for level in ours.data]
+    assert got == [[x.hex() for x in level] for level in reference.levels]
+    assert ours.counters[: len(reference.counters)].tolist() == reference.counters

@@ -3,8 +3,8 @@
 Each cell is matched, whole and ASCII-only, against the newest generation of Deequ's regexes
 (the one Spark 3.3 / Deequ 2.0.2 containers run), in the order Fractional, Integral, Boolean,
 else String; a null cell is Unknown. ``REGEXES`` holds them for reference and for the tests;
-``classify`` runs the same automaton compiled with numba over Arrow's string buffers, and parses
-numeric cells to doubles in the same pass (exactly rounded; hard cases go to Python's float).
+``classify`` gives the same answer for a whole column at once with Arrow's kernels and numpy
+(no per-cell Python), and parses numeric cells with Arrow's exactly-rounded parser.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from enum import IntEnum
 
-import numba
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from ..formats.arrays import from_numpy, to_numpy
 
 __all__ = ["CellType", "REGEXES", "as_text", "classify", "classify_text", "column_type"]
 
@@ -67,128 +68,12 @@ def column_type(counts: dict[CellType, int] | np.ndarray) -> str:
     return "Fractional" if frac else "Integral"
 
 
-_POW10 = np.array([10.0**i for i in range(23)])
-_TRUE = np.frombuffer(b"true", dtype=np.uint8)
-_FALSE = np.frombuffer(b"false", dtype=np.uint8)
-
-
-@numba.njit(cache=True, nogil=True)
-def _is_digit(b):
-    return 48 <= b <= 57
-
-
-@numba.njit(cache=True, nogil=True)
-def _matches(data, start, end, word):
-    if end - start != len(word):
-        return False
-    for i in range(len(word)):  # noqa: SIM110 - numba compiles loops, not generators
-        if data[start + i] != word[i]:
-            return False
-    return True
-
-
-@numba.njit(cache=True, nogil=True)
-def _classify_cell(data, start, end, pow10, true_w, false_w):
-    """Return (type, value, exact): value is the parsed double when exact is True."""
-    i = start
-    neg = False
-    if i < end and (data[i] == 45 or data[i] == 43):  # - +
-        neg = data[i] == 45
-        i += 1
-    if i < end and data[i] == 32:  # one optional space after the sign
-        i += 1
-    mant = 0
-    sig = 0  # significant digits taken into mant
-    big = False
-    scale = 0  # decimal exponent adjustment
-    n_int = 0
-    while i < end and _is_digit(data[i]):
-        d = data[i] - 48
-        if sig > 0 or d != 0:
-            if sig < 19:
-                mant = mant * 10 + d
-                sig += 1
-            else:
-                big = True
-                scale += 1
-        n_int += 1
-        i += 1
-    if n_int == 0:
-        return _word_type(data, start, end, true_w, false_w), 0.0, False
-    if i == end:
-        v, ok = _compose(neg, mant, scale, sig, big, pow10)
-        return 2, v, ok
-    if data[i] == 46:  # '.'
-        i += 1
-        n_frac = 0
-        while i < end and _is_digit(data[i]):
-            d = data[i] - 48
-            if sig > 0 or d != 0:
-                if sig < 19:
-                    mant = mant * 10 + d
-                    sig += 1
-                    scale -= 1
-                else:
-                    big = True
-            else:
-                scale -= 1
-            n_frac += 1
-            i += 1
-        if n_frac == 0:
-            return 4, 0.0, False
-        if i == end:
-            v, ok = _compose(neg, mant, scale, sig, big, pow10)
-            return 1, v, ok
-    if data[i] == 69 or data[i] == 101:  # E e
-        i += 1
-        eneg = False
-        if i < end and (data[i] == 45 or data[i] == 43):
-            eneg = data[i] == 45
-            i += 1
-        n_exp = 0
-        e = 0
-        while i < end and _is_digit(data[i]):
-            if e < 100000:
-                e = e * 10 + (data[i] - 48)
-            n_exp += 1
-            i += 1
-        if n_exp == 0 or i != end:
-            return 4, 0.0, False
-        scale += -e if eneg else e
-        v, ok = _compose(neg, mant, scale, sig, big, pow10)
-        return 1, v, ok
-    return 4, 0.0, False
-
-
-@numba.njit(cache=True, nogil=True)
-def _word_type(data, start, end, true_w, false_w):
-    if _matches(data, start, end, true_w) or _matches(data, start, end, false_w):
-        return 3
-    return 4
-
-
-@numba.njit(cache=True, nogil=True)
-def _compose(neg, mant, scale, sig, big, pow10):
-    # Clinger's fast path: an exact integer mantissa and one exact power of ten give a
-    # correctly rounded double; anything else is left to Python's float (exact = False)
-    if mant == 0:
-        return (-0.0 if neg else 0.0), True
-    if big or mant > 9007199254740992 or scale > 22 or scale < -22:
-        return 0.0, False
-    v = float(mant) * pow10[scale] if scale >= 0 else float(mant) / pow10[-scale]
-    return (-v if neg else v), True
-
-
-@numba.njit(cache=True, nogil=True)
-def _classify_all(data, offsets, valid, types, values, exact):
-    for r in range(len(types)):
-        if not valid[r]:
-            types[r] = 0
-            continue
-        t, v, ok = _classify_cell(data, offsets[r], offsets[r + 1], _POW10, _TRUE, _FALSE)
-        types[r] = t
-        values[r] = v
-        exact[r] = ok
+_DIGIT = np.zeros(256, dtype=np.bool_)
+_DIGIT[ord("0") : ord("9") + 1] = True
+_SIGN = np.zeros(256, dtype=np.bool_)
+_SIGN[[ord("+"), ord("-")]] = True
+_NUMBER_LEAD = _DIGIT | _SIGN  # a number starts with a digit, a sign, or the space after one
+_NUMBER_LEAD[ord(" ")] = True
 
 
 def as_text(column: pa.Array) -> pa.Array:
@@ -199,29 +84,91 @@ def as_text(column: pa.Array) -> pa.Array:
 
 
 def classify(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Cell types (``CellType`` codes, int8) and parsed doubles (valid where numeric)."""
+    """Cell types (``CellType`` codes, int8) and parsed doubles (valid where numeric).
+
+    Vectorised over the whole column with Arrow's kernels and numpy: a cell can be a number
+    only if it starts with a digit, a sign or a space; those cells are parsed by Arrow's
+    exactly-rounded parser and checked against the narrower Deequ grammar (``_numbers``).
+    """
     column = as_text(column)
     n = len(column)
-    valid = column.is_valid().to_numpy(zero_copy_only=False)
-    buffers = column.buffers()
-    width = np.int64 if pa.types.is_large_string(column.type) else np.int32
-    offsets = np.frombuffer(buffers[1], dtype=width)[column.offset : column.offset + n + 1]
-    data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, np.uint8)
-    types = np.empty(n, dtype=np.int8)
-    values = np.empty(n, dtype=np.float64)
-    exact = np.ones(n, dtype=np.bool_)
-    _classify_all(data, offsets, valid, types, values, exact)
-    numeric = (types == CellType.FRACTIONAL) | (types == CellType.INTEGRAL)
-    slow = np.flatnonzero(numeric & ~exact)
-    if len(slow):
-        values[slow] = _parse_hard(column.take(pa.array(slow)))
+    types = np.full(n, np.int8(CellType.STRING))
+    values = np.zeros(n, dtype=np.float64)
+    valid = to_numpy(column.is_valid(), False)
+    types[~valid] = CellType.UNKNOWN
+    starts, ends, data = _cell_bounds(column)
+    first = data[np.minimum(starts, max(len(data) - 1, 0))] if len(data) else np.zeros(n, np.uint8)
+    candidates = valid & (ends > starts) & _NUMBER_LEAD[first]
+    maybe_word = np.flatnonzero(valid & ((first == ord("t")) | (first == ord("f"))))
+    if len(maybe_word):
+        for word in (b"true", b"false"):
+            types[maybe_word[_is_word(starts[maybe_word], ends[maybe_word], data, word)]] = CellType.BOOLEAN
+    if candidates.any():
+        where = np.flatnonzero(candidates)
+        cells = column if len(where) == n else column.take(from_numpy(where))
+        types[where], values[where] = _numbers(cells)
     return types, values
 
 
-def _parse_hard(cells: pa.Array) -> np.ndarray:
-    """Doubles the fast path could not round exactly: Arrow's parser (exactly rounded), or
-    Python's float for the forms Arrow refuses (a space after the sign, as in ``"- 1"``)."""
+def _is_word(starts: np.ndarray, ends: np.ndarray, data: np.ndarray, word: bytes) -> np.ndarray:
+    """Cells whose bytes are exactly ``word``."""
+    match = (ends - starts) == len(word)
+    where = np.flatnonzero(match)
+    for i, byte in enumerate(word):
+        where_ok = data[starts[where] + i] == byte
+        match[where[~where_ok]] = False
+    return match
+
+
+def _cell_bounds(column: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each cell's start and end in the data buffer, and the buffer as bytes."""
+    buffers = column.buffers()
+    width = np.int64 if pa.types.is_large_string(column.type) else np.int32
+    offsets = np.frombuffer(buffers[1], dtype=width)[column.offset : column.offset + len(column) + 1]
+    data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, np.uint8)
+    return offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64), data
+
+
+def _numbers(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Types (Fractional, Integral or String) and doubles of non-null cells that start like a number.
+
+    When Arrow's parser takes every cell, its grammar is wider than Deequ's by exactly the
+    cells whose mantissa does not start with a digit (".5", "-inf", "+nan") and those whose
+    '.' is not followed by a digit ("1.", "1.e5"): those are Strings. Otherwise (a space after
+    the sign, or text) the regexes decide, cell by cell, still in Arrow's kernels.
+    """
     try:
-        return pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False)
+        parsed = pc.cast(cells, pa.float64())
     except pa.ArrowInvalid:
-        return np.array([float(c.replace(" ", "", 1)) for c in cells.to_pylist()])
+        return _numbers_by_regex(cells)
+    starts, ends, data = _cell_bounds(cells)
+    last = max(len(data) - 1, 0)
+    mantissa = starts + _SIGN[data[starts]]
+    ok = (mantissa < ends) & _DIGIT[data[np.minimum(mantissa, last)]]
+    dot = to_numpy(pc.find_substring(cells, "."), -1)
+    after = starts + dot + 1
+    ok &= (dot < 0) | ((after < ends) & _DIGIT[data[np.minimum(after, last)]])
+    exponent = np.zeros(len(cells), dtype=np.bool_)
+    letters = np.flatnonzero((data[starts[0] : ends[-1]] | 0x20) == ord("e")) + starts[0]  # e or E
+    exponent[np.searchsorted(starts, letters, side="right") - 1] = True
+    types = np.where(ok, np.where((dot >= 0) | exponent, np.int8(CellType.FRACTIONAL),
+                                  np.int8(CellType.INTEGRAL)), np.int8(CellType.STRING))
+    return types, to_numpy(parsed, 0.0)
+
+
+_FRACTIONAL_RE2 = r"^(-|\+)? ?[0-9]+((\.[0-9]+)|((\.[0-9]+)?[Ee][-+]?[0-9]+))$"
+_INTEGRAL_RE2 = r"^(-|\+)? ?[0-9]+$"
+
+
+def _numbers_by_regex(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Deequ's regexes (RE2 in Arrow), then Arrow's parser on the numbers without their space."""
+    fractional = to_numpy(pc.match_substring_regex(cells, _FRACTIONAL_RE2), False)
+    integral = to_numpy(pc.match_substring_regex(cells, _INTEGRAL_RE2), False)
+    types = np.where(fractional, np.int8(CellType.FRACTIONAL),
+                     np.where(integral, np.int8(CellType.INTEGRAL), np.int8(CellType.STRING)))
+    values = np.zeros(len(cells), dtype=np.float64)
+    where = np.flatnonzero(fractional | integral)
+    if len(where):
+        numbers = pc.replace_substring_regex(cells.take(from_numpy(where)), r"^([-+]?) ", r"\1")
+        values[where] = to_numpy(pc.cast(numbers, pa.float64()), 0.0)
+    return types.astype(np.int8), values

@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
 __all__ = ["KLLState", "SKETCH_C", "SKETCH_K", "level_capacity"]
@@ -37,80 +36,107 @@ def level_capacity(h: int, k: int = SKETCH_K, c: float = SKETCH_C) -> int:
 _CAPS = np.array([level_capacity(h) for h in range(MAX_LEVELS)], dtype=np.int64)
 
 
-@numba.njit(cache=True, nogil=True)
-def _java_order_key(x):
-    # Java's Double.compare order (-0.0 < 0.0, NaN last) as a signed int64 key; an involution
-    bits = x.view(np.int64)
-    return bits ^ ((bits >> 63) & 0x7FFFFFFFFFFFFFFF)
+_CAP_LIST = _CAPS.tolist()
 
 
-@numba.njit(cache=True, nogil=True)
-def _compact(levels, lengths, counters, offsets, h):
-    n = lengths[h]
-    even = n - (n % 2)
-    if counters[h] % 2 == 1:
-        offsets[h] = 1 - offsets[h]
-    keys = _java_order_key(levels[h, :even].copy())
-    keys.sort()
-    ordered = _java_order_key(keys).view(np.float64)
-    dest = lengths[h + 1]
-    for i in range(offsets[h], even, 2):
-        levels[h + 1, dest] = ordered[i]
-        dest += 1
-    lengths[h + 1] = dest
-    if n % 2 == 1:
-        levels[h, 0] = levels[h, n - 1]  # the level keeps its last item in arrival order
-        lengths[h] = 1
-    else:
-        lengths[h] = 0
-    counters[h] += 1
+def _java_sorted(items: np.ndarray) -> np.ndarray:
+    """Items in Java's Double.compare order: numpy's order, with -0.0 before 0.0 (numpy
+    treats them as equal, and its vectorised sort may even swap their signs, so the zeros are
+    counted in the input). NaN never reaches a sketch: the profile refuses non-finite values."""
+    ordered = np.sort(items)
+    lo, hi = np.searchsorted(ordered, 0.0, side="left"), np.searchsorted(ordered, 0.0, side="right")
+    if hi > lo:
+        negative = int(np.count_nonzero(np.signbit(items[items == 0.0])))
+        ordered[lo : lo + negative] = -0.0
+        ordered[lo + negative : hi] = 0.0
+    return ordered
 
 
-@numba.njit(cache=True, nogil=True)
-def _condense(levels, lengths, counters, offsets, meta, caps):
-    # meta = [number of levels, items held, total capacity]; one pass compacts one level
-    for h in range(meta[0]):
-        if lengths[h] >= caps[h]:
-            if h == meta[0] - 1:
-                meta[0] += 1
-                meta[2] += caps[h + 1]
-            _compact(levels, lengths, counters, offsets, h)
-            total = 0
-            for j in range(meta[0]):
-                total += lengths[j]
-            meta[1] = total
-            return
+class _Counters:
+    """A sketch's lengths, counters, offsets and meta as Python ints while values go in (numpy
+    scalars are slow one at a time); ``save`` writes them back."""
+
+    def __init__(self, state: KLLState):
+        self.levels = state.levels
+        self.lengths = state.lengths.tolist()
+        self.counters = state.counters.tolist()
+        self.offsets = state.offsets.tolist()
+        self.levels_in_use, self.items, self.capacity = state.meta.tolist()
+
+    def save(self, state: KLLState) -> None:
+        state.lengths[:] = self.lengths
+        state.counters[:] = self.counters
+        state.offsets[:] = self.offsets
+        state.meta[:] = (self.levels_in_use, self.items, self.capacity)
+
+    def compact(self, h: int) -> None:
+        """Sort level h (Java order), keep every other item from the offset bit on in level h + 1."""
+        n = self.lengths[h]
+        even = n - (n % 2)
+        if self.counters[h] % 2 == 1:
+            self.offsets[h] = 1 - self.offsets[h]
+        kept = _java_sorted(self.levels[h, :even])[self.offsets[h] :: 2]
+        dest = self.lengths[h + 1]
+        self.levels[h + 1, dest : dest + len(kept)] = kept
+        self.lengths[h + 1] = dest + len(kept)
+        if n % 2 == 1:
+            self.levels[h, 0] = self.levels[h, n - 1]  # the level keeps its last item in arrival order
+            self.lengths[h] = 1
+        else:
+            self.lengths[h] = 0
+        self.counters[h] += 1
+
+    def condense(self) -> None:
+        """Compact the lowest full level (one level per call), growing a level when the top fills."""
+        for h in range(self.levels_in_use):
+            if self.lengths[h] >= _CAP_LIST[h]:
+                if h == self.levels_in_use - 1:
+                    self.levels_in_use += 1
+                    self.capacity += _CAP_LIST[h + 1]
+                self.compact(h)
+                self.items = sum(self.lengths[: self.levels_in_use])
+                return
+
+    def insert(self, values: np.ndarray) -> None:
+        """Deequ's insert, one value at a time in effect: values go to level 0 in runs that end
+        exactly where a single insert would find the sketch over capacity and condense it."""
+        done, n = 0, len(values)
+        while done < n:
+            run = min(n - done, max(self.capacity - self.items + 1, 1))
+            start = self.lengths[0]
+            self.levels[0, start : start + run] = values[done : done + run]
+            self.lengths[0] = start + run
+            self.items += run
+            done += run
+            if self.items > self.capacity:
+                self.condense()
+
+    def merge(self, other: KLLState) -> None:
+        """Deequ's merge: the other sketch's levels appended to these, then condensed."""
+        other_n = int(other.meta[0])
+        while self.levels_in_use < other_n:
+            self.capacity += _CAP_LIST[self.levels_in_use]
+            self.levels_in_use += 1
+        for h in range(other_n):
+            count, start = int(other.lengths[h]), self.lengths[h]
+            self.levels[h, start : start + count] = other.levels[h, :count]
+            self.lengths[h] = start + count
+        self.items = sum(self.lengths[: self.levels_in_use])
+        while self.items >= self.capacity:  # note: >= here, > on insert (Deequ's merge)
+            self.condense()
 
 
-@numba.njit(cache=True, nogil=True)
-def _insert(levels, lengths, counters, offsets, meta, caps, values, minmax):
-    for x in values:
-        levels[0, lengths[0]] = x
-        lengths[0] += 1
-        meta[1] += 1
-        if x < minmax[0]:
-            minmax[0] = x
-        if x > minmax[1]:
-            minmax[1] = x
-        if meta[1] > meta[2]:
-            _condense(levels, lengths, counters, offsets, meta, caps)
-
-
-@numba.njit(cache=True, nogil=True)
-def _merge(levels, lengths, counters, offsets, meta, caps, other_levels, other_lengths, other_n):
-    while meta[0] < other_n:
-        meta[2] += caps[meta[0]]
-        meta[0] += 1
-    for h in range(other_n):
-        for i in range(other_lengths[h]):
-            levels[h, lengths[h]] = other_levels[h, i]
-            lengths[h] += 1
-    total = 0
-    for j in range(meta[0]):
-        total += lengths[j]
-    meta[1] = total
-    while meta[1] >= meta[2]:  # note: >= here, > on insert (Deequ's merge)
-        _condense(levels, lengths, counters, offsets, meta, caps)
+def _running_extremes(values: np.ndarray, minmax: np.ndarray) -> None:
+    """``if x < min: min = x`` and ``if x > max: max = x`` over the values in order: the first
+    of equal extremes is kept, which decides the sign of a zero."""
+    numbers = values[~np.isnan(values)]  # NaN is never below nor above anything
+    if len(numbers) == 0:
+        return
+    lo, hi = numbers.min(), numbers.max()
+    if lo < minmax[0]:
+        minmax[0] = numbers[np.argmax(numbers == lo)]
+    if hi > minmax[1]:
+        minmax[1] = numbers[np.argmax(numbers == hi)]
 
 
 @dataclass
@@ -145,13 +171,17 @@ class KLLState:
     def update(self, values) -> None:
         """Insert values in order (nulls must already be removed)."""
         values = np.ascontiguousarray(values, dtype=np.float64)
-        _insert(self.levels, self.lengths, self.counters, self.offsets, self.meta, _CAPS,
-                values, self.minmax)
+        work = _Counters(self)
+        work.insert(values)
+        work.save(self)
+        if len(values):
+            _running_extremes(values, self.minmax)
 
     def merge(self, other: KLLState) -> KLLState:
         """Merge ``other`` into this sketch (Deequ's merge; this sketch's counters are kept)."""
-        _merge(self.levels, self.lengths, self.counters, self.offsets, self.meta, _CAPS,
-               other.levels, other.lengths, int(other.meta[0]))
+        work = _Counters(self)
+        work.merge(other)
+        work.save(self)
         self.minmax[0] = min(self.minmax[0], other.minmax[0])
         self.minmax[1] = max(self.minmax[1], other.minmax[1])
         return self

@@ -11,21 +11,27 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow.compute as pc
 
 from ..capture import CaptureProblem, CaptureRows, read_capture
 from ..formats.constraints import Constraints
+from ..formats.reportset import write_report_set
 from ..formats.statistics import Statistics
 from ..formats.violations import ConstraintViolations
 from .baseline import table_source
-from .checks import CheckContext, CheckOptions, ResolvedConfig, run_checks
+from .checks import CheckContext, CheckOptions, NotEvaluated, ResolvedConfig, run_checks
 from .distance import Distance
 from .metrics import FeatureMetric
+from .problems import summarise_problems
 from .profile import Profile, ProfileOptions, profile_table
 from .reader import AnalyzerInputError, ArrowSource, RowProblem, TableSource
 from .suggest import SuggestionOptions, suggest_constraints
+from .validation import validate_baseline
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["MonitoringResult", "NoDataError", "run_monitor"]
 
@@ -48,6 +54,7 @@ class MonitoringResult:
     distances: dict[str, Distance]
     profile: Profile
     problems: list[RowProblem | CaptureProblem] = field(default_factory=list)
+    not_evaluated: list[NotEvaluated] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -61,10 +68,11 @@ class MonitoringResult:
         return f"CompletedWithViolations: Job completed successfully with {len(self.violations)} violations."
 
     def write(self, folder: str | Path) -> list[Path]:
-        folder = Path(folder)
-        return [self.statistics.write(folder / "statistics.json"),
-                self.constraints.write(folder / "constraints.json"),
-                self.violations.write(folder / "constraint_violations.json")]
+        """The three report files, all or nothing (see ``write_report_set``)."""
+        return write_report_set(folder, {
+            "statistics.json": self.statistics.to_json().encode("utf-8"),
+            "constraints.json": self.constraints.to_json().encode("utf-8"),
+            "constraint_violations.json": self.violations.to_json().encode("utf-8")})
 
 
 def run_monitor(
@@ -80,6 +88,7 @@ def run_monitor(
 ) -> MonitoringResult:
     """Analyse the current data (capture files or a data set) against the baseline."""
     names = _baseline_names(baseline_statistics, baseline_constraints)
+    validate_baseline(baseline_statistics, baseline_constraints)
     problems: list = []
     if (capture is None) == (dataset is None):
         raise ValueError("give exactly one of capture= or dataset=")
@@ -87,7 +96,7 @@ def run_monitor(
         rows = capture if isinstance(capture, CaptureRows) else read_capture(capture, names)
         problems.extend(rows.problems)
         if len(rows) == 0:
-            raise NoDataError(f"{rows.records} capture records, none usable" if rows.records else "")
+            raise NoDataError(_unusable(rows.records, rows.problems))
         width = int(pc.max(rows.meta.column("num_values")).as_py())
         source: TableSource = ArrowSource(rows.table, name="capture")
         current_names = names[:width] + [c for c in source.columns if c not in names]
@@ -100,7 +109,9 @@ def run_monitor(
     profile = profile_table(source, profile_options, {k: v for k, v in domains.items() if k in source.columns})
     problems.extend(profile.problems)
     if profile.item_count == 0:
-        raise NoDataError(f"{source.name} has no data rows")
+        skipped = summarise_problems(profile.problems)
+        raise NoDataError(f"{source.name} has no data rows"
+                          + (f"; {len(profile.problems)} rows could not be used: {skipped}" if skipped else ""))
     ctx = CheckContext(
         baseline_statistics, baseline_constraints, profile,
         ResolvedConfig.of(baseline_constraints.monitoring_config), check_options or CheckOptions(),
@@ -117,7 +128,17 @@ def run_monitor(
         distances=dict(ctx.distances),
         profile=profile,
         problems=problems,
+        not_evaluated=list(ctx.not_evaluated),
     )
+
+
+def _unusable(records: int, problems: list[CaptureProblem]) -> str:
+    """Why a capture gave no rows: the records seen, and the reasons (counted, then the first)."""
+    if not problems:
+        return f"{records} capture records, none usable" if records else ""
+    refused = sum(p.line is None for p in problems)
+    files = f", {refused} files not read" if refused else ""
+    return f"{records} capture records, none usable{files}: {summarise_problems(problems)}"
 
 
 def _baseline_names(stats: Statistics, constraints: Constraints) -> list[str]:

@@ -17,11 +17,11 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import numba
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..formats.arrays import strings, to_numpy
 from ..formats.statistics import (
     CategoricalBucket,
     CategoricalDistribution,
@@ -41,6 +41,7 @@ from ..formats.statistics import (
 from .datatypes import CellType, as_text, classify, column_type
 from .hll import HyperLogLog
 from .kll import SKETCH_C, SKETCH_K, KLLState
+from .moments import accumulate
 from .reader import AnalyzerInputError, RowProblem, TableSource
 
 __all__ = ["ColumnProfile", "Profile", "ProfileOptions", "profile_table"]
@@ -54,30 +55,12 @@ class ProfileOptions:
         values (Deequ's profiler builds histograms only up to 120); above it a column gets no
         categorical buckets and no domain suggestion.
     bucket_count: KLL buckets in statistics.json (Model Monitor writes 10).
-    workers: threads over columns (the numba and Arrow kernels release the GIL).
+    workers: threads over columns (Arrow's and numpy's kernels release the GIL).
     """
 
     categorical_cap: int = 120
     bucket_count: int = 10
     workers: int = 2
-
-
-@numba.njit(cache=True, nogil=True)
-def _accumulate(values, acc):
-    # acc = [n, sum, avg, m2, min, max]: Spark's row-order sum and Welford update, exactly
-    n, total, avg, m2, lo, hi = acc[0], acc[1], acc[2], acc[3], acc[4], acc[5]
-    for x in values:
-        total += x
-        n += 1.0
-        delta = x - avg
-        delta_n = delta / n
-        avg += delta_n
-        m2 += delta * (delta - delta_n)
-        if x < lo:
-            lo = x
-        if x > hi:
-            hi = x
-    acc[0], acc[1], acc[2], acc[3], acc[4], acc[5] = n, total, avg, m2, lo, hi
 
 
 @dataclass
@@ -126,7 +109,7 @@ class ColumnProfile:
                 f"{source}: row {first_row + row + 1}, column {self.name!r}: "
                 f"{column[row].as_py()!r} is beyond the range of a double")
         self.pending_chunks.append(chunk)
-        _accumulate(numeric, self.moments)
+        accumulate(numeric, self.moments)
         self.sketch.update(numeric)
 
     def count_values(self, column: pa.Array) -> None:
@@ -178,17 +161,17 @@ class ColumnProfile:
 def _cells(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Cell types and doubles: text is classified; a DataFrame's numbers keep their type."""
     if pa.types.is_floating(column.type) or pa.types.is_integer(column.type):
-        valid = column.is_valid().to_numpy(zero_copy_only=False)
+        valid = to_numpy(column.is_valid(), False)
         code = CellType.FRACTIONAL if pa.types.is_floating(column.type) else CellType.INTEGRAL
         types = np.where(valid, np.int8(code), np.int8(CellType.UNKNOWN)).astype(np.int8)
-        values = column.cast(pa.float64()).fill_null(0.0).to_numpy(zero_copy_only=False)
+        values = to_numpy(column.cast(pa.float64()), 0.0)
         return types, values
     return classify(column)
 
 
 def _count_in(column: pa.Array, domain: frozenset[str]) -> int:
     column = as_text(column)
-    hits = pc.is_in(column, value_set=pa.array(sorted(domain), type=column.type))
+    hits = pc.is_in(column, value_set=strings(sorted(domain)).cast(column.type))
     return int(pc.sum(hits).as_py() or 0)
 
 

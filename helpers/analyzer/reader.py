@@ -9,19 +9,32 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+if TYPE_CHECKING:  # pandas is imported only when a DataFrame is given
+    import pandas as pd
+
 __all__ = ["AnalyzerInputError", "ArrowSource", "CsvSource", "FrameSource", "RowProblem", "TableSource"]
 
-DEFAULT_BLOCK_BYTES = 1 << 20
+DEFAULT_BLOCK_BYTES = 1 << 22  # 4 MiB of CSV a batch: few calls per column, bounded memory
+# a CSV field may be any length; the csv module's 128 KB guard would refuse a valid header
+csv.field_size_limit(sys.maxsize)
 DEFAULT_FRAME_CHUNK = 1 << 20
+
+
+_MAX_BLOCK_BYTES = 1 << 30
+
+
+class _RowBeyondBlock(Exception):
+    """A row did not fit in one block of the CSV reader."""
 
 
 class AnalyzerInputError(ValueError):
@@ -35,6 +48,10 @@ class RowProblem:
     source: str
     line: int | None
     reason: str
+    kind: str = ""
+
+    def __post_init__(self) -> None:
+        self.kind = self.kind or self.reason
 
     def __str__(self) -> str:
         where = f"line {self.line}" if self.line is not None else "a row"
@@ -63,17 +80,7 @@ class CsvSource(TableSource):
         super().__init__(str(self.path), self._column_names())
 
     def _column_names(self) -> list[str]:
-        if not self.path.is_file():
-            raise AnalyzerInputError(f"{self.path}: no such file")
-        with open(self.path, "rb") as handle:
-            first = handle.readline()
-        if not first.strip():
-            raise AnalyzerInputError(f"{self.path}: the file is empty (expected CSV rows)")
-        try:
-            # utf-8-sig: a byte-order mark (as Excel writes) is not part of the first name
-            cells = next(csv.reader(io.StringIO(first.decode("utf-8-sig"))))
-        except UnicodeDecodeError:
-            raise AnalyzerInputError(f"{self.path}: line 1 is not UTF-8 text") from None
+        cells = self._first_row()
         if not self.header:
             return [f"_c{i}" for i in range(len(cells))]
         names = [c.strip() for c in cells]
@@ -84,6 +91,27 @@ class CsvSource(TableSource):
                 raise AnalyzerInputError(f"{self.path}: line 1: header names column {name!r} twice")
         return names
 
+    def _first_row(self) -> list[str]:
+        """The first record's cells, ended by \\n, \\r\\n or a lone \\r (all valid CSV)."""
+        if self.path.is_dir():
+            raise AnalyzerInputError(f"{self.path}: is a folder (expected a CSV file)")
+        if not self.path.is_file():
+            raise AnalyzerInputError(f"{self.path}: no such file")
+        with open(self.path, "rb") as raw:
+            # utf-8-sig: a byte-order mark (as Excel writes) is not part of the first name
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+            try:
+                cells = next(csv.reader(text), [])
+            except csv.Error as err:
+                raise AnalyzerInputError(f"{self.path}: line 1 cannot be read as CSV ({err})") from None
+        if not any(c.strip() for c in cells):
+            raise AnalyzerInputError(f"{self.path}: the file is empty (expected CSV rows)")
+        try:
+            "".join(cells).encode("utf-8")
+        except UnicodeEncodeError:
+            raise AnalyzerInputError(f"{self.path}: line 1 is not UTF-8 text") from None
+        return cells
+
     def batches(self) -> Iterator[pa.RecordBatch]:
         self.problems = []
         yield from self._read(use_threads=True)
@@ -91,31 +119,52 @@ class CsvSource(TableSource):
             self._locate_problem_lines()
 
     def _read(self, use_threads: bool) -> Iterator[pa.RecordBatch]:
+        """Batches in file order; a row longer than a block restarts with bigger blocks.
+
+        Arrow needs each row inside one block: a valid CSV with a 10 MB cell would otherwise be
+        refused. The restart skips the rows already given out, so the caller sees each row once.
+        """
+        block, given = self.block_bytes, 0
+        while True:
+            try:
+                for batch in self._read_blocks(block, use_threads, skip=given):
+                    given += batch.num_rows
+                    yield batch
+                return
+            except _RowBeyondBlock:
+                block *= 8
+                self.problems = []  # the new pass reports every skipped row again
+
+    def _read_blocks(self, block: int, use_threads: bool, skip: int) -> Iterator[pa.RecordBatch]:
         def skip_ragged(row) -> str:
             self.problems.append(RowProblem(
                 self.name, row.number,
-                f"expected {row.expected_columns} columns, found {row.actual_columns}: {row.text[:80]!r}"))
+                f"expected {row.expected_columns} columns, found {row.actual_columns}: {row.text[:80]!r}",
+                "wrong number of columns"))
             return "skip"
 
         try:
-            reader = self._open(skip_ragged, use_threads)
-        except pa.ArrowInvalid as err:
-            raise AnalyzerInputError(self._explain(err)) from None
-        while True:
-            try:
+            reader = self._open(skip_ragged, use_threads, block)
+            while True:
                 batch = reader.read_next_batch()
-            except StopIteration:
-                return
-            except pa.ArrowInvalid as err:
-                raise AnalyzerInputError(self._explain(err)) from None
-            yield batch
+                if skip >= batch.num_rows:
+                    skip -= batch.num_rows
+                    continue
+                yield batch.slice(skip)
+                skip = 0
+        except StopIteration:
+            return
+        except pa.ArrowInvalid as err:
+            if "straddl" in str(err) and block < _MAX_BLOCK_BYTES:
+                raise _RowBeyondBlock() from None
+            raise AnalyzerInputError(self._explain(err)) from None
 
-    def _open(self, on_invalid_row, use_threads: bool):
+    def _open(self, on_invalid_row, use_threads: bool, block: int):
         return pacsv.open_csv(
             self.path,
             read_options=pacsv.ReadOptions(
                 column_names=self.columns, skip_rows=1 if self.header else 0,
-                block_size=self.block_bytes, use_threads=use_threads),
+                block_size=block, use_threads=use_threads),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid_row, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in self.columns},
@@ -168,6 +217,8 @@ class ArrowSource(TableSource):
 
 
 def _arrow_column(series: pd.Series) -> pa.Array:
+    import pandas as pd
+
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype):
         # written to CSV as True/False, which Deequ's case-sensitive regex calls String

@@ -8,6 +8,7 @@ so every bad line is still reported with its number.
 from __future__ import annotations
 
 import io
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
 
+from ..formats.arrays import from_numpy, strings, text_scalar
 from .filerows import FileRows
+from .files import read_capture_bytes
 
 __all__ = ["read_file_fast"]
 
@@ -32,7 +35,10 @@ _SCHEMA = pa.schema([
 
 def read_file_fast(path: Path) -> FileRows | None:
     """The vectorised path for files of single-row CSV payloads; None when it does not apply."""
-    raw = path.read_bytes()
+    try:
+        raw = read_capture_bytes(path)
+    except (OSError, EOFError, zlib.error):
+        return None  # a damaged gzip stream: the exact path reports where it breaks
     if not raw.strip() or b"\n\n" in raw or raw.startswith(b"\n") or b"\r" in raw:
         return None  # blank lines would shift line numbers: let the exact path handle them
     try:
@@ -54,9 +60,9 @@ def read_file_fast(path: Path) -> FileRows | None:
     n = table.num_rows
     meta = pa.table({
         "eventId": event.field("eventId"), "inferenceTime": event.field("inferenceTime"),
-        "inferenceId": event.field("inferenceId"), "file": pa.array([str(path)] * n, pa.string()),
-        "line": pa.array(np.arange(1, n + 1), pa.int64()),
-        "num_values": pa.array(np.full(n, len(cells)), pa.int64()),
+        "inferenceId": event.field("inferenceId"), "file": strings([str(path)]).take(from_numpy(np.zeros(n, np.int64))),
+        "line": from_numpy(np.arange(1, n + 1, dtype=np.int64)),
+        "num_values": from_numpy(np.full(n, len(cells), dtype=np.int64)),
     })
     return FileRows(cells, meta, n, [])
 
@@ -64,7 +70,7 @@ def read_file_fast(path: Path) -> FileRows | None:
 def _split_csv_payload(payload: pa.StructArray) -> list[pa.Array] | None:
     """Columns of a payload whose every record is one unquoted CSV row of the same width."""
     data, encoding = payload.field("data"), payload.field("encoding")
-    if payload.null_count or data.null_count or not pc.all(pc.equal(encoding, "CSV")).as_py():
+    if payload.null_count or data.null_count or not pc.all(pc.equal(encoding, text_scalar("CSV"))).as_py():
         return None
     if pc.any(pc.match_substring_regex(data, r'["\n\r]|^$')).as_py():
         return None
@@ -74,11 +80,11 @@ def _split_csv_payload(payload: pa.StructArray) -> list[pa.Array] | None:
     if width != pc.max(lengths).as_py():
         return None
     flat = pc.list_flatten(parts)
-    empty = pa.scalar(None, pa.string())
+    empty, blank = text_scalar(None), text_scalar("")
     columns = []
     for j in range(width):
-        column = flat.take(pa.array(np.arange(j, len(flat), width)))
-        columns.append(pc.if_else(pc.equal(column, ""), empty, column))
+        column = flat.take(from_numpy(np.arange(j, len(flat), width, dtype=np.int64)))
+        columns.append(pc.if_else(pc.equal(column, blank), empty, column))
     return columns
 
 

@@ -11,14 +11,21 @@ __all__ = ["CaptureProblem", "FileRows"]
 
 @dataclass
 class CaptureProblem:
-    """A capture line that could not become a row, and why."""
+    """A capture line (or, with ``line`` None, a whole file) that could not be used, and why.
+
+    ``reason`` is the full explanation; ``kind`` a short fixed label to count problems by.
+    """
 
     file: str
-    line: int
+    line: int | None
     reason: str
+    kind: str = ""
+
+    def __post_init__(self) -> None:
+        self.kind = self.kind or self.reason
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
+        return f"{self.file}:{self.line}: {self.reason}" if self.line is not None else f"{self.file}: {self.reason}"
 
 
 @dataclass

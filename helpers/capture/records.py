@@ -21,7 +21,11 @@ __all__ = ["CaptureData", "CaptureError", "CapturePayload", "CaptureRecord", "Ev
 
 
 class CaptureError(ValueError):
-    """A capture line that cannot be used, raised only with ``strict=True``."""
+    """A capture line that cannot be used; ``kind`` is a short fixed label to count them by."""
+
+    def __init__(self, message: str, kind: str = ""):
+        super().__init__(message)
+        self.kind = kind or message
 
 
 @dataclass

@@ -8,23 +8,25 @@ in ``CaptureRows.problems`` (file, line, reason); with ``strict=True`` the first
 
 from __future__ import annotations
 
-import base64
-import binascii
-import csv
-import io
-import json
+import gzip
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
-from ..formats.codec import FormatError
+from ..formats.arrays import from_numpy, strings
 from .arrow import read_file_fast
+from .decode import decode_line
 from .filerows import CaptureProblem, FileRows
-from .records import CaptureError, CapturePayload, CaptureRecord, EventMetadata
+from .files import capture_files, find_capture_files, open_capture
+from .records import CaptureError, EventMetadata
+
+if TYPE_CHECKING:  # pandas is imported only for the display frames
+    import pandas as pd
 
 __all__ = ["METADATA_COLUMNS", "CaptureProblem", "CaptureRows", "capture_files", "read_capture"]
 
@@ -59,37 +61,26 @@ class CaptureRows:
 
     def where(self, mask) -> CaptureRows:
         """The rows where ``mask`` (one boolean per row) is true, with their metadata."""
-        keep = pa.array(np.asarray(mask, dtype=bool))
+        keep = from_numpy(np.asarray(mask, dtype=bool))
         return CaptureRows(self.table.filter(keep), self.meta.filter(keep), self.files, self.records, self.problems)
 
     def to_frame(self, metadata: bool = True) -> pd.DataFrame:
         """Feature columns, with eventId, inferenceTime and inferenceId alongside."""
         if not metadata:
             return self.frame
+        import pandas as pd
+
         return pd.concat([self.frame, self.metadata[list(METADATA_COLUMNS)]], axis=1)
 
 
 def _object_frame(table: pa.Table) -> pd.DataFrame:
     """Text columns as Python str or None (not NaN), for display and plain comparisons."""
+    import pandas as pd
+
     return pd.DataFrame({
         name: pd.Series(col.to_pylist(), dtype=object if pa.types.is_string(col.type) else None)
         for name, col in zip(table.column_names, table.columns, strict=True)
     })
-
-
-def capture_files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
-    """The ``.jsonl`` files named, or found below the folders named, in time order."""
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    found: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.jsonl") if p.is_file()))
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise FileNotFoundError(f"no capture file or folder at {path}")
-    return found
 
 
 def read_capture(
@@ -106,7 +97,10 @@ def read_capture(
     files take a vectorised path (Arrow's JSON reader); any file it cannot vouch for is read
     line by line, so each bad line is reported with its number. ``fast=False`` forces that.
     """
-    files = capture_files(paths)
+    found = find_capture_files(paths)
+    if strict and found.refused:
+        raise CaptureError(str(found.refused[0]), kind=found.refused[0].kind)
+    files = found.paths
     parts = []
     for path in files:
         part = read_file_fast(path) if fast else None
@@ -120,17 +114,17 @@ def read_capture(
     table = pa.table(arrays, names=names) if width else pa.table({})
     meta = pa.concat_tables([p.meta for p in parts]) if parts else _meta_table([], "", [], [])
     return CaptureRows(table, meta, [str(f) for f in files], sum(p.records for p in parts),
-                       [problem for p in parts for problem in p.problems])
+                       found.refused + [problem for p in parts for problem in p.problems])
 
 
 def _meta_table(records: list[EventMetadata], file: str, lines: list[int], widths: list[int]) -> pa.Table:
     return pa.table({
-        "eventId": pa.array([r.event_id for r in records], pa.string()),
-        "inferenceTime": pa.array([r.inference_time for r in records], pa.string()),
-        "inferenceId": pa.array([r.inference_id for r in records], pa.string()),
-        "file": pa.array([file] * len(records), pa.string()),
-        "line": pa.array(lines, pa.int64()),
-        "num_values": pa.array(widths, pa.int64()),
+        "eventId": strings([r.event_id for r in records]),
+        "inferenceTime": strings([r.inference_time for r in records]),
+        "inferenceId": strings([r.inference_id for r in records]),
+        "file": strings([file] * len(records)),
+        "line": from_numpy(np.array(lines, dtype=np.int64)),
+        "num_values": from_numpy(np.array(widths, dtype=np.int64)),
     })
 
 
@@ -140,107 +134,41 @@ def _read_file_exact(path: Path, strict: bool) -> FileRows:
     lines: list[int] = []
     problems: list[CaptureProblem] = []
     records = 0
-    for line_no, line in _lines(path):
+    for line_no, raw in _lines(path, problems):
         records += 1
         try:
-            record = _parse_line(line, str(path), line_no)
-            decoded = _record_rows(record)
-        except (FormatError, CaptureError) as err:
-            problem = CaptureProblem(str(path), line_no, _reason(err))
+            record, decoded = decode_line(raw, str(path))
+        except CaptureError as err:
+            problem = CaptureProblem(str(path), line_no, str(err), err.kind)
             if strict:
-                raise CaptureError(str(problem)) from None
+                raise CaptureError(str(problem), kind=problem.kind) from None
             problems.append(problem)
             continue
         for cells in decoded:
             rows.append(cells)
             events.append(record.event_metadata)
             lines.append(line_no)
+    if strict and problems:
+        raise CaptureError(str(problems[0]), kind=problems[0].kind)
     width = max((len(r) for r in rows), default=0)
-    cells = [pa.array([r[i] if i < len(r) else None for r in rows], pa.string()) for i in range(width)]
+    cells = [strings([r[i] if i < len(r) else None for r in rows]) for i in range(width)]
     meta = _meta_table(events, str(path), lines, [len(r) for r in rows])
     return FileRows(cells, meta, records, problems)
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    with open(path, "rb") as handle:
-        for line_no, raw in enumerate(handle, start=1):
-            if raw.strip():
-                yield line_no, raw.decode("utf-8", errors="replace")
-
-
-def _parse_line(line: str, source: str, line_no: int) -> CaptureRecord:
+def _lines(path: Path, problems: list[CaptureProblem]) -> Iterator[tuple[int, bytes]]:
+    """Non-blank lines with their numbers; a damaged gzip stream ends the file with a problem."""
+    line_no = 0
     try:
-        data = json.loads(line)
-    except json.JSONDecodeError as err:
-        raise CaptureError(f"not valid JSON at column {err.colno} ({err.msg})") from None
-    if not isinstance(data, dict) or "captureData" not in data:
-        raise CaptureError("no captureData in the record")
-    return CaptureRecord.decode(data, "", source)
-
-
-def _reason(err: Exception) -> str:
-    if isinstance(err, FormatError):
-        return f"{err.where}: {err.problem}"
-    return str(err)
-
-
-def _record_rows(record: CaptureRecord) -> list[list[str | None]]:
-    inputs = _payload_rows(record.capture_data.endpoint_input, "endpointInput")
-    output = record.capture_data.endpoint_output
-    outputs = _payload_rows(output, "endpointOutput") if output is not None else [[]] * len(inputs)
-    if len(outputs) != len(inputs):
-        raise CaptureError(f"{len(inputs)} input rows but {len(outputs)} output rows")
-    return [out + inp for out, inp in zip(outputs, inputs, strict=True)]
-
-
-def _payload_rows(payload: CapturePayload, where: str) -> list[list[str | None]]:
-    encoding = payload.encoding.upper()
-    text = payload.data
-    if encoding == "BASE64":
-        try:
-            text = base64.b64decode(text, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError) as err:
-            raise CaptureError(f"{where}.data: BASE64 payload cannot be decoded ({err})") from None
-        encoding = "JSON" if "json" in payload.observed_content_type.lower() else "CSV"
-    if encoding == "CSV":
-        rows = _csv_rows(text)
-    elif encoding == "JSON":
-        rows = _json_rows(text, where)
-    else:
-        raise CaptureError(f"{where}.encoding: expected CSV, JSON or BASE64, got {payload.encoding!r}")
-    if not rows:
-        raise CaptureError(f"{where}.data: empty payload")
-    return rows
-
-
-def _csv_rows(text: str) -> list[list[str | None]]:
-    reader = csv.reader(io.StringIO(text))
-    return [[cell if cell != "" else None for cell in row] for row in reader if row]
-
-
-def _json_rows(text: str, where: str) -> list[list[str | None]]:
-    try:
-        # numbers keep their text, so "1" and "1.0" infer as Integral and Fractional
-        value = json.loads(text, parse_float=str, parse_int=str)
-    except json.JSONDecodeError as err:
-        raise CaptureError(f"{where}.data: JSON payload cannot be decoded ({err.msg})") from None
-    while isinstance(value, dict) and len(value) == 1:  # {"instances": [...]}, {"predictions": ...}
-        (value,) = value.values()
-    if isinstance(value, list) and value and all(isinstance(v, (list, dict)) for v in value):
-        return [_json_cells(v, where) for v in value]
-    return [_json_cells(value, where)]
-
-
-def _json_cells(value: object, where: str) -> list[str | None]:
-    if isinstance(value, dict):
-        value = list(value.values())
-    if not isinstance(value, list):
-        value = [value]
-    cells: list[str | None] = []
-    for item in value:
-        if isinstance(item, (list, dict)):
-            raise CaptureError(f"{where}.data: nested JSON values cannot be flattened into columns")
-        cells.append(None if item is None else str(item).lower() if isinstance(item, bool) else item)
-    return cells
-
-
+        with open_capture(path) as handle:
+            for line_no, raw in enumerate(handle, start=1):
+                if raw.strip():
+                    yield line_no, raw
+    except (EOFError, gzip.BadGzipFile, zlib.error) as err:
+        problems.append(CaptureProblem(
+            str(path), None, f"the gzip stream is damaged after line {line_no} ({err}); "
+            "the lines after it could not be read", "damaged gzip stream"))
+    except OSError as err:
+        problems.append(CaptureProblem(
+            str(path), None, f"reading stopped after line {line_no} ({err.strerror or err})",
+            "file cannot be read"))

@@ -87,6 +87,9 @@ class Document(Model):
     """A whole file (statistics.json, constraints.json, constraint_violations.json)."""
 
     file_kind: ClassVar[str] = "JSON document"
+    # where the document was read from (a path or URI), for errors found after decoding;
+    # a plain attribute, so it takes no part in equality, repr or the JSON written
+    source: ClassVar[str | None] = None
 
     @classmethod
     def from_string(cls: type[D], text: str, source: str = "<string>") -> D:
@@ -96,7 +99,9 @@ class Document(Model):
             raise FormatError(
                 source, f"line {err.lineno} column {err.colno}", f"not valid JSON ({err.msg})"
             ) from None
-        return cls.decode(data, "", source)
+        document = cls.decode(data, "", source)
+        document.source = source
+        return document
 
     @classmethod
     def from_file(cls: type[D], path: str | Path) -> D:
@@ -134,6 +139,8 @@ def _decode(tp: Any, value: Any, path: str, source: str) -> Any:
         if not isinstance(value, list):
             raise FormatError(source, path, f"expected a list, got {_kind(value)}")
         (item_tp,) = typing.get_args(tp)
+        if item_tp is float and all(type(v) is float or type(v) is int for v in value):
+            return value  # a sketch level: thousands of numbers, all as they should be
         return [_decode(item_tp, v, f"{path}[{i}]", source) for i, v in enumerate(value)]
     if origin is dict:
         if not isinstance(value, dict):
@@ -164,6 +171,8 @@ def _encode(value: Any) -> Any:
     if isinstance(value, Model):
         return value.encode()
     if isinstance(value, list):
+        if all(type(v) is float for v in value):
+            return value  # nothing to encode in a list of doubles (a sketch level)
         return [_encode(v) for v in value]
     return value
 

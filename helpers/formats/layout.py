@@ -12,6 +12,8 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .reportset import file_mode
+
 __all__ = [
     "REPORT_FILES",
     "atomic_write_text",
@@ -59,6 +61,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, file_mode())  # mkstemp makes 0600; a written file follows the umask
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

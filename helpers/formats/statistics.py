@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported only by to_frame (a display helper)
+    import pandas as pd
 
 from .codec import Document, Model
 
@@ -141,6 +143,8 @@ class Statistics(Document):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per feature, for display."""
+        import pandas as pd
+
         rows = []
         for feat in self.features:
             common = feat.common

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported only by to_frame (a display helper)
+    import pandas as pd
 
 from .codec import Document, Model
 
@@ -41,6 +43,8 @@ class ConstraintViolations(Document):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per violation, for display."""
+        import pandas as pd
+
         columns = ["feature_name", "constraint_check_type", "description"]
         rows = [{c: getattr(v, c) for c in columns} for v in self.violations]
         return pd.DataFrame(rows, columns=columns)

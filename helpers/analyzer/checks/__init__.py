@@ -14,9 +14,9 @@ from . import (
     extra_column,
     missing_column,
 )
-from .context import CheckContext, CheckOptions, ResolvedConfig
+from .context import CheckContext, CheckOptions, NotEvaluated, ResolvedConfig
 
-__all__ = ["ALL_CHECKS", "CheckContext", "CheckOptions", "ResolvedConfig", "run_checks"]
+__all__ = ["ALL_CHECKS", "CheckContext", "CheckOptions", "NotEvaluated", "ResolvedConfig", "run_checks"]
 
 ALL_CHECKS = (data_type, completeness, baseline_drift, categorical_values, missing_column, extra_column)
 

@@ -31,7 +31,8 @@ def check(ctx: CheckContext) -> list[Violation]:
         if feature.name not in names:
             continue
         measured = _distance(ctx, ctx.baseline_statistics.feature(feature.name), column)
-        if measured is None:
+        if isinstance(measured, str):
+            ctx.note_not_evaluated(feature.name, CHECK, measured)
             continue
         value, threshold, drifted = measured
         ctx.drift_values[feature.name] = value
@@ -46,29 +47,44 @@ def describe(distance: float, threshold: float) -> str:
 
 
 def _distance(ctx: CheckContext, base: FeatureStatistics, column: ColumnProfile):
+    """(distance, threshold, drifted), or why no distance can be computed."""
     cfg = ctx.config
     if base.numerical_statistics is not None:
         kll = base.numerical_statistics.kll
         current = column.finished_sketch()
-        if kll is None or kll.sketch is None or current is None or not any(kll.sketch.data):
-            return None
+        if kll is None or kll.sketch is None or not any(kll.sketch.data):
+            return "the baseline statistics hold no values in its KLL sketch"
+        if current is None:
+            return f"the current data has no numeric values in this column ({column.inferred_type})"
         stats = base.numerical_statistics
         baseline = KLLState.from_data(kll.sketch.data, stats.min, stats.max)
         dist = numerical_distance(baseline, current)
         ctx.distances[base.name] = dist
         value = dist.by_method(cfg.comparison_method)
         return value, cfg.comparison_threshold, value > cfg.comparison_threshold
-    if base.string_statistics is not None and base.string_statistics.buckets and column.value_counts:
-        expected = {b.value: b.count for b in base.string_statistics.buckets}
-        threshold = cfg.categorical_comparison_threshold
-        if cfg.categorical_drift_method == "ChiSquared":
-            dist = chi_squared_distance(column.value_counts, expected)
-            ctx.distances[base.name] = dist
-            if cfg.comparison_method == "Simple":
-                return dist.simple, threshold, dist.simple > threshold
-            return dist.robust, threshold, not math.isnan(dist.robust) and dist.robust < threshold
-        dist: Distance = linf_categorical_distance(column.value_counts, expected)
+    if base.string_statistics is not None:
+        return _categorical_distance(ctx, base, column)
+    return f"the baseline feature is {base.inferred_type}, with no distribution to compare"
+
+
+def _categorical_distance(ctx: CheckContext, base: FeatureStatistics, column: ColumnProfile):
+    cfg = ctx.config
+    if not base.string_statistics.buckets:
+        return "the baseline statistics hold no value counts (string_statistics.distribution.categorical)"
+    if column.value_counts is None:
+        return (f"the current data has more than {column.options.categorical_cap} distinct values, "
+                "beyond the value counts kept")
+    if not column.value_counts:
+        return f"the current data has no text values in this column ({column.inferred_type})"
+    expected = {b.value: b.count for b in base.string_statistics.buckets}
+    threshold = cfg.categorical_comparison_threshold
+    if cfg.categorical_drift_method == "ChiSquared":
+        dist = chi_squared_distance(column.value_counts, expected)
         ctx.distances[base.name] = dist
-        value = dist.by_method(cfg.comparison_method)
-        return value, threshold, value > threshold
-    return None
+        if cfg.comparison_method == "Simple":
+            return dist.simple, threshold, dist.simple > threshold
+        return dist.robust, threshold, not math.isnan(dist.robust) and dist.robust < threshold
+    dist: Distance = linf_categorical_distance(column.value_counts, expected)
+    ctx.distances[base.name] = dist
+    value = dist.by_method(cfg.comparison_method)
+    return value, threshold, value > threshold

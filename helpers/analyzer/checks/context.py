@@ -11,7 +11,19 @@ from ...formats.violations import Violation
 from ..distance import Distance
 from ..profile import ColumnProfile, Profile
 
-__all__ = ["CheckContext", "CheckOptions", "ResolvedConfig", "column_violations", "percent"]
+__all__ = ["CheckContext", "CheckOptions", "NotEvaluated", "ResolvedConfig", "column_violations", "percent"]
+
+
+@dataclass(frozen=True)
+class NotEvaluated:
+    """A check that was due on a feature but could not be computed, and why (never silent)."""
+
+    feature_name: str
+    constraint_check_type: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.constraint_check_type} not evaluated for {self.feature_name!r}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,10 @@ class CheckContext:
     current_width: int = 0
     distances: dict[str, Distance] = field(default_factory=dict)
     drift_values: dict[str, float] = field(default_factory=dict)
+    not_evaluated: list[NotEvaluated] = field(default_factory=list)
+
+    def note_not_evaluated(self, feature: str, check: str, reason: str) -> None:
+        self.not_evaluated.append(NotEvaluated(feature, check, reason))
 
     def evaluated_features(self) -> list[tuple[FeatureConstraints, ColumnProfile]]:
         """Baseline features that are checked and present in the current data."""

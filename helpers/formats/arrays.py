@@ -1,0 +1,70 @@
+"""Arrow arrays to and from numpy and Python values, without pyarrow's pandas probe.
+
+pyarrow imports pandas (half a second) the first time ``pa.array``, ``pa.scalar`` or a
+non-zero-copy ``to_numpy`` runs, just to ask whether the input is a pandas object. The
+analyzer's commands never hold one, so they build and read arrays through these functions,
+straight from and to buffers (tests/test_startup.py checks that pandas stays unloaded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyarrow as pa
+
+__all__ = ["from_numpy", "strings", "text_scalar", "to_numpy"]
+
+_NUMPY_TYPES = {"double": np.float64, "float": np.float32, "int64": np.int64, "int32": np.int32,
+                "int16": np.int16, "int8": np.int8, "uint8": np.uint8, "uint32": np.uint32,
+                "uint64": np.uint64}
+_ARROW_TYPES = {np.dtype(np.float64): pa.float64(), np.dtype(np.int64): pa.int64(),
+                np.dtype(np.int32): pa.int32(), np.dtype(np.uint8): pa.uint8()}
+
+
+def to_numpy(array: pa.Array, fill) -> np.ndarray:
+    """A boolean or numeric array as numpy, nulls replaced by ``fill``."""
+    if array.null_count:
+        array = array.fill_null(fill)
+    data = array.buffers()[1]
+    n, start = len(array), array.offset
+    if data is None:
+        return np.full(n, fill)
+    if pa.types.is_boolean(array.type):
+        bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8), bitorder="little")
+        return bits[start : start + n].view(np.bool_)
+    return np.frombuffer(data, dtype=_NUMPY_TYPES[str(array.type)])[start : start + n]
+
+
+def _validity(valid: np.ndarray | None) -> pa.Buffer | None:
+    if valid is None or valid.all():
+        return None
+    return pa.py_buffer(np.packbits(valid, bitorder="little"))
+
+
+def from_numpy(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    """A numeric or boolean numpy array as Arrow; ``valid`` (booleans) marks the non-nulls."""
+    values = np.ascontiguousarray(values)
+    nulls = 0 if valid is None else int(len(values) - np.count_nonzero(valid))
+    if values.dtype == np.bool_:
+        data = pa.py_buffer(np.packbits(values, bitorder="little"))
+        return pa.Array.from_buffers(pa.bool_(), len(values), [_validity(valid), data], nulls)
+    kind = _ARROW_TYPES[values.dtype]
+    return pa.Array.from_buffers(kind, len(values), [_validity(valid), pa.py_buffer(values)], nulls)
+
+
+def strings(values: Sequence[str | None]) -> pa.Array:
+    """Python strings (None = null) as an Arrow string array."""
+    encoded = [b"" if v is None else v.encode("utf-8") for v in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    valid = np.array([v is not None for v in values], dtype=np.bool_)
+    kind = pa.string() if offsets[-1] < 2**31 else pa.large_string()
+    width = np.int32 if kind == pa.string() else np.int64
+    buffers = [_validity(valid), pa.py_buffer(offsets.astype(width)), pa.py_buffer(b"".join(encoded))]
+    return pa.Array.from_buffers(kind, len(encoded), buffers, int(len(values) - valid.sum()))
+
+
+def text_scalar(value: str | None) -> pa.Scalar:
+    """A string scalar (for comparisons and fills in Arrow's kernels)."""
+    return strings([value])[0]

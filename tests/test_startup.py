@@ -1,0 +1,63 @@
+"""Start-up: each analyzer command imports only what it uses (issue 14, point 4).
+
+Each command runs in a fresh interpreter, which then lists ``sys.modules``: a user pays for
+every import at every run, so `baseline` and `monitor` on small data must not load numba,
+scipy, pandas, the SageMaker SDK or matplotlib (numba comes in only once the data is large
+enough for compiled loops to pay for their load time; see helpers/analyzer/moments.py).
+"""
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from helpers.capture import CaptureRecord, write_capture_file
+
+REPO = Path(__file__).resolve().parent.parent
+HEAVY = ("numba", "llvmlite", "scipy", "pandas", "sagemaker", "matplotlib", "seaborn", "boto3",
+         "xgboost", "ipywidgets", "nbclient", "tqdm")
+_RUN = ("import json, sys\n"
+        "from helpers.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(json.dumps({'code': code, 'modules': sorted(sys.modules)}))\n")
+
+
+def _modules_after(*argv: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", _RUN, *argv], capture_output=True, text=True,
+                          cwd=REPO, check=True)
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    assert answer["code"] == 0, done.stderr
+    return {name.split(".")[0] for name in answer["modules"]}
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("startup")
+    data = folder / "train.csv"
+    data.write_text("total_amount,passenger_count,vendor\n7.5,1,CMT\n12.0,2,VTS\n9.25,1,VTS\n")
+    when = datetime(2021, 6, 1, 10, tzinfo=timezone.utc)
+    records = [CaptureRecord.create(f"{i},VTS", f"{7.5 + i}", event_id=f"e{i}", inference_time=when)
+               for i in range(3)]
+    capture = write_capture_file(records, folder / "capture", "p", "ep", "AllTraffic")
+    return folder, data, capture
+
+
+def test_baseline_imports_nothing_it_does_not_use(small_run):
+    folder, data, _ = small_run
+    loaded = _modules_after("baseline", "--dataset", str(data), "--output", str(folder / "base"))
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+@pytest.mark.parametrize("current", ["dataset", "capture"])
+def test_monitor_imports_nothing_it_does_not_use(small_run, current):
+    folder, data, capture = small_run
+    _modules_after("baseline", "--dataset", str(data), "--output", str(folder / "base"))
+    given = ["--dataset", str(data)] if current == "dataset" else ["--capture", str(capture)]
+    loaded = _modules_after(
+        "monitor", "--baseline-statistics", str(folder / "base" / "statistics.json"),
+        "--baseline-constraints", str(folder / "base" / "constraints.json"),
+        *given, "--output", str(folder / f"report-{current}"))
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
