@@ -29,11 +29,26 @@ class WorkshopSession:
     _factory: Any = field(repr=False)
     twin: Any = field(default=None, repr=False)  # the local twin, for its virtual clock
     boto_session: Any = field(default=None, repr=False)  # the boto3 session on AWS
+    region_source: str = "the twin's workspace"
+    identity: str = ""  # the caller's ARN on AWS
+    discovery: Any = field(default=None, repr=False)  # helpers.discovery.Discovery on AWS
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def default_bucket(self) -> str:
         return f"sagemaker-{self.region}-{self.account_id}"
+
+    def s3_location(self, prefix: str) -> str:
+        """A name's S3 location: a full ``s3://`` URI as discovered, or a prefix in the default bucket."""
+        return prefix.rstrip("/") if prefix.startswith("s3://") else f"s3://{self.default_bucket}/{prefix.strip('/')}"
+
+    @property
+    def capture_uri(self) -> str:
+        return self.s3_location(self.names.capture_prefix)
+
+    @property
+    def reports_uri(self) -> str:
+        return self.s3_location(self.names.reports_prefix)
 
     def client(self, name: str) -> Any:
         if name not in self._clients:
@@ -46,11 +61,13 @@ class WorkshopSession:
 
 
 def session(backend: str | None = None, workspace: str | Path | None = None, region: str | None = None,
-            **names: str) -> WorkshopSession:
+            profile: str | None = None, discover: bool = True, **names: str) -> WorkshopSession:
     """The backend is the argument, else ``WORKSHOP_BACKEND``, else ``"local"``.
 
     ``names`` overrides any of the workshop's names (``schedule_name="..."``), as a notebook's
-    parameters cell does.
+    parameters cell does. On AWS the region follows boto3's chain (``region``, the environment,
+    the ``profile``, ~/.aws/config; never a silent default) and the names are discovered on the
+    account (``helpers.discovery``) unless given here.
     """
     backend = backend or os.environ.get("WORKSHOP_BACKEND") or "local"
     if backend not in BACKENDS:
@@ -61,13 +78,29 @@ def session(backend: str | None = None, workspace: str | Path | None = None, reg
         twin = Twin.open(workspace)
         return WorkshopSession("local", twin.ws.region, twin.ws.account_id,
                                twin.names.with_overrides(**names), twin.client, twin)
+    return _aws_session(region, profile, discover, names)
+
+
+def _aws_session(region: str | None, profile: str | None, discover: bool, names: dict[str, str]) -> WorkshopSession:
     import boto3
+    from botocore.exceptions import ProfileNotFound
 
-    from .aws import aws_identity, retrying_config
+    from .aws import WorkshopAwsError, aws_identity, resolve_region, retrying_config
+    from .discovery import discover as discover_names
 
-    boto_session = boto3.session.Session(region_name=region or os.environ.get("AWS_DEFAULT_REGION")
-                                         or load_names().region)
-    account, region = aws_identity(boto_session)
+    try:
+        boto_session = boto3.session.Session(profile_name=profile, region_name=region)
+    except ProfileNotFound:
+        raise WorkshopAwsError(f"The AWS profile {profile!r} is not in ~/.aws/config or ~/.aws/credentials; "
+                               "pass an existing profile= or none.") from None
+    choice = resolve_region(boto_session, region)
+    account, identity = aws_identity(boto_session)
     config = retrying_config()
-    return WorkshopSession("aws", region, account, load_names(region=region, **names),
-                           lambda name: boto_session.client(name, config=config), boto_session=boto_session)
+    given = {k for k, v in names.items() if v is not None}
+    sess = WorkshopSession("aws", choice.region, account, load_names(region=choice.region, **names),
+                           lambda name: boto_session.client(name, config=config), boto_session=boto_session,
+                           region_source=choice.source, identity=identity)
+    if discover:
+        sess.discovery = discover_names(sess.client, sess.names, choice.region, account, given)
+        sess.names = sess.discovery.names
+    return sess

@@ -21,6 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     base.add_argument("--dataset", required=True, type=Path, help="CSV file (header row unless --no-header)")
     base.add_argument("--no-header", action="store_true", help="the CSV has no header row (columns _c0, _c1, ...)")
     base.add_argument("--output", required=True, type=Path, help="folder for the two files")
+    _container_option(base)
 
     mon = sub.add_parser("monitor", help="a monitoring run of current data against a baseline")
     mon.add_argument("--baseline-statistics", required=True, type=Path)
@@ -28,13 +29,16 @@ def _parser() -> argparse.ArgumentParser:
     current = mon.add_mutually_exclusive_group(required=True)
     current.add_argument("--capture", nargs="+", type=Path, help="capture .jsonl files or folders")
     current.add_argument("--dataset", type=Path, help="a CSV of current data")
-    mon.add_argument("--no-header", action="store_true", help="the --dataset CSV has no header row")
+    mon.add_argument("--no-header", action="store_true",
+                     help="the --dataset CSV has no header row (columns take the baseline's names by position)")
     mon.add_argument("--output", required=True, type=Path, help="folder for the three report files")
+    _container_option(mon)
 
     twin = sub.add_parser("twin", help="the local twin of the workshop's AWS estate")
     twin.add_argument("--workspace", type=Path, help="the twin's folder (default: WORKSHOP_HOME or .workshop/)")
     twin_sub = twin.add_subparsers(dest="twin_command", required=True)
-    twin_sub.add_parser("up", help="build the estate from nothing (trains, baselines, deploys)")
+    up = twin_sub.add_parser("up", help="build the estate from nothing (trains, baselines, deploys)")
+    _container_option(up)
     run = twin_sub.add_parser("run", help="send traffic and run the hourly schedule for N virtual hours")
     run.add_argument("--hours", type=int, default=1)
     twin_sub.add_parser("status", help="print the estate")
@@ -44,6 +48,13 @@ def _parser() -> argparse.ArgumentParser:
     shop.add_argument("--fresh", action="store_true", help="rebuild everything from nothing")
     shop.add_argument("--build", type=Path, default=Path("build"), help="where outputs go")
     return parser
+
+
+def _container_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--container", choices=["2021", "current"], default="current",
+        help="which container generation's files to write: today's (default: completeness, "
+             "approximate distinct counts, Scala HashMap order) or the 2021 layout")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,7 +109,7 @@ def _baseline(args) -> int:
     from .analyzer.baseline import run_baseline
 
     _refuse_overwriting_inputs(args.output, [args.dataset], ("statistics.json", "constraints.json"))
-    result = run_baseline(args.dataset, header=not args.no_header)
+    result = run_baseline(args.dataset, header=not args.no_header, container=args.container)
     for path in result.write(args.output):
         print(f"wrote {path}")
     _report_problems(result.problems)
@@ -118,10 +129,14 @@ def _monitor(args) -> int:
         capture=args.capture,
         dataset=args.dataset,
         header=not args.no_header,
+        container=args.container,
     )
     for path in result.write(args.output):
         print(f"wrote {path}")
     _report_problems(result.problems)
+    if result.shadow_records:
+        print(f"{result.shadow_records} capture records from a shadow variant skipped "
+              "(eventMetadata.invocationSource ShadowExperiment)", file=sys.stderr)
     print(result.exit_message)
     for note in result.not_evaluated:
         print(f"not evaluated: {note}")
@@ -142,7 +157,7 @@ def _twin(args) -> int:
         return 0
     if args.twin_command == "up":
         started = time.perf_counter()
-        twin = Twin.up(root)
+        twin = Twin.up(root, container=args.container)
         print(twin.status())
         print(f"built in {time.perf_counter() - started:.1f} s")
         return 0

@@ -29,8 +29,10 @@
 #
 # **Cost and permissions on AWS.** The schedule runs an `ml.m5.xlarge` processing job every
 # hour (about $0.23 an hour) and the endpoint an `ml.m5.large`. The Studio execution role needs
-# read access to SageMaker, S3, CloudWatch, CodePipeline and EventBridge, and
-# `cloudwatch:PutMetricData` / `PutDashboard` for steps 14 and 16. Run `99_cleanup` when done.
+# read access to SageMaker, S3, CloudWatch, CodePipeline and EventBridge,
+# `sagemaker:InvokeEndpoint`, `kms:Decrypt` on the capture key if the capture is encrypted, and
+# `cloudwatch:PutMetricData` / `PutDashboard` for steps 14 and 16; the pre-flight below checks
+# them. Step 14 can start a real (paid) retrain. Run `99_cleanup` when done.
 #
 # ## What you will do here
 # Choose the backend, then check that the estate exists (and on the twin, build it if needed).
@@ -39,6 +41,8 @@
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
+profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
 
 # %%
 import sys
@@ -57,7 +61,7 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 # On AWS nothing is built: the check below only reads.
 
 # %%
-from helpers import session
+from helpers import session, workshop
 
 if backend == "local":
     from helpers.twin.estate import Twin
@@ -74,25 +78,47 @@ if backend == "local":
         twin.run_hours(2)
     print(twin.status())
 
-sess = session(backend, workspace, **names)
+sess = session(backend, workspace, region=region, profile=profile, **names)
 print(f"backend={sess.backend} region={sess.region} account={sess.account_id} bucket={sess.default_bucket}")
+
+# %% [markdown]
+# ## Pre-flight (AWS only)
+# On AWS the session has already **discovered** the workshop's resources: the pipeline among the
+# account's pipelines, the capture destination and variant from `describe_endpoint`, the report
+# location from `describe_monitoring_schedule`, the retrain rule from the EventBridge rules that
+# target the pipeline (the two variants of the original name them differently). The table says
+# what was found and how, checks the permissions the chapter uses with
+# `iam.simulate_principal_policy` (where your role may call it), and probes whether Model
+# Monitor answers this account. Any row with `ok = False` says what to do.
+
+# %%
+if sess.backend == "aws":
+    import pandas as pd
+
+    with pd.option_context("display.max_colwidth", None, "display.max_rows", None):
+        display(workshop.preflight(sess))
+else:
+    print("on the twin: nothing to check (every resource was built above)")
 
 # %% [markdown]
 # ## A first real call
 # Every step talks to AWS through `sess.client(...)`, a boto3 client: on the twin it is a real
 # boto3 client whose answers come from the twin, so the arguments, response shapes, paginators
-# and error codes are boto3's own. A quick look at the pipeline proves the estate is there:
+# and error codes are boto3's own. The steps call it through `helpers.workshop`, which turns any
+# AWS error into one sentence saying what failed and what to do. A look at the pipeline
+# (`codepipeline.get_pipeline_state`) proves the estate is there:
 
 # %%
-state = sess.client("codepipeline").get_pipeline_state(name=sess.names.pipeline_name)
-if not any(stage["stageName"] == sess.names.deploy_stage for stage in state["stageStates"]):
+stages = workshop.pipeline_stages(sess)
+if not any(stage.name == sess.names.deploy_stage for stage in stages):
     raise RuntimeError(f"{sess.names.pipeline_name} has no {sess.names.deploy_stage} stage: is the workshop deployed?")
-[(s["stageName"], s.get("latestExecution", {}).get("status")) for s in state["stageStates"]]
+[(stage.name, stage.status) for stage in stages]
 
 # %% [markdown]
 # **What you should see:** four stages, `Source`, `Build`, `DeployDev` and `DeployPrd`, all
 # `Succeeded`.
-#
+
+# %% [markdown]
 # ## What you learned
 # - The workshop runs on the twin by default and on AWS with `backend="aws"`; the code is the same.
 # - `helpers.session()` hands out boto3 clients; the twin answers them offline.

@@ -17,13 +17,17 @@
 # Everything the pipeline deployed is named after the **execution id** of the CodePipeline run
 # that reached production. This step finds it.
 #
-# **The API call:** `codepipeline.get_pipeline_state(name="mlops-nyctaxi")` returns one entry per
+# **The API call:** `codepipeline.get_pipeline_state(name=<pipeline>)` returns one entry per
 # stage; the `DeployPrd` stage's `latestExecution.pipelineExecutionId` is the run now in production.
+# The pipeline is `mlops-nyctaxi` on the twin; on AWS its name depends on how the workshop was
+# deployed (`mlops-nyctaxi-<SageMakerProjectId>` in Studio) and the session found it for you.
 
 # %% tags=["parameters"]
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
+profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
 
 # %%
 import sys
@@ -35,13 +39,11 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 from helpers import workshop
 from helpers import session
 
-sess = session(backend, workspace, **names)
+sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
-state = sess.client("codepipeline").get_pipeline_state(name=sess.names.pipeline_name)
-for stage in state["stageStates"]:
-    latest = stage.get("latestExecution", {})
-    print(f"{stage['stageName']:10s} {latest.get('status', '-'):10s} {latest.get('pipelineExecutionId', '')}")
+for stage in workshop.pipeline_stages(sess):  # codepipeline.get_pipeline_state, one row per stage
+    print(f"{stage.name:10s} {stage.status:10s} {stage.execution_id}")
 
 # %% [markdown]
 # `helpers.workshop.pipeline_execution_id` does the same search and fails clearly when the

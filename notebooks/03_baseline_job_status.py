@@ -25,6 +25,8 @@
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
+profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
 
 # %%
 import sys
@@ -36,22 +38,22 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 from helpers import workshop
 from helpers import session
 
-sess = session(backend, workspace, **names)
+sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
 names = workshop.production_names(sess)
-raw = sess.client("sagemaker").describe_processing_job(ProcessingJobName=names.baseline_job)
-{k: raw[k] for k in ("ProcessingJobStatus", "ProcessingStartTime", "ProcessingEndTime")} | {"ImageUri": raw["AppSpecification"]["ImageUri"]}
+job = workshop.baseline_job(sess, names.baseline_job)  # sagemaker.describe_processing_job
+{"status": job.status, "started": job.started, "ended": job.ended, "image": job.image_uri}
 
 # %% [markdown]
-# `helpers.workshop.baseline_job` reads the same description into a small typed summary: where
-# the analyzer read the data set from, and where it wrote its two files.
+# `helpers.workshop.baseline_job` read that description into a small typed summary: where the
+# analyzer read the data set from, where it wrote its two files, and the container's environment
+# (optional in the API: a job started without one shows `{}`).
 
 # %%
-job = workshop.baseline_job(sess, names.baseline_job)
 print("input dataset :", job.dataset_uri)
 print("outputs       :", job.output_uri)
-print("dataset_format:", raw["Environment"]["dataset_format"])
+print("dataset_format:", job.environment.get("dataset_format", "(not set)"))
 
 # %% [markdown]
 # **What you should see:** `Completed`, the image `sagemaker-model-monitor-analyzer`, and a

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -25,6 +27,8 @@
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
+profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
 
 # %%
 import sys
@@ -36,7 +40,7 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 from helpers import workshop
 from helpers import session
 
-sess = session(backend, workspace, **names)
+sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
 names = workshop.production_names(sess)
@@ -55,12 +59,36 @@ kll = baseline.feature("passenger_count").numerical_statistics.kll
 pd.DataFrame([(b.lower_bound, b.upper_bound, b.count) for b in kll.buckets], columns=["lower", "upper", "count"])
 
 # %% [markdown]
+# ## Completeness and approximate distinct values
+#
+# Today's Model Monitor container writes two more figures per feature (the 2021 files did not):
+# `completeness`, the share of rows that have a value (`num_present / item_count`), and
+# `approximate_num_distinct_values`, how many different values the column holds. The second is
+# an **estimate**: the analyzer keeps a HyperLogLog++ sketch of 512 small registers instead of
+# every value, so it costs the same memory for a thousand rows or a billion, and is typically
+# within about 5 % of the truth (exact only for a couple of dozen values). `to_frame()` shows
+# it as `distinct_count`, the name string features have always used.
+
+# %%
+overview = baseline.to_frame()[["inferred_type", "num_present", "completeness", "distinct_count"]]
+overview
+
+# %%
+feature = baseline.feature("passenger_count").numerical_statistics
+print("completeness                   :", feature.completeness)
+print("approximate_num_distinct_values:", feature.approximate_num_distinct_values)
+assert feature.approximate_num_distinct_values < overview.loc["total_amount", "distinct_count"]
+
+# %% [markdown]
 # **What you should see:** `total_amount`, `duration_minutes` and `trip_distance` are
 # Fractional; `passenger_count` is **Integral** because the training CSV wrote it as `1`, `2`...
-# Its buckets are lumpy: passengers come in whole numbers.
+# Its buckets are lumpy: passengers come in whole numbers, and its approximate number of
+# distinct values is a handful, far below that of `total_amount`. Completeness is 1.0 for every
+# feature in the table above: the training data has no empty cells.
 #
 # ## What you learned
 # - The baseline records each feature's type, completeness and distribution (a KLL sketch).
 # - Types come from the text of the cells: how numbers are written matters.
+# - Distinct counts are estimates (HyperLogLog++): close, cheap, and not exact.
 #
 # Next: [05 · suggested constraints](05_suggested_constraints.ipynb)

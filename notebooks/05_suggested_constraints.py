@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -24,6 +26,8 @@
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
+profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
 
 # %%
 import sys
@@ -35,7 +39,7 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 from helpers import workshop
 from helpers import session
 
-sess = session(backend, workspace, **names)
+sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
 names = workshop.production_names(sess)
@@ -48,11 +52,17 @@ print("evaluate_constraints      :", config.evaluate_constraints)
 print("datatype_check_threshold  :", config.datatype_check_threshold)
 print("comparison_threshold      :", config.distribution_constraints.comparison_threshold)
 print("comparison_method         :", config.distribution_constraints.comparison_method)
+print("categorical threshold     :", config.distribution_constraints.categorical_comparison_threshold)
+print("categorical drift method  :", config.distribution_constraints.categorical_drift_method)
 
 # %% [markdown]
 # **What you should see:** completeness 1.0 everywhere, `is_non_negative` true, a data type
 # threshold of 1.0 (100 % of values must have the baseline's type) and a drift threshold of 0.1
-# with the `Robust` method (a distance corrected for small samples; see step 13).
+# with the `Robust` method (a distance corrected for small samples; see step 13). Today's
+# container also writes the settings for text (categorical) features: a threshold of 0.1 and
+# the `LInfinity` method, the largest difference in any category's share between the baseline
+# and the hour. The constraint's `completeness` is the baseline's: an hour whose share of
+# present values falls below it gets a `completeness_check` violation.
 #
 # ## What you learned
 # - Constraints are data: a JSON file you can read, edit and version.

@@ -17,13 +17,18 @@
 # The endpoint writes every request and response to S3, one JSON object per line, in files laid
 # out `<prefix>/<endpoint>/<variant>/yyyy/mm/dd/hh/<mm>-<ss>-<mmm>-<uuid>.jsonl`.
 #
-# **The API call:** `s3.list_objects_v2(Bucket=..., Prefix="nyctaxi/datacapture/<endpoint>/")`
+# **The API call:** `s3.list_objects_v2(Bucket=..., Prefix="<capture destination>/<endpoint>/<variant>/")`
 # through its **paginator** (a busy endpoint writes thousands of files), then `s3.get_object`.
+# The destination is `nyctaxi/datacapture` on the twin; on AWS the session read it from the
+# endpoint (`describe_endpoint` → `DataCaptureConfig.DestinationS3Uri`), since the two variants
+# of the workshop write to different prefixes.
 
 # %% tags=["parameters"]
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
+profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
 
 # %%
 import sys
@@ -35,7 +40,7 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 from helpers import workshop
 from helpers import session
 
-sess = session(backend, workspace, **names)
+sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
 names = workshop.production_names(sess)
@@ -44,7 +49,7 @@ if not files:
     raise RuntimeError(f"no capture files yet for {names.endpoint}: the endpoint has had no traffic. "
                        "On the twin run `python -m helpers twin run --hours 2`; on AWS send some requests first.")
 print(f"{len(files)} capture files")
-[f.uri.split(names.endpoint + "/")[1] for f in files[:5]]
+[f.uri.split(names.endpoint + "/", 1)[-1] for f in files[:5]]
 
 # %%
 record = workshop.first_capture_record(sess, files[-1].uri)

@@ -24,6 +24,8 @@
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
+profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
 
 # %%
 import sys
@@ -35,7 +37,7 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 from helpers import workshop
 from helpers import session
 
-sess = session(backend, workspace, **names)
+sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
 schedule = workshop.monitoring_schedule(sess)
@@ -47,7 +49,7 @@ print("reports     :", schedule.reports_uri)
 print("instance    :", schedule.instance_type, f"(at most {schedule.max_runtime_seconds} s a run)")
 
 # %%
-schedule.raw["MonitoringScheduleConfig"]["MonitoringJobDefinition"]["Environment"]
+schedule.environment  # optional in the API: {} when the definition sets none
 
 # %% [markdown]
 # **What you should see:** the baseline files from step 3, reports under

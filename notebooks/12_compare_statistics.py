@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -45,6 +47,17 @@ uri = workshop.report_uri(sess, execution)
 latest = workshop.load_statistics(sess, uri + "/statistics.json")
 columns = ["inferred_type", "num_present", "mean", "std_dev", "min", "max"]
 pd.concat({"baseline": baseline.to_frame()[columns], "latest": latest.to_frame()[columns]}, axis=1)
+
+# %% [markdown]
+# Today's container also writes, per feature, the share of rows that have a value
+# (`completeness`) and an estimate of how many different values it saw (`distinct_count` here;
+# in the file, `approximate_num_distinct_values`, from a HyperLogLog++ sketch). One hour of
+# requests holds far fewer different values than the training set; a completeness below the
+# baseline's would be a `completeness_check` violation.
+
+# %%
+shape = ["completeness", "distinct_count"]
+pd.concat({"baseline": baseline.to_frame()[shape], "latest": latest.to_frame()[shape]}, axis=1)
 
 # %%
 violations = workshop.load_violations(sess, uri + "/constraint_violations.json")

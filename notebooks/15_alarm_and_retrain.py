@@ -76,7 +76,7 @@ previous = workshop.pipeline_execution_id(sess)
 approval = workshop.wait_for_approval(sess, retrain)
 print(f"{approval.stage}/{approval.action} of {approval.execution_id}: {approval.status}, token {approval.token}")
 assert workshop.pipeline_execution_id(sess) == previous  # production has not moved
-pd.DataFrame(workshop.pipeline_stages(sess))
+pd.DataFrame(workshop.pipeline_actions(sess))
 
 # %% [markdown]
 # `get_pipeline_state` shows ApproveDeploy **InProgress** with a token: production still runs

@@ -14,18 +14,25 @@
 # %% [markdown]
 # # 99 · Clean-up
 #
-# On AWS the schedule and the endpoint cost money every hour. This notebook deletes what the
-# chapter created (the dashboard) and, only if you say so, the schedule and the endpoint. On the
-# twin, resetting deletes the whole local estate.
+# On AWS the endpoints and the schedule cost money every hour. This notebook first shows **what
+# is left running and what it costs**, then, only if you say so, deletes the workshop's
+# CloudFormation stacks **in dependency order** (a stack that imports another's exports first,
+# then the newest first: the deployment stacks the pipeline created before the pipeline's own
+# stack, whose role they need to be deleted), and only then what no stack owns (the dashboard of
+# step 16, a schedule made by hand). Deleting a stack's resources out of band would leave the
+# stack failing to delete them. On the twin, resetting deletes the whole local estate.
 #
-# **The API calls:** `cloudwatch.delete_dashboards`, `sagemaker.delete_monitoring_schedule`,
-# `sagemaker.delete_endpoint`.
+# **The API calls:** `cloudformation.list_stacks`, `list_stack_resources`, `list_imports`,
+# `delete_stack` and its `stack_delete_complete` waiter; `cloudwatch.delete_dashboards`;
+# `sagemaker.delete_monitoring_schedule`, `sagemaker.delete_endpoint`.
 
 # %% tags=["parameters"]
 backend = "local"
 workspace = None
 names = {}  # override any of the names in assets/workshop.json
-delete_monitoring = False  # True also deletes the schedule and the endpoint (AWS)
+region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
+profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
+delete_monitoring = False  # AWS: True deletes the workshop's stacks, then what no stack owns
 reset_twin = False  # True deletes the local twin's workspace
 
 # %%
@@ -38,25 +45,37 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 from helpers import workshop
 from helpers import session
 
-sess = session(backend, workspace, **names)
-cloudwatch = sess.client("cloudwatch")
-if any(d["DashboardName"] == sess.names.dashboard_name for d in cloudwatch.list_dashboards()["DashboardEntries"]):
-    cloudwatch.delete_dashboards(DashboardNames=[sess.names.dashboard_name])
-    print("deleted dashboard", sess.names.dashboard_name)
+sess = session(backend, workspace, region=region, profile=profile, **names)
+
+# %%
+if sess.backend == "aws":
+    from helpers.workshop import cleanup
+
+    stacks = cleanup.workshop_stacks(sess)
+    owners = cleanup.stack_owners(sess, stacks)
+    running = cleanup.running_costs(sess, owners)
+    order = cleanup.deletion_order(sess, stacks)
+    print(f"left running: about ${running['usd_per_hour'].sum():.2f} an hour; stacks, in deletion order: {order}")
+    display(running)
 
 # %%
 if delete_monitoring and sess.backend == "aws":
-    endpoint = workshop.monitoring_schedule(sess).endpoint
-    sess.client("sagemaker").delete_monitoring_schedule(MonitoringScheduleName=sess.names.schedule_name)
-    sess.client("sagemaker").delete_endpoint(EndpointName=endpoint)
-    print("deleted", sess.names.schedule_name, "and", endpoint)
+    for name in order:
+        print("deleting stack", name, "...")
+        cleanup.delete_stack(sess, name)
+    left = cleanup.running_costs(sess, {})
+    print("deleted, owned by no stack:", cleanup.delete_unowned(sess, left[~left["name"].isin(owners)]))
+print("deleted dashboard" if workshop.delete_dashboard(sess) else "no dashboard named", sess.names.dashboard_name)
 if reset_twin and sess.backend == "local":
     from helpers.twin.store import Workspace
 
     print("deleted" if Workspace.reset(sess.twin.ws.root) else "nothing at", sess.twin.ws.root)
 
 # %% [markdown]
-# **What you should see:** the dashboard deleted; with the switches on, the rest too.
+# **What you should see:** the dashboard deleted, and on AWS a table of the endpoints and the
+# schedule still running with their hourly cost and the stack that owns each; with
+# `delete_monitoring = True`, each stack deleted in the order printed, then whatever no stack
+# owned.
 #
 # ## What you learned
 # - Monitoring has running costs: delete schedules and endpoints you no longer need.

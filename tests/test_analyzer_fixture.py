@@ -15,10 +15,12 @@ FIXTURE = "sdk_pipeline_quality_check_data_quality"
 
 
 def test_cli_reproduces_the_real_baseline_byte_for_byte(real, tmp_path):
+    # generation: 2021 (the fixture is a real output of that container)
     folder = real / FIXTURE
     done = subprocess.run(
         [sys.executable, "-m", "helpers", "baseline", "--dataset", str(folder / "baseline_dataset.csv"),
-         "--no-header", "--output", str(tmp_path)], capture_output=True, text=True, check=False)
+         "--no-header", "--container", "2021", "--output", str(tmp_path)],
+        capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "statistics.json").read_bytes() == (folder / "statistics.json").read_bytes()
     assert (tmp_path / "constraints.json").read_bytes() == (folder / "good_cases_constraints.json").read_bytes()

@@ -1,147 +1,144 @@
-"""The AWS path offline: the same workshop steps against moto, with clear errors.
+"""The AWS path offline: the workshop's steps in a fake account (see ``fake_account``), and errors.
 
-moto lacks GetPipelineState and the monitoring-schedule calls; the tests answer those on the
-client (botocore's before-call hook) with responses in the shape AWS documents. Credentials
-and region are fake; a socket guard fails any connection that is not to loopback.
+Credentials and region are fake; no socket leaves the machine and no DNS name is resolved.
 """
 
-import json
-from datetime import datetime, timedelta, timezone
+from __future__ import annotations
 
 import botocore
 import pytest
-from botocore.awsrequest import AWSResponse
+from fake_account import EXECUTION, LAYOUTS, REGION, T0, fake_environment, lay_out
 from moto import mock_aws
 
 from helpers import session
 from helpers import workshop as w
-from helpers.analyzer.baseline import run_baseline
-from helpers.aws import ModelMonitorUnavailable, WorkshopAwsError, explain
-from helpers.capture import CaptureRecord
-from helpers.datasets import nyc_taxi_trips
+from helpers.aws import (
+    MissingPermission,
+    ModelMonitorUnavailable,
+    NotFound,
+    WorkshopAwsError,
+    explain,
+)
 
-EXECUTION = "6a1f0c2e-0000-4000-8000-000000000001"
-T0 = datetime(2021, 6, 7, 10, 0, tzinfo=timezone.utc)
 
-
-def answer(client, operation, respond):
-    """Answer one operation on a client (what moto does not implement); the latest answer wins."""
-    answers = client.meta.__dict__.setdefault("test_answers", {})
-    if not answers:
-        def keep(params, context, **_):
-            context["test_params"] = dict(params)
-
-        def hook(model, context, **_):
-            if model.name not in answers:
-                return None
-            body = answers[model.name](context.get("test_params", {}))
-            return AWSResponse("https://test", 400 if "Error" in body else 200, {}, None), body
-
-        service = client.meta.service_model.service_id.hyphenize()
-        client.meta.events.register(f"before-parameter-build.{service}", keep)
-        client.meta.events.register_first(f"before-call.{service}", hook)
-    answers[operation] = respond
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("studio")
+    with pytest.MonkeyPatch.context() as monkeypatch, mock_aws():
+        answers = fake_environment(monkeypatch, tmp)
+        lay_out(LAYOUTS["studio"], answers, tmp, denied=frozenset({"cloudwatch:PutDashboard"}))
+        yield answers, monkeypatch
 
 
 @pytest.fixture
-def aws(aws_env):
-    with mock_aws():
-        sess = session("aws")
-        bucket = sess.default_bucket
-        s3 = sess.client("s3")
-        s3.create_bucket(Bucket=bucket)
-        base = run_baseline(nyc_taxi_trips(3000, seed=1))
-        out = f"nyctaxi/monitoring/baseline/mlops-nyctaxi-pbl-{EXECUTION}"
-        s3.put_object(Bucket=bucket, Key=f"{out}/statistics.json", Body=base.statistics.to_json())
-        s3.put_object(Bucket=bucket, Key=f"{out}/constraints.json", Body=base.constraints.to_json())
-        record = CaptureRecord.create("12.5,1.0,2.3", "13.1", event_id="e1", inference_time=T0)
-        capture = f"nyctaxi/datacapture/mlops-nyctaxi-prd-{EXECUTION}/prd-mlops-nyctaxi/2021/06/07/09/05-00-000-x.jsonl"
-        s3.put_object(Bucket=bucket, Key=capture, Body=record.to_line() + "\n")
-        reports = f"nyctaxi/monitoring/reports/mlops-nyctaxi-prd-{EXECUTION}/mlops-nyctaxi-pms/2021/06/07/10"
-        for name in ("statistics.json", "constraints.json"):
-            s3.put_object(Bucket=bucket, Key=f"{reports}/{name}", Body=base.statistics.to_json() if name == "statistics.json" else base.constraints.to_json())
-        s3.put_object(Bucket=bucket, Key=f"{reports}/constraint_violations.json", Body='{\n  "violations" : [ ]\n}')
-        sm = sess.client("sagemaker")
-        for job, source, target in ((f"mlops-nyctaxi-pbl-{EXECUTION}", f"s3://{bucket}/nyctaxi/{EXECUTION}/input/baseline/baseline.csv", f"s3://{bucket}/{out}"),
-                                    ("model-monitoring-202106071000-abc", f"s3://{bucket}/capture", f"s3://{bucket}/{reports}")):
-            sm.create_processing_job(
-                ProcessingJobName=job, RoleArn="arn:aws:iam::123456789012:role/r",
-                ProcessingResources={"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 30}},
-                AppSpecification={"ImageUri": "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer"},
-                ProcessingInputs=[{"InputName": "in", "S3Input": {"S3Uri": source, "LocalPath": "/opt/ml/processing/input",
-                                                                  "S3DataType": "S3Prefix", "S3InputMode": "File"}}],
-                ProcessingOutputConfig={"Outputs": [{"OutputName": "out", "S3Output": {
-                    "S3Uri": target, "LocalPath": "/opt/ml/processing/output", "S3UploadMode": "EndOfJob"}}]},
-                StoppingCondition={"MaxRuntimeInSeconds": 1800})
-        answer(sess.client("codepipeline"), "GetPipelineState", lambda p: {
-            "pipelineName": p["name"], "pipelineVersion": 1, "stageStates": [
-                {"stageName": "Build", "latestExecution": {"pipelineExecutionId": "newer", "status": "InProgress"}},
-                {"stageName": "DeployPrd", "latestExecution": {"pipelineExecutionId": EXECUTION, "status": "Succeeded"}}]})
-        schedule = json.loads(json.dumps({
-            "MonitoringScheduleArn": "arn:aws:sagemaker:us-east-1:123456789012:monitoring-schedule/mlops-nyctaxi-pms",
-            "MonitoringScheduleName": "mlops-nyctaxi-pms", "MonitoringScheduleStatus": "Scheduled",
-            "CreationTime": T0, "LastModifiedTime": T0, "EndpointName": f"mlops-nyctaxi-prd-{EXECUTION}",
-            "MonitoringScheduleConfig": {"ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"}, "MonitoringJobDefinition": {
-                "BaselineConfig": {"ConstraintsResource": {"S3Uri": f"s3://{bucket}/{out}/constraints.json"},
-                                   "StatisticsResource": {"S3Uri": f"s3://{bucket}/{out}/statistics.json"}},
-                "MonitoringInputs": [{"EndpointInput": {"EndpointName": f"mlops-nyctaxi-prd-{EXECUTION}", "LocalPath": "/opt/ml/processing/input"}}],
-                "MonitoringOutputConfig": {"MonitoringOutputs": [{"S3Output": {"S3Uri": f"s3://{bucket}/nyctaxi/monitoring/reports", "LocalPath": "/opt/ml/processing/output"}}]},
-                "MonitoringResources": {"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 30}},
-                "MonitoringAppSpecification": {"ImageUri": "x"}, "StoppingCondition": {"MaxRuntimeInSeconds": 1800},
-                "RoleArn": "arn:aws:iam::123456789012:role/r"}}}, default=str))
-        schedule["CreationTime"] = schedule["LastModifiedTime"] = T0
-        answer(sm, "DescribeMonitoringSchedule", lambda p: schedule)
-        answer(sm, "ListMonitoringExecutions", lambda p: {"MonitoringExecutionSummaries": [
-            {"MonitoringScheduleName": "mlops-nyctaxi-pms", "ScheduledTime": T0, "CreationTime": T0, "LastModifiedTime": T0,
-             "MonitoringExecutionStatus": "Completed", "EndpointName": f"mlops-nyctaxi-prd-{EXECUTION}",
-             "ProcessingJobArn": "arn:aws:sagemaker:us-east-1:123456789012:processing-job/model-monitoring-202106071000-abc"},
-            {"MonitoringScheduleName": "mlops-nyctaxi-pms", "ScheduledTime": T0 - timedelta(hours=1), "CreationTime": T0,
-             "LastModifiedTime": T0, "MonitoringExecutionStatus": "Failed", "FailureReason": "Job inputs had no data"}]})
-        yield sess
+def answers(studio):
+    """The account's answers; a test may replace some, and they are put back after it."""
+    answers, _ = studio
+    before = dict(answers.by_operation)
+    yield answers
+    answers.by_operation = before
 
 
-def test_the_steps_run_on_aws(aws, tmp_path):
-    assert (aws.backend, aws.account_id, aws.region) == ("aws", "123456789012", "us-east-1")
+def test_the_steps_run_on_aws(answers, tmp_path):
+    layout = LAYOUTS["studio"]
+    aws = session("aws")
+    assert (aws.backend, aws.account_id, aws.region) == ("aws", "123456789012", REGION)
     execution = w.pipeline_execution_id(aws)
-    assert execution == EXECUTION  # production's id, not the newer run still building
+    assert execution == EXECUTION
     names = w.job_names(aws, execution)
     job = w.baseline_job(aws, names.baseline_job)
-    assert job.output_uri.endswith(f"mlops-nyctaxi-pbl-{EXECUTION}")
+    assert job.output_uri == layout.baseline_uri
     assert w.load_statistics(aws, job.statistics_uri).feature("passenger_count").inferred_type == "Integral"
-    assert w.load_constraints(aws, job.constraints_uri).monitoring_config.evaluate_constraints == "Enabled"
     files = w.capture_files(aws, names.endpoint)
-    assert len(files) == 1 and w.first_capture_record(aws, files[0].uri).capture_data.endpoint_input.data == "12.5,1.0,2.3"
-    schedule = w.monitoring_schedule(aws)
-    assert schedule.cron == "cron(0 * ? * * *)" and schedule.next_runs(T0)[0] == T0 + timedelta(hours=1)
+    assert len(files) == 1 and w.first_capture_record(aws, files[0].uri).capture_data.endpoint_input.encoding == "CSV"
+    schedule = w.monitoring_schedule(aws)  # a schedule that names its job definition (SDK v2)
+    assert schedule.definition_name and schedule.statistics_uri == f"{layout.baseline_uri}/statistics.json"
+    assert schedule.cron == "cron(0 * ? * * *)" and schedule.next_runs(T0)[0] == T0.replace(hour=11)
     latest = w.wait_for_execution(aws, timeout=5, poll=0.01)
-    assert latest.status == "Completed"
+    assert latest.status == "CompletedWithViolations"
+    assert w.latest_execution(aws).status == "CompletedWithViolations"
+    assert w.latest_execution(aws, statuses=("Failed",)).failure_reason == "Job inputs had no data"
     uri = w.report_uri(aws, latest)
     assert sorted(p.name for p in w.download_reports(aws, uri, tmp_path)) == [
         "constraint_violations.json", "constraints.json", "statistics.json"]
     w.publish_drift_metric(aws, 0.25, names.endpoint)
     assert w.read_metric(aws, names.endpoint)["Average"].tolist() == [0.25]
-    board = w.create_dashboard(aws, names.endpoint)
-    assert names.endpoint in board["DashboardBody"]
 
 
-def test_wait_times_out_clearly(aws):
-    answer(aws.client("sagemaker"), "ListMonitoringExecutions", lambda p: {"MonitoringExecutionSummaries": []})
+def test_executions_are_polled_with_small_filtered_pages(answers):
+    aws = session("aws")
+    asked = []
+    aws.client("sagemaker").meta.events.register("before-parameter-build.sagemaker.ListMonitoringExecutions",
+                                                 lambda params, **_: asked.append(dict(params)))
+    w.wait_for_execution(aws, timeout=5, poll=0.01)
+    assert asked and all(p["MaxResults"] == 1 and p["StatusEquals"] in ("Completed", "CompletedWithViolations")
+                         and p["SortBy"] == "ScheduledTime" and p["SortOrder"] == "Descending" for p in asked)
+
+
+def test_wait_times_out_clearly(answers):
+    answers.add("ListMonitoringExecutions", lambda p: {"MonitoringExecutionSummaries": []})
     with pytest.raises(TimeoutError, match="no Completed/CompletedWithViolations execution of mlops-nyctaxi-pms within 0 s"):
-        w.wait_for_execution(aws, timeout=0, poll=0.01)
+        w.wait_for_execution(session("aws"), timeout=0, poll=0.01)
 
 
-def test_missing_deployment_says_what_was_looked_for(aws):
+def test_missing_deployment_says_what_was_looked_for(answers):
+    aws = session("aws")
     with pytest.raises(WorkshopAwsError, match="describing the baseline processing job"):
         w.baseline_job(aws, "mlops-nyctaxi-pbl-missing")
-    with pytest.raises(WorkshopAwsError, match="Nothing found while reading from S3"):
+    with pytest.raises(NotFound, match="Nothing found while reading from S3"):
         w.read_s3_text(aws, f"s3://{aws.default_bucket}/missing.json")
 
 
-def test_model_monitor_refusal_points_to_the_twin(aws):
-    answer(aws.client("sagemaker"), "DescribeMonitoringSchedule", lambda p: {"Error": {
-        "Code": "AccessDeniedException", "Message": "Model Monitor is not available for new customers."}})
+def test_an_unknown_pipeline_is_a_finding_with_what_to_do(answers):
+    aws = session("aws", pipeline_name="not-the-workshop")
+    finding = next(f for f in aws.discovery.findings if f.what == "production execution")
+    assert not finding.found and "does not have a pipeline with name 'not-the-workshop'" in finding.todo
+
+
+def test_given_names_win_over_discovery(answers):
+    aws = session("aws", variant_name="blue", retrain_rule="my-rule")
+    assert (aws.names.variant_name, aws.names.retrain_rule) == ("blue", "my-rule")
+
+
+def test_preflight_names_a_denied_permission_and_the_verdict(answers):
+    table = w.preflight(session("aws")).set_index("check")
+    assert table.loc["region", "result"].startswith(f"{REGION} (from profile 'default' in ")
+    assert table.loc["permission cloudwatch:PutDashboard", "result"] == "implicitDeny"
+    assert "add cloudwatch:PutDashboard to" in table.loc["permission cloudwatch:PutDashboard", "todo"]
+    assert table.loc["permission sagemaker:InvokeEndpoint", "ok"]
+    assert any(c.startswith("permission kms:Decrypt on arn:aws:kms:") for c in table.index)
+    assert table.loc["Model Monitor availability", "result"] == "available: the workshop's schedule exists"
+
+
+def test_a_closed_account_is_told_to_use_the_twin(answers):
+    # the wording AWS uses for the change; the exact refusal an account gets is not public
+    closed = {"Error": {"Code": "AccessDeniedException", "Message": "Model Monitor is no longer open to new customers."}}
+    answers.add("DescribeMonitoringSchedule", lambda p: closed)
+    answers.add("ListMonitoringSchedules", lambda p: closed)
+    aws = session("aws")
     with pytest.raises(ModelMonitorUnavailable, match="closed to new AWS customers; run the workshop on the local twin"):
         w.monitoring_schedule(aws)
+    assert w.preflight(aws).set_index("check").loc["Model Monitor availability", "result"] == "closed to new customers"
+
+
+def test_access_denied_is_a_missing_permission_not_a_closed_account(answers):
+    denied = {"Error": {"Code": "AccessDeniedException", "Message": (
+        "User: arn:aws:sts::123456789012:assumed-role/AmazonSageMaker-ExecutionRole-2021/SageMaker is not authorized "
+        "to perform: sagemaker:DescribeMonitoringSchedule on resource: arn:aws:sagemaker:eu-west-1:123456789012:"
+        "monitoring-schedule/mlops-nyctaxi-pms because no identity-based policy allows the sagemaker:DescribeMonitoringSchedule action")}}
+    answers.add("DescribeMonitoringSchedule", lambda p: denied)
+    with pytest.raises(MissingPermission, match=r"lacks the IAM permission sagemaker:DescribeMonitoringSchedule on "
+                                                r"arn:aws:sagemaker:eu-west-1:123456789012:monitoring-schedule/mlops-nyctaxi-pms") as err:
+        w.monitoring_schedule(session("aws", discover=False))
+    assert err.value.action == "sagemaker:DescribeMonitoringSchedule"
+
+
+def test_an_unexplained_refusal_is_not_called_closed():
+    err = botocore.exceptions.ClientError({"Error": {"Code": "AccessDeniedException", "Message": "Access denied"}},
+                                          "ListMonitoringExecutions")
+    message = explain(err, "listing executions (sagemaker:ListMonitoringExecutions)")
+    assert not isinstance(message, ModelMonitorUnavailable)
+    assert "Either the role lacks sagemaker:ListMonitoringExecutions or this account cannot use Model Monitor" in str(message)
 
 
 def _client_error(code, message, operation="ListMonitoringExecutions"):
@@ -158,14 +155,38 @@ def test_error_messages(code, expected):
     assert expected in str(explain(_client_error(code, "bad"), "listing"))
 
 
-def test_no_credentials(monkeypatch, aws_env):
+def test_no_credentials(monkeypatch, tmp_path):
+    fake_environment(monkeypatch, tmp_path)
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     with pytest.raises(WorkshopAwsError, match="No AWS credentials found"):
         session("aws")
+
+
+def test_no_region_is_never_guessed(monkeypatch, tmp_path):
+    fake_environment(monkeypatch, tmp_path)
+    (tmp_path / "aws-config").write_text("[default]\n")
+    with pytest.raises(WorkshopAwsError, match="No AWS region is set and the workshop does not guess one"):
+        session("aws")
+
+
+@pytest.mark.parametrize(("setting", "expected"), [
+    ({"AWS_DEFAULT_REGION": "ap-south-1"}, ("ap-south-1", "the environment (AWS_DEFAULT_REGION)")),
+    ({"AWS_REGION": "us-west-2"}, (REGION, "profile 'default'")),  # boto3 does not read AWS_REGION
+    ({"AWS_PROFILE": "lab"}, ("sa-east-1", "profile 'lab'")),
+])
+def test_region_follows_boto3s_chain(monkeypatch, tmp_path, setting, expected):
+    import boto3
+
+    from helpers.aws import resolve_region
+
+    fake_environment(monkeypatch, tmp_path)
+    (tmp_path / "aws-config").write_text(f"[default]\nregion = {REGION}\n[profile lab]\nregion = sa-east-1\n")
+    for key, value in setting.items():
+        monkeypatch.setenv(key, value)
+    choice = resolve_region(boto3.session.Session(), None)
+    assert (choice.region, choice.source.split(" in ")[0]) == expected
+    assert resolve_region(boto3.session.Session(), "eu-north-1").source == "the region= parameter"
 
 
 def test_wrong_region_is_explained():

@@ -1,10 +1,28 @@
+"""Reading and writing the three report files, both container generations, byte for byte."""
+
 import json
 
 import pytest
 
-from helpers.formats import Constraints, ConstraintViolations, FormatError, Statistics
+from helpers.formats import (
+    CommonStatistics,
+    Constraints,
+    ConstraintViolations,
+    FeatureStatistics,
+    FormatError,
+    NumericalStatistics,
+    Statistics,
+    StringStatistics,
+    Violation,
+    jackson_dumps,
+)
 
+CURRENT = "current_format_2025_output_only"
 CONTAINER_WRITTEN = [
+    # generation: current (a real 2025 output)
+    (Statistics, f"{CURRENT}/statistics.json"),
+    (Constraints, f"{CURRENT}/constraints.json"),
+    # generation: 2021 and the 2020 log
     (Statistics, "sdk_pipeline_quality_check_data_quality/statistics.json"),
     (Constraints, "sdk_pipeline_quality_check_data_quality/good_cases_constraints.json"),
     (Constraints, "sdk_pipeline_quality_check_data_quality/bad_cases_constraints.json"),
@@ -29,6 +47,55 @@ def test_statistics_fields(real):
     assert c0.kll.sketch.parameters.k == 2048.0 and len(c0.kll.sketch.data[0]) == 100
     frame = stats.to_frame()
     assert list(frame.index) == [f"_c{i}" for i in range(6)] and frame.loc["_c0", "mean"] == 2.31
+
+
+def test_current_generation_fields(real):
+    stats = Statistics.from_file(real / CURRENT / "statistics.json")
+    age = stats.feature("age").numerical_statistics
+    assert isinstance(age.approximate_num_distinct_values, int) and age.completeness == 1.0
+    group = stats.feature("age_group").string_statistics
+    assert group.completeness == 1.0 and group.distinct_count == 5.0
+    cons = Constraints.from_file(real / CURRENT / "constraints.json")
+    dist = cons.monitoring_config.distribution_constraints
+    assert (dist.categorical_comparison_threshold, dist.categorical_drift_method) == (0.1, "LInfinity")
+    assert {"completeness", "distinct_count"} <= set(stats.to_frame().columns)
+
+
+def test_new_objects_write_the_fields_in_each_generations_order():
+    common = CommonStatistics(3, 0)
+    numeric = NumericalStatistics(common, mean=2.0, sum=6.0, std_dev=1.0, min=1.0, max=3.0)
+    strings = StringStatistics(common, distinct_count=3.0)
+    assert list(numeric.encode()) == ["common", "mean", "sum", "std_dev", "min", "max"]
+    assert list(strings.encode()) == ["common", "distinct_count"]
+    numeric.approximate_num_distinct_values, numeric.completeness = 3, 1.0  # current (3b)
+    strings.completeness = 1.0
+    assert list(numeric.encode())[5:] == ["max", "approximate_num_distinct_values", "completeness"]
+    assert list(strings.encode()) == ["common", "distinct_count", "completeness"]
+    text = jackson_dumps(FeatureStatistics("a", "Integral", numeric).encode())
+    assert '"max" : 3.0,\n    "approximate_num_distinct_values" : 3,\n    "completeness" : 1.0' in text
+
+
+def test_a_newer_containers_unknown_fields_pass_through(real):
+    data = json.loads((real / CURRENT / "statistics.json").read_text())
+    data["future_top_level"] = {"note": "new"}
+    data["features"][0]["numerical_statistics"]["entropy"] = 1.5
+    data["features"][13]["string_statistics"]["distribution"]["categorical"]["histogram_kind"] = "top"
+    text = jackson_dumps(data)
+    assert Statistics.from_string(text).to_json() == text
+    violations = jackson_dumps({"violations": [{
+        "feature_name": "Missing columns", "constraint_check_type": "missing_column_check",
+        "description": "There are missing columns in current dataset. Number of columns in current "
+                       "dataset: 3, Number of columns in baseline constraints: 4",
+        "severity": "high"}], "run": {"generation": 3}})
+    parsed = ConstraintViolations.from_string(violations)
+    assert parsed.to_json() == violations and parsed.violations[0].extra == {"severity": "high"}
+    cons = json.loads((real / CURRENT / "constraints.json").read_text())
+    cons["monitoring_config"]["distribution_constraints"]["psi_threshold"] = 0.2
+    cons["features"][0]["num_constraints"]["is_integral"] = True
+    text = jackson_dumps(cons)
+    assert Constraints.from_string(text).to_json() == text
+    assert Violation("a", "data_type_check", "d").encode() == {
+        "feature_name": "a", "constraint_check_type": "data_type_check", "description": "d"}
 
 
 def test_violations_fields(real):

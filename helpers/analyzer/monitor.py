@@ -17,10 +17,11 @@ import pyarrow.compute as pc
 
 from ..capture import CaptureProblem, CaptureRows, read_capture
 from ..formats.constraints import Constraints
+from ..formats.generation import Container
 from ..formats.reportset import write_report_set
 from ..formats.statistics import Statistics
 from ..formats.violations import ConstraintViolations
-from .baseline import table_source
+from .baseline import generation_options, table_source
 from .checks import CheckContext, CheckOptions, NotEvaluated, ResolvedConfig, run_checks
 from .distance import Distance
 from .metrics import FeatureMetric
@@ -55,6 +56,7 @@ class MonitoringResult:
     profile: Profile
     problems: list[RowProblem | CaptureProblem] = field(default_factory=list)
     not_evaluated: list[NotEvaluated] = field(default_factory=list)
+    shadow_records: int = 0  # capture records of a shadow variant, skipped (section 3b)
 
     @property
     def status(self) -> str:
@@ -82,26 +84,35 @@ def run_monitor(
     capture: str | Path | Iterable[str | Path] | CaptureRows | None = None,
     dataset: str | Path | pd.DataFrame | TableSource | None = None,
     header: bool = True,
+    container: Container | str | None = None,
     check_options: CheckOptions | None = None,
     profile_options: ProfileOptions | None = None,
     suggestion_options: SuggestionOptions | None = None,
 ) -> MonitoringResult:
-    """Analyse the current data (capture files or a data set) against the baseline."""
+    """Analyse the current data (capture files or a data set) against the baseline.
+
+    Capture and a headerless data set (``header=False``) are mapped by position onto the
+    baseline's column names. ``container``: "current" (default) or "2021", the generation of
+    the files written.
+    """
     names = _baseline_names(baseline_statistics, baseline_constraints)
     validate_baseline(baseline_statistics, baseline_constraints)
+    profile_options, suggestion_options = generation_options(container, profile_options, suggestion_options)
     problems: list = []
+    shadow = 0
     if (capture is None) == (dataset is None):
         raise ValueError("give exactly one of capture= or dataset=")
     if capture is not None:
         rows = capture if isinstance(capture, CaptureRows) else read_capture(capture, names)
         problems.extend(rows.problems)
+        shadow = rows.shadow_records
         if len(rows) == 0:
-            raise NoDataError(_unusable(rows.records, rows.problems))
+            raise NoDataError(_unusable(rows.records, rows.problems, rows.shadow_records))
         width = int(pc.max(rows.meta.column("num_values")).as_py())
         source: TableSource = ArrowSource(rows.table, name="capture")
         current_names = names[:width] + [c for c in source.columns if c not in names]
     else:
-        source = table_source(dataset, header)
+        source = table_source(dataset, header, names=names)
         current_names = list(source.columns)
         width = len(current_names)
     domains = {f.name: f.string_constraints.domains for f in baseline_constraints.features
@@ -129,16 +140,18 @@ def run_monitor(
         profile=profile,
         problems=problems,
         not_evaluated=list(ctx.not_evaluated),
+        shadow_records=shadow,
     )
 
 
-def _unusable(records: int, problems: list[CaptureProblem]) -> str:
+def _unusable(records: int, problems: list[CaptureProblem], shadow: int = 0) -> str:
     """Why a capture gave no rows: the records seen, and the reasons (counted, then the first)."""
+    skipped = f" ({shadow} from a shadow variant, skipped)" if shadow else ""
     if not problems:
-        return f"{records} capture records, none usable" if records else ""
+        return f"{records} capture records, none usable{skipped}" if records else ""
     refused = sum(p.line is None for p in problems)
     files = f", {refused} files not read" if refused else ""
-    return f"{records} capture records, none usable{files}: {summarise_problems(problems)}"
+    return f"{records} capture records, none usable{skipped}{files}: {summarise_problems(problems)}"
 
 
 def _baseline_names(stats: Statistics, constraints: Constraints) -> list[str]:

@@ -22,6 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..formats.arrays import strings, to_numpy
+from ..formats.generation import Container, parse_container
+from ..formats.scala_order import hashmap_order
 from ..formats.statistics import (
     CategoricalBucket,
     CategoricalDistribution,
@@ -44,7 +46,7 @@ from .kll import SKETCH_C, SKETCH_K, KLLState
 from .moments import accumulate
 from .reader import AnalyzerInputError, RowProblem, TableSource
 
-__all__ = ["ColumnProfile", "Profile", "ProfileOptions", "profile_table"]
+__all__ = ["ColumnProfile", "Profile", "ProfileOptions", "categorical_order", "profile_table"]
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,17 @@ class ProfileOptions:
         categorical buckets and no domain suggestion.
     bucket_count: KLL buckets in statistics.json (Model Monitor writes 10).
     workers: threads over columns (Arrow's and numpy's kernels release the GIL).
+    container: the generation whose fields and categorical order statistics.json gets
+        (``Container.CURRENT`` by default, ``Container.V2021`` for the 2021 layout).
     """
 
     categorical_cap: int = 120
     bucket_count: int = 10
     workers: int = 2
+    container: Container = Container.CURRENT
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "container", parse_container(self.container))
 
 
 @dataclass
@@ -91,6 +99,7 @@ class ColumnProfile:
     def update(self, chunk: int, column: pa.Array, first_row: int = 0, source: str = "") -> None:
         types, values = _cells(column)
         counts = np.bincount(types, minlength=5)
+        _add_distinct(self.hll, column, values, types)
         self.rows += len(column)
         self.type_counts += counts
         if self.domain is not None and counts[1:].sum():
@@ -113,13 +122,11 @@ class ColumnProfile:
         self.sketch.update(numeric)
 
     def count_values(self, column: pa.Array) -> None:
-        """Add a chunk's values to the value counts (until the cap) and the HLL registers."""
-        column = as_text(column)
-        counted = pc.value_counts(column.drop_null())
-        values = counted.field("values").to_pylist()
-        self.hll.add(values)
+        """Add a chunk's values to the value counts (until the cap), in order of first appearance."""
         if self.value_counts is None:
             return
+        counted = pc.value_counts(as_text(column).drop_null())
+        values = counted.field("values").to_pylist()
         for value, count in zip(values, counted.field("counts").to_pylist(), strict=True):
             self.value_counts[value] = self.value_counts.get(value, 0) + count
         if len(self.value_counts) > self.options.categorical_cap:
@@ -138,24 +145,59 @@ class ColumnProfile:
         sketch = self.sketch.finalize()
         buckets = [KLLBucket(a, b, c) for a, b, c in sketch.buckets(self.options.bucket_count)]
         kll = KLLDistribution(buckets, KLLSketch(SketchParameters(SKETCH_C, float(SKETCH_K)), sketch.data))
-        return NumericalStatistics(
+        stats = NumericalStatistics(
             common, mean=total / n, sum=total, std_dev=math.sqrt(m2 / n), min=lo, max=hi,
             distribution=NumericDistribution(kll),
         )
+        if self.options.container is Container.CURRENT:
+            stats.approximate_num_distinct_values = self.hll.estimate()
+            stats.completeness = self.completeness
+        return stats
 
     def _string(self, common: CommonStatistics) -> StringStatistics:
         distribution = None
         if self.value_counts is not None:
-            ordered = sorted(self.value_counts.items(), key=lambda kv: (-kv[1], kv[0]))
-            buckets = [CategoricalBucket(v, c) for v, c in ordered]
+            order = categorical_order(self.value_counts, self.options.container)
+            buckets = [CategoricalBucket(v, self.value_counts[v]) for v in order]
             distribution = StringDistribution(CategoricalDistribution(buckets))
-        return StringStatistics(common, distinct_count=self.hll.estimate(), distribution=distribution)
+        stats = StringStatistics(common, distinct_count=float(self.hll.estimate()), distribution=distribution)
+        if self.options.container is Container.CURRENT:
+            stats.completeness = self.completeness
+        return stats
+
+    @property
+    def completeness(self) -> float:
+        """num_present / rows, as a raw double (0.0 for a column of no rows)."""
+        return self.num_present / self.rows if self.rows else 0.0
 
     def finished_sketch(self) -> KLLState | None:
         """The finalised sketch of a numeric column (for distances), else None."""
         if self.sketch is None or self.inferred_type not in ("Integral", "Fractional"):
             return None
         return self.sketch.finalize()
+
+
+def _add_distinct(hll: HyperLogLog, column: pa.Array, values: np.ndarray, types: np.ndarray) -> None:
+    """Every non-null cell's text into the distinct-count registers.
+
+    A DataFrame's typed numbers have no text: they count as the text pandas writes to a CSV
+    (``repr`` of a float, digits of an integer), so a frame and its CSV give the same count.
+    """
+    if pa.types.is_integer(column.type):
+        present = column.drop_null().to_numpy(zero_copy_only=False)
+        hll.add(str(v) for v in np.unique(present).tolist())
+    elif pa.types.is_floating(column.type):
+        hll.add(repr(v) for v in np.unique(values[types != CellType.UNKNOWN]).tolist())
+    else:
+        hll.add_text(as_text(column))
+
+
+def categorical_order(counts: dict[str, int], container: Container) -> list[str]:
+    """Bucket and domain order: Scala HashMap order today (``counts`` in first-appearance order,
+    the insertion order we chose for maps of 1-4 entries); by count, then value, in 2021."""
+    if container is Container.CURRENT:
+        return hashmap_order(counts)
+    return [v for v, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 def _cells(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:

@@ -71,18 +71,25 @@ class TableSource:
 
 
 class CsvSource(TableSource):
-    """A CSV file with a header row, or without one (columns ``_c0``, ``_c1``, ...)."""
+    """A CSV file with a header row, or without one.
 
-    def __init__(self, path: str | Path, header: bool = True, block_bytes: int = DEFAULT_BLOCK_BYTES):
+    Without a header, columns take ``names`` by position (a monitoring run passes the
+    baseline's names, as capture is mapped); columns beyond them are ``_c<i>``.
+    """
+
+    def __init__(self, path: str | Path, header: bool = True, block_bytes: int = DEFAULT_BLOCK_BYTES,
+                 names: list[str] | None = None):
         self.path = Path(path)
         self.header = header
+        self.positional_names = list(names or [])
         self.block_bytes = block_bytes
         super().__init__(str(self.path), self._column_names())
 
     def _column_names(self) -> list[str]:
         cells = self._first_row()
         if not self.header:
-            return [f"_c{i}" for i in range(len(cells))]
+            given = self.positional_names[: len(cells)]
+            return given + [f"_c{i}" for i in range(len(given), len(cells))]
         names = [c.strip() for c in cells]
         for i, name in enumerate(names):
             if not name:

@@ -28,7 +28,7 @@ _PAYLOAD = pa.struct([("observedContentType", pa.string()), ("mode", pa.string()
 _SCHEMA = pa.schema([
     ("captureData", pa.struct([("endpointInput", _PAYLOAD), ("endpointOutput", _PAYLOAD)])),
     ("eventMetadata", pa.struct([("eventId", pa.string()), ("inferenceId", pa.string()),
-                                 ("inferenceTime", pa.string())])),
+                                 ("inferenceTime", pa.string()), ("invocationSource", pa.string())])),
     ("eventVersion", pa.string()),
 ])
 
@@ -51,6 +51,8 @@ def read_file_fast(path: Path) -> FileRows | None:
     payloads = [capture.field("endpointOutput"), capture.field("endpointInput")]
     if capture.null_count or event.null_count or event.field("eventId").null_count:
         return None
+    if event.field("invocationSource").null_count != len(event):
+        return None  # shadow-variant records are skipped and counted by the exact reader
     cells: list[pa.Array] = []
     for payload in payloads:
         columns = _split_csv_payload(payload)

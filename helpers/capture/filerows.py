@@ -36,6 +36,7 @@ class FileRows:
     meta: pa.Table
     records: int
     problems: list[CaptureProblem]
+    shadow: int = 0  # records of a shadow variant, skipped as today's container skips them
 
     @property
     def rows(self) -> int:

@@ -16,8 +16,11 @@ from ..formats.codec import Model
 from ..formats.jsonfmt import compact_dumps
 from ..formats.layout import atomic_write_text, capture_key
 
-__all__ = ["CaptureData", "CaptureError", "CapturePayload", "CaptureRecord", "EventMetadata",
-           "format_inference_time", "write_capture_file"]
+__all__ = ["SHADOW_SOURCE", "CaptureData", "CaptureError", "CapturePayload", "CaptureRecord",
+           "EventMetadata", "format_inference_time", "write_capture_file"]
+
+
+SHADOW_SOURCE = "ShadowExperiment"
 
 
 class CaptureError(ValueError):
@@ -47,6 +50,12 @@ class EventMetadata(Model):
     event_id: str = field(metadata={"key": "eventId"})
     inference_id: str | None = field(default=None, metadata={"key": "inferenceId"})
     inference_time: str | None = field(default=None, metadata={"key": "inferenceTime"})
+    # "ShadowExperiment" marks a shadow variant's traffic, which today's container skips
+    invocation_source: str | None = field(default=None, metadata={"key": "invocationSource"})
+
+    @property
+    def is_shadow(self) -> bool:
+        return self.invocation_source == SHADOW_SOURCE
 
 
 @dataclass

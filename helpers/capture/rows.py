@@ -47,6 +47,7 @@ class CaptureRows:
     files: list[str]
     records: int
     problems: list[CaptureProblem]
+    shadow_records: int = 0  # skipped: a shadow variant's traffic (section 3b)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -62,7 +63,8 @@ class CaptureRows:
     def where(self, mask) -> CaptureRows:
         """The rows where ``mask`` (one boolean per row) is true, with their metadata."""
         keep = from_numpy(np.asarray(mask, dtype=bool))
-        return CaptureRows(self.table.filter(keep), self.meta.filter(keep), self.files, self.records, self.problems)
+        return CaptureRows(self.table.filter(keep), self.meta.filter(keep), self.files, self.records,
+                           self.problems, self.shadow_records)
 
     def to_frame(self, metadata: bool = True) -> pd.DataFrame:
         """Feature columns, with eventId, inferenceTime and inferenceId alongside."""
@@ -114,7 +116,8 @@ def read_capture(
     table = pa.table(arrays, names=names) if width else pa.table({})
     meta = pa.concat_tables([p.meta for p in parts]) if parts else _meta_table([], "", [], [])
     return CaptureRows(table, meta, [str(f) for f in files], sum(p.records for p in parts),
-                       found.refused + [problem for p in parts for problem in p.problems])
+                       found.refused + [problem for p in parts for problem in p.problems],
+                       sum(p.shadow for p in parts))
 
 
 def _meta_table(records: list[EventMetadata], file: str, lines: list[int], widths: list[int]) -> pa.Table:
@@ -133,11 +136,14 @@ def _read_file_exact(path: Path, strict: bool) -> FileRows:
     events: list[EventMetadata] = []
     lines: list[int] = []
     problems: list[CaptureProblem] = []
-    records = 0
+    records = shadow = 0
     for line_no, raw in _lines(path, problems):
         records += 1
         try:
             record, decoded = decode_line(raw, str(path))
+            if record.event_metadata.is_shadow:
+                shadow += 1  # today's container skips a shadow variant's records
+                continue
         except CaptureError as err:
             problem = CaptureProblem(str(path), line_no, str(err), err.kind)
             if strict:
@@ -153,7 +159,7 @@ def _read_file_exact(path: Path, strict: bool) -> FileRows:
     width = max((len(r) for r in rows), default=0)
     cells = [strings([r[i] if i < len(r) else None for r in rows]) for i in range(width)]
     meta = _meta_table(events, str(path), lines, [len(r) for r in rows])
-    return FileRows(cells, meta, records, problems)
+    return FileRows(cells, meta, records, problems, shadow)
 
 
 def _lines(path: Path, problems: list[CaptureProblem]) -> Iterator[tuple[int, bytes]]:

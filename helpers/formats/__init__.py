@@ -12,7 +12,9 @@ from .constraints import (
     NumConstraints,
     StringConstraints,
 )
+from .generation import Container, parse_container
 from .jsonfmt import jackson_dumps, java_double
+from .scala_order import hashmap_order
 from .statistics import (
     CategoricalBucket,
     CommonStatistics,
@@ -31,6 +33,7 @@ __all__ = [
     "CategoricalBucket",
     "CommonStatistics",
     "ConstraintViolations",
+    "Container",
     "Constraints",
     "DistributionConstraints",
     "FeatureConstraints",
@@ -46,6 +49,8 @@ __all__ = [
     "StringConstraints",
     "StringStatistics",
     "Violation",
+    "hashmap_order",
     "jackson_dumps",
     "java_double",
+    "parse_container",
 ]

@@ -69,6 +69,9 @@ class NumericalStatistics(Model):
     std_dev: float
     min: float
     max: float
+    # written by today's container only (section 3b), in this order after max
+    approximate_num_distinct_values: int | None = None
+    completeness: float | None = None
     distribution: NumericDistribution | None = None
 
     @property
@@ -96,6 +99,7 @@ class StringDistribution(Model):
 class StringStatistics(Model):
     common: CommonStatistics
     distinct_count: float | None = None
+    completeness: float | None = None  # today's container only (section 3b)
     distribution: StringDistribution | None = None
 
     @property
@@ -156,10 +160,12 @@ class Statistics(Document):
             }
             num = feat.numerical_statistics
             if num is not None:
-                row.update(mean=num.mean, sum=num.sum, std_dev=num.std_dev, min=num.min, max=num.max)
+                row.update(mean=num.mean, sum=num.sum, std_dev=num.std_dev, min=num.min, max=num.max,
+                           distinct_count=num.approximate_num_distinct_values, completeness=num.completeness)
             if feat.string_statistics is not None:
-                row["distinct_count"] = feat.string_statistics.distinct_count
+                strings = feat.string_statistics
+                row.update(distinct_count=strings.distinct_count, completeness=strings.completeness)
             rows.append(row)
-        columns = ["name", "inferred_type", "num_present", "num_missing",
+        columns = ["name", "inferred_type", "num_present", "num_missing", "completeness",
                    "mean", "sum", "std_dev", "min", "max", "distinct_count"]
         return pd.DataFrame(rows, columns=columns).set_index("name")

@@ -15,6 +15,7 @@ from datetime import datetime
 import pandas as pd
 
 from ..config import WorkshopNames
+from ..formats.generation import Container, parse_container
 from .store import Workspace
 
 __all__ = ["Core"]
@@ -43,6 +44,12 @@ class Core:
             self.ws.advance_to(moment)
             for listener in self._clock_listeners:
                 listener()
+
+    @property
+    def container(self) -> Container:
+        """The Model Monitor container generation the estate's baseline and monitoring jobs run
+        (recorded in the workspace when it is built; today's by default)."""
+        return parse_container(self.ws.meta_or("container", Container.CURRENT.value))
 
     # -- names ------------------------------------------------------------------------------
     def arn(self, service: str, resource: str) -> str:

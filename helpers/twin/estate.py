@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import WorkshopNames, load_names
+from ..formats.generation import Container, parse_container
 from ..infra import resource_properties
 from . import pipeline, processing, schedule
 from .api import make_client
@@ -62,11 +63,18 @@ class Twin:
         return cls(Workspace.open(root or default_workspace()))
 
     @classmethod
-    def up(cls, root: str | Path | None = None, start: datetime = START) -> Twin:
+    def up(cls, root: str | Path | None = None, start: datetime = START,
+           container: Container | str | None = None) -> Twin:
         """Build the estate from nothing: bucket, rule, first pipeline execution, approved and
-        deployed (the workshop's set-up approves the first deployment), the client ready."""
+        deployed (the workshop's set-up approves the first deployment), the client ready.
+
+        ``container`` ("current", the default, or "2021") is the Model Monitor generation its
+        baseline and monitoring jobs write; it is recorded in the workspace (``core.container``).
+        """
         names = load_names()
+        generation = parse_container(container)
         ws = Workspace.create(root or default_workspace(), names.region, start)
+        ws.set_meta("container", generation.value)
         twin = cls(ws, names)
         with ws.exclusive():
             ws.create_bucket(twin.bucket)
@@ -170,7 +178,8 @@ class Twin:
     # -- status -----------------------------------------------------------------------------
     def status(self) -> str:
         lines = [f"workspace   {self.ws.root}", f"clock       {self.ws.now():%Y-%m-%d %H:%M:%S} UTC (virtual)",
-                 f"bucket      s3://{self.bucket}"]
+                 f"bucket      s3://{self.bucket}",
+                 f"container   {self.core.container} (the Model Monitor generation its jobs write)"]
         for ex in sorted(self.ws.resources("pipeline_execution"), key=lambda e: e["startTime"]):
             waits = "  waits at ApproveDeploy" if pipeline.waiting_approval(self.core, ex["pipelineExecutionId"]) else ""
             lines.append(f"pipeline    {ex['pipelineExecutionId']}  {ex['status']:11s} "

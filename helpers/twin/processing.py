@@ -126,7 +126,7 @@ def _analyse(core: Core, job: dict) -> None:
         raise FileNotFoundError(f"no objects under {dataset_uri}")
     if len(files) != 1:
         raise ValueError(f"{dataset_uri} holds {len(files)} objects; the twin's baselining job reads one CSV file")
-    result = run_baseline(files[0], header=bool(csv.get("header", False)))
+    result = run_baseline(files[0], header=bool(csv.get("header", False)), container=core.container)
     out = core.key_of(output_uri.rstrip("/"))
     core.put_bytes(f"{out}/statistics.json", result.statistics.to_json().encode())
     core.put_bytes(f"{out}/constraints.json", result.constraints.to_json().encode())

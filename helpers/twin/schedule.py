@@ -144,7 +144,7 @@ def _analyse(core: Core, schedule: dict, window: tuple[datetime, datetime], sche
     cons = Constraints.from_string(core.read_text(baseline["ConstraintsResource"]["S3Uri"]),
                                    source=baseline["ConstraintsResource"]["S3Uri"])
     try:
-        result = run_monitor(stats, cons, capture=files)
+        result = run_monitor(stats, cons, capture=files, container=core.container)
     except NoDataError:
         return "Failed", NO_DATA_MESSAGE, None
     output = definition["MonitoringOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"]

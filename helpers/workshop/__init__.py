@@ -18,8 +18,8 @@ from .alarms import (
 from .approval import (
     Approval,
     approve,
+    pipeline_actions,
     pipeline_approval,
-    pipeline_stages,
     rule_targets,
     wait_for_approval,
     wait_for_pipeline_execution,
@@ -36,17 +36,22 @@ from .baseline_fix import (
     write_s3_text,
 )
 from .capture import CaptureFile, capture_files, download_capture_hour, first_capture_record
+from .cleanup import delete_dashboard
 from .dashboard import create_dashboard, dashboard_panels, drift_history
 from .model import model_predictions
 from .pipeline import (
     BaselineJob,
     JobNames,
+    Stage,
     baseline_job,
     job_names,
     pipeline_execution_id,
     pipeline_executions_since,
+    pipeline_stages,
     production_names,
+    schedules_on_endpoint,
 )
+from .preflight import preflight
 from .reports import (
     download_reports,
     load_constraints,
@@ -73,8 +78,8 @@ __all__ = [
     "ProcessingJob",
     "alarm_history",
     "approve",
+    "pipeline_actions",
     "pipeline_approval",
-    "pipeline_stages",
     "predictions_dataset",
     "rule_targets",
     "send_requests",
@@ -90,6 +95,7 @@ __all__ = [
     "write_s3_text",
     "FINISHED",
     "BaselineJob",
+    "Stage",
     "CaptureFile",
     "Execution",
     "JobNames",
@@ -99,6 +105,7 @@ __all__ = [
     "capture_files",
     "create_dashboard",
     "dashboard_panels",
+    "delete_dashboard",
     "download_capture_hour",
     "download_reports",
     "drift_history",
@@ -113,11 +120,14 @@ __all__ = [
     "monitoring_schedule",
     "pipeline_execution_id",
     "pipeline_executions_since",
+    "pipeline_stages",
+    "preflight",
     "production_names",
     "publish_drift_metric",
     "read_metric",
     "read_s3_text",
     "report_uri",
+    "schedules_on_endpoint",
     "sdk_model_monitor",
     "split_s3_uri",
     "wait_for_execution",

@@ -31,14 +31,14 @@ def read_metric(sess: WorkshopSession, endpoint: str, feature: str = "total_amou
     points = sess.client("cloudwatch").get_metric_statistics(
         Namespace="aws/sagemaker/Endpoints/data-metrics", MetricName=f"feature_baseline_drift_{feature}",
         Dimensions=[{"Name": "Endpoint", "Value": endpoint}, {"Name": "MonitoringSchedule", "Value": sess.names.schedule_name}],
-        StartTime=end - timedelta(hours=hours), EndTime=end, Period=60, Statistics=["Average", "Maximum"])["Datapoints"]
+        StartTime=end - timedelta(hours=hours), EndTime=end, Period=60, Statistics=["Average", "Maximum"]).get("Datapoints", [])
     return pd.DataFrame(points, columns=["Timestamp", "Average", "Maximum"]).sort_values("Timestamp").reset_index(drop=True)
 
 
 @guarded("reading the alarm (cloudwatch:DescribeAlarms)")
 def alarm_state(sess: WorkshopSession) -> dict:
     """Step 15: the drift alarm's state and reason."""
-    alarms = sess.client("cloudwatch").describe_alarms(AlarmNames=[sess.names.alarm_name])["MetricAlarms"]
+    alarms = sess.client("cloudwatch").describe_alarms(AlarmNames=[sess.names.alarm_name]).get("MetricAlarms", [])
     if not alarms:
         raise LookupError(f"no alarm named {sess.names.alarm_name}")
     return alarms[0]

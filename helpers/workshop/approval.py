@@ -83,7 +83,7 @@ def wait_for_pipeline_execution(sess: WorkshopSession, execution_id: str, timeou
 
 
 @guarded("reading the pipeline state (codepipeline:GetPipelineState)")
-def pipeline_stages(sess: WorkshopSession) -> list[dict]:
+def pipeline_actions(sess: WorkshopSession) -> list[dict]:
     """One row per action as GetPipelineState shows it: stage, action, status, execution."""
     state = sess.client("codepipeline").get_pipeline_state(name=sess.names.pipeline_name)
     rows = []

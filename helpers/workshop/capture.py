@@ -16,16 +16,22 @@ from .reports import read_s3_text, split_s3_uri
 class CaptureFile:
     uri: str
     size: int
-    last_modified: datetime
+    last_modified: datetime | None
+
+
+def capture_prefix(sess: WorkshopSession, endpoint: str, hour: datetime | None = None) -> str:
+    """Where the endpoint's capture lives: ``<destination>/<endpoint>/<variant>/[yyyy/mm/dd/hh/]``."""
+    prefix = f"{sess.capture_uri}/{endpoint}/{sess.names.variant_name}/"
+    return prefix + (f"{hour:%Y/%m/%d/%H}/" if hour is not None else "")
 
 
 @guarded("listing the data capture (s3:ListObjectsV2)")
-def capture_files(sess: WorkshopSession, endpoint: str) -> list[CaptureFile]:
-    """Step 6: every capture file of the endpoint, oldest first (a paginator: there are many)."""
-    prefix = f"{sess.names.capture_prefix}/{endpoint}/"
+def capture_files(sess: WorkshopSession, endpoint: str, hour: datetime | None = None) -> list[CaptureFile]:
+    """Step 6: the endpoint's capture files (of one hour when given), oldest first, paginated."""
+    bucket, prefix = split_s3_uri(capture_prefix(sess, endpoint, hour))
     found = []
-    for page in sess.client("s3").get_paginator("list_objects_v2").paginate(Bucket=sess.default_bucket, Prefix=prefix):
-        found += [CaptureFile(f"s3://{sess.default_bucket}/{o['Key']}", o["Size"], o["LastModified"])
+    for page in sess.client("s3").get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        found += [CaptureFile(f"s3://{bucket}/{o['Key']}", o.get("Size", 0), o.get("LastModified"))
                   for o in page.get("Contents", [])]
     return found
 
@@ -44,10 +50,9 @@ def download_capture_hour(sess: WorkshopSession, endpoint: str, hour: datetime, 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for capture in capture_files(sess, endpoint):
-        if f"/{hour:%Y/%m/%d/%H}/" in capture.uri:
-            bucket, key = split_s3_uri(capture.uri)
-            target = folder / key.rsplit("/", 1)[1]
-            sess.client("s3").download_file(bucket, key, str(target))
-            written.append(target)
+    for capture in capture_files(sess, endpoint, hour):  # only that hour's prefix is listed
+        bucket, key = split_s3_uri(capture.uri)
+        target = folder / key.rsplit("/", 1)[1]
+        sess.client("s3").download_file(bucket, key, str(target))
+        written.append(target)
     return written

@@ -37,15 +37,16 @@ def _series(sess: WorkshopSession, metrics: list[list[str]], stat: str, period: 
             "Namespace": namespace, "MetricName": name,
             "Dimensions": [{"Name": dims[j], "Value": dims[j + 1]} for j in range(0, len(dims), 2)]},
             "Period": period, "Stat": stat}})
-    out: dict[tuple, pd.DataFrame] = {}
-    for start in range(0, len(queries), 500):
-        answer = sess.client("cloudwatch").get_metric_data(
-            MetricDataQueries=queries[start:start + 500], StartTime=end - timedelta(hours=hours), EndTime=end,
-            ScanBy="TimestampAscending")
-        for result in answer["MetricDataResults"]:
-            metric = metrics[int(result["Id"][1:])]
-            out[tuple(metric)] = pd.DataFrame({"Timestamp": result["Timestamps"], "Value": result["Values"]})
-    return out
+    stamps: dict[str, list] = {}
+    values: dict[str, list] = {}
+    paginator = sess.client("cloudwatch").get_paginator("get_metric_data")
+    for start in range(0, len(queries), 500):  # 500 queries a call; each answer paginated by NextToken
+        for answer in paginator.paginate(MetricDataQueries=queries[start:start + 500], StartTime=end - timedelta(hours=hours),
+                                         EndTime=end, ScanBy="TimestampAscending"):
+            for result in answer.get("MetricDataResults", []):
+                stamps.setdefault(result["Id"], []).extend(result.get("Timestamps", []))
+                values.setdefault(result["Id"], []).extend(result.get("Values", []))
+    return {tuple(metrics[int(i[1:])]): pd.DataFrame({"Timestamp": stamps[i], "Value": values[i]}) for i in stamps}
 
 
 def drift_history(sess: WorkshopSession, endpoint: str, features: list[str], hours: int = 48) -> pd.DataFrame:
@@ -94,8 +95,9 @@ def dashboard_panels(sess: WorkshopSession, body: str, hours: int = 24) -> tuple
         props = widget["properties"]
         if widget["type"] == "alarm":
             names = [arn.rsplit(":", 1)[-1] for arn in props["alarms"]]
-            found = cloudwatch.describe_alarms(AlarmNames=names).get("MetricAlarms", [])
-            alarms.update({a["AlarmArn"]: a["StateValue"] for a in found})
+            pages = cloudwatch.get_paginator("describe_alarms").paginate(AlarmNames=names)
+            alarms.update({a["AlarmArn"]: a["StateValue"] for p in pages for a in p.get("MetricAlarms", [])
+                           if a.get("AlarmArn") and a.get("StateValue")})
             continue
         pages = cloudwatch.get_paginator("get_metric_data").paginate(
             MetricDataQueries=widget_queries(props["metrics"]), StartTime=end - timedelta(hours=hours), EndTime=end,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..aws import guarded
+from ..aws import guarded, need
 from ..backends import WorkshopSession
 from .reports import split_s3_uri
 
@@ -14,10 +14,12 @@ def model_predictions(sess: WorkshopSession, endpoint: str, features: pd.DataFra
     """The deployed model's predictions for many rows, from its artifact (like a batch transform)."""
     from ..twin.model import Predictor
 
-    config = sess.client("sagemaker").describe_endpoint_config(
-        EndpointConfigName=sess.client("sagemaker").describe_endpoint(EndpointName=endpoint)["EndpointConfigName"])
-    model = sess.client("sagemaker").describe_model(ModelName=config["ProductionVariants"][0]["ModelName"])
-    bucket, key = split_s3_uri(model["PrimaryContainer"]["ModelDataUrl"])
+    sm = sess.client("sagemaker")
+    config_name = need(sm.describe_endpoint(EndpointName=endpoint).get("EndpointConfigName"), f"EndpointConfigName of {endpoint}")
+    variants = sm.describe_endpoint_config(EndpointConfigName=config_name).get("ProductionVariants", [])
+    model_name = need(variants[0].get("ModelName") if variants else None, f"ModelName of {config_name}'s variant")
+    container = sm.describe_model(ModelName=model_name).get("PrimaryContainer", {})
+    bucket, key = split_s3_uri(need(container.get("ModelDataUrl"), f"ModelDataUrl of model {model_name}"))
     predictor = Predictor(sess.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read())
     lines = "\n".join(",".join(repr(float(v)) for v in row) for row in features.to_numpy())
     return pd.Series([float(v) for v in predictor.predict_csv(lines).splitlines()], index=features.index)

@@ -5,23 +5,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..aws import guarded
+from ..aws import guarded, need
 from ..backends import WorkshopSession
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    status: str
+    execution_id: str
+
+
+@guarded("reading the pipeline state (codepipeline:GetPipelineState)")
+def pipeline_stages(sess: WorkshopSession) -> list[Stage]:
+    """Steps 0 and 1: each stage of the pipeline and the execution it last processed ("-" if none)."""
+    state = sess.client("codepipeline").get_pipeline_state(name=sess.names.pipeline_name)
+    return [Stage(s.get("stageName", "?"), s.get("latestExecution", {}).get("status", "-"),
+                  s.get("latestExecution", {}).get("pipelineExecutionId", "")) for s in state.get("stageStates", [])]
 
 
 @guarded("reading the pipeline state (codepipeline:GetPipelineState)")
 def pipeline_execution_id(sess: WorkshopSession) -> str:
     """Step 1: the execution that deployed production, from the DeployPrd stage."""
     state = sess.client("codepipeline").get_pipeline_state(name=sess.names.pipeline_name)
-    for stage in state["stageStates"]:
-        latest = stage.get("latestExecution")
-        if stage["stageName"] == sess.names.deploy_stage and latest:
+    for stage in state.get("stageStates", []):
+        latest = stage.get("latestExecution", {})
+        if stage.get("stageName") == sess.names.deploy_stage and latest.get("pipelineExecutionId"):
             if latest.get("status") == "Succeeded":
                 return latest["pipelineExecutionId"]
             # a deployment in progress (or failed) is not production yet: the newest that succeeded is
             pages = sess.client("codepipeline").get_paginator("list_pipeline_executions").paginate(
                 pipelineName=sess.names.pipeline_name)
-            done = [e for p in pages for e in p["pipelineExecutionSummaries"] if e["status"] == "Succeeded"]
+            done = [e for p in pages for e in p.get("pipelineExecutionSummaries", []) if e.get("status") == "Succeeded"]
             if done:
                 return max(done, key=lambda e: e["startTime"])["pipelineExecutionId"]
     raise LookupError(f"pipeline {sess.names.pipeline_name} has no {sess.names.deploy_stage} execution yet: "
@@ -55,6 +70,8 @@ class BaselineJob:
     dataset_uri: str
     started: datetime | None
     ended: datetime | None
+    image_uri: str = ""
+    environment: dict | None = None  # optional in the API: {} when the answer has none
 
     @property
     def statistics_uri(self) -> str:
@@ -69,14 +86,26 @@ class BaselineJob:
 def baseline_job(sess: WorkshopSession, name: str) -> BaselineJob:
     """Step 3: status and output location of the baseline job (no SDK needed)."""
     job = sess.client("sagemaker").describe_processing_job(ProcessingJobName=name)
-    return BaselineJob(name, job["ProcessingJobStatus"],
-                       job["ProcessingOutputConfig"]["Outputs"][0]["S3Output"]["S3Uri"].rstrip("/"),
-                       job["ProcessingInputs"][0]["S3Input"]["S3Uri"],
-                       job.get("ProcessingStartTime"), job.get("ProcessingEndTime"))
+    outputs = job.get("ProcessingOutputConfig", {}).get("Outputs", [])
+    inputs = job.get("ProcessingInputs", [])
+    output = next((o["S3Output"]["S3Uri"] for o in outputs if "S3Output" in o), None)
+    dataset = next((i["S3Input"]["S3Uri"] for i in inputs if "S3Input" in i), "")
+    return BaselineJob(name, job["ProcessingJobStatus"], need(output, f"S3 output of processing job {name}").rstrip("/"),
+                       dataset, job.get("ProcessingStartTime"), job.get("ProcessingEndTime"),
+                       job.get("AppSpecification", {}).get("ImageUri", ""), dict(job.get("Environment", {})))
 
 
 @guarded("listing pipeline executions (codepipeline:ListPipelineExecutions)")
 def pipeline_executions_since(sess: WorkshopSession, since: datetime) -> list[dict]:
     """Step 15: pipeline executions started at or after ``since`` (the retrain, after the alarm)."""
     pages = sess.client("codepipeline").get_paginator("list_pipeline_executions").paginate(pipelineName=sess.names.pipeline_name)
-    return [e for p in pages for e in p["pipelineExecutionSummaries"] if e["startTime"] >= since]
+    return [e for p in pages for e in p.get("pipelineExecutionSummaries", [])
+            if e.get("startTime") is not None and e["startTime"] >= since]
+
+
+@guarded("listing the endpoint's monitoring schedules (sagemaker:ListMonitoringSchedules)")
+def schedules_on_endpoint(sess: WorkshopSession, endpoint: str) -> list[tuple[str, str]]:
+    """Step 2: (name, status) of every schedule that watches the endpoint, paginated."""
+    pages = sess.client("sagemaker").get_paginator("list_monitoring_schedules").paginate(EndpointName=endpoint)
+    return [(s["MonitoringScheduleName"], s["MonitoringScheduleStatus"])
+            for p in pages for s in p.get("MonitoringScheduleSummaries", [])]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..aws import guarded
+from ..aws import AnswerMissing, guarded, need
 from ..backends import WorkshopSession
 
 FINISHED = ("Completed", "CompletedWithViolations", "Failed", "Stopped")
@@ -15,6 +15,8 @@ FINISHED = ("Completed", "CompletedWithViolations", "Failed", "Stopped")
 
 @dataclass(frozen=True)
 class ScheduleInfo:
+    """The parts of a schedule the workshop explains; "" (or {}) where AWS's answer has none."""
+
     name: str
     status: str
     cron: str
@@ -23,29 +25,50 @@ class ScheduleInfo:
     constraints_uri: str
     reports_uri: str
     instance_type: str
-    max_runtime_seconds: int
+    max_runtime_seconds: int | None
+    environment: dict
+    definition_name: str  # the job definition's own name (schedules made by SDK v2), else ""
     raw: dict
 
     def next_runs(self, after: datetime, count: int = 3) -> list[datetime]:
         """Step 8: the next fire times of the cron expression."""
         from ..twin.cron import next_runs
 
+        if not self.cron:
+            raise AnswerMissing(f"schedule {self.name} has no ScheduleExpression in its description")
         return next_runs(self.cron, after, after + timedelta(days=count))[:count]
+
+
+def _first_output(config: dict) -> str:
+    outputs = config.get("MonitoringOutputs", [])
+    return outputs[0].get("S3Output", {}).get("S3Uri", "") if outputs else ""
 
 
 @guarded("describing the monitoring schedule (sagemaker:DescribeMonitoringSchedule)")
 def monitoring_schedule(sess: WorkshopSession, name: str | None = None) -> ScheduleInfo:
-    """Step 7: the schedule's definition, the parts the workshop explains."""
-    raw = sess.client("sagemaker").describe_monitoring_schedule(MonitoringScheduleName=name or sess.names.schedule_name)
-    config = raw["MonitoringScheduleConfig"]
-    job = config["MonitoringJobDefinition"]
+    """Step 7: the schedule's definition, inline or (SDK v2) a data-quality job definition of its own.
+
+    Every member of a schedule's configuration is optional in the API, and the two ways of
+    defining it name the same things differently, so both are read into one summary.
+    """
+    sm = sess.client("sagemaker")
+    raw = sm.describe_monitoring_schedule(MonitoringScheduleName=name or sess.names.schedule_name)
+    config = raw.get("MonitoringScheduleConfig", {})
+    definition = config.get("MonitoringJobDefinitionName", "")
+    if definition:
+        job = sm.describe_data_quality_job_definition(JobDefinitionName=definition)
+        baseline, output = job.get("DataQualityBaselineConfig", {}), job.get("DataQualityJobOutputConfig", {})
+        resources, environment = job.get("JobResources", {}), job.get("DataQualityAppSpecification", {}).get("Environment", {})
+    else:
+        job = config.get("MonitoringJobDefinition", {})
+        baseline, output = job.get("BaselineConfig", {}), job.get("MonitoringOutputConfig", {})
+        resources, environment = job.get("MonitoringResources", {}), job.get("Environment", {})
     return ScheduleInfo(
-        raw["MonitoringScheduleName"], raw["MonitoringScheduleStatus"], config["ScheduleConfig"]["ScheduleExpression"],
-        raw.get("EndpointName", ""), job["BaselineConfig"]["StatisticsResource"]["S3Uri"],
-        job["BaselineConfig"]["ConstraintsResource"]["S3Uri"],
-        job["MonitoringOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"],
-        job["MonitoringResources"]["ClusterConfig"]["InstanceType"],
-        job["StoppingCondition"]["MaxRuntimeInSeconds"], raw)
+        raw["MonitoringScheduleName"], raw["MonitoringScheduleStatus"],
+        config.get("ScheduleConfig", {}).get("ScheduleExpression", ""), raw.get("EndpointName", ""),
+        baseline.get("StatisticsResource", {}).get("S3Uri", ""), baseline.get("ConstraintsResource", {}).get("S3Uri", ""),
+        _first_output(output), resources.get("ClusterConfig", {}).get("InstanceType", ""),
+        job.get("StoppingCondition", {}).get("MaxRuntimeInSeconds"), dict(environment), definition, raw)
 
 
 @dataclass(frozen=True)
@@ -58,22 +81,38 @@ class Execution:
 
     @property
     def processing_job(self) -> str:
-        return self.processing_job_arn.rsplit("/", 1)[-1]
+        return need(self.processing_job_arn, "ProcessingJobArn for this execution").rsplit("/", 1)[-1]
 
 
-def monitoring_executions(sess: WorkshopSession, schedule: str | None = None) -> list[Execution]:
-    """Every execution of the schedule, newest scheduled first."""
-    pages = sess.client("sagemaker").get_paginator("list_monitoring_executions").paginate(
-        MonitoringScheduleName=schedule or sess.names.schedule_name, SortBy="ScheduledTime", SortOrder="Descending")
-    return [Execution(e["ScheduledTime"], e["MonitoringExecutionStatus"], e.get("ProcessingJobArn", ""),
-                      e.get("FailureReason"), e) for p in pages for e in p["MonitoringExecutionSummaries"]]
+def _execution(e: dict) -> Execution:
+    return Execution(e["ScheduledTime"], e["MonitoringExecutionStatus"], e.get("ProcessingJobArn", ""),
+                     e.get("FailureReason"), e)
+
+
+def monitoring_executions(sess: WorkshopSession, schedule: str | None = None, *, status: str | None = None,
+                          limit: int | None = None) -> list[Execution]:
+    """Executions of the schedule, newest scheduled first: all pages, or the first ``limit``."""
+    params = {"MonitoringScheduleName": schedule or sess.names.schedule_name, "SortBy": "ScheduledTime",
+              "SortOrder": "Descending"} | ({"StatusEquals": status} if status else {})
+    sm = sess.client("sagemaker")
+    if limit is not None:  # one small page: what a poll needs, never the whole history
+        answer = sm.list_monitoring_executions(**params, MaxResults=limit)
+        return [_execution(e) for e in answer.get("MonitoringExecutionSummaries", [])]
+    pages = sm.get_paginator("list_monitoring_executions").paginate(**params)
+    return [_execution(e) for p in pages for e in p.get("MonitoringExecutionSummaries", [])]
+
+
+def _newest(sess: WorkshopSession, schedule: str | None, statuses: tuple[str, ...]) -> Execution | None:
+    """The newest execution in any of ``statuses``: one StatusEquals call of MaxResults=1 each."""
+    found = [e for s in statuses for e in monitoring_executions(sess, schedule, status=s, limit=1)]
+    return max(found, key=lambda e: e.scheduled, default=None)
 
 
 @guarded("listing monitoring executions (sagemaker:ListMonitoringExecutions)")
 def latest_execution(sess: WorkshopSession, schedule: str | None = None, *,
                      statuses: tuple[str, ...] = FINISHED) -> Execution | None:
     """The newest execution whose status is one of ``statuses`` (any finished one by default)."""
-    return next((e for e in monitoring_executions(sess, schedule) if e.status in statuses), None)
+    return _newest(sess, schedule, statuses)
 
 
 @guarded("waiting for a monitoring execution (sagemaker:ListMonitoringExecutions)")
@@ -81,7 +120,8 @@ def wait_for_execution(sess: WorkshopSession, schedule: str | None = None, *, ti
                        poll: float = 60, want=("Completed", "CompletedWithViolations")) -> Execution:
     """Step 9: wait until an execution with a report exists; polite polling with a progress bar.
 
-    On the twin nothing waits an hour: each poll lets the twin live one more virtual hour.
+    Each poll asks only for the newest execution of each wanted status. On the twin nothing
+    waits an hour: each poll lets the twin live one more virtual hour.
     """
     from tqdm.auto import tqdm
 
@@ -89,7 +129,7 @@ def wait_for_execution(sess: WorkshopSession, schedule: str | None = None, *, ti
     deadline = time.monotonic() + timeout
     with tqdm(desc=f"waiting for {schedule}", unit="poll", leave=False) as bar:
         while True:
-            found = next((e for e in monitoring_executions(sess, schedule) if e.status in want), None)
+            found = _newest(sess, schedule, tuple(want))
             if found is not None:
                 return found
             if time.monotonic() > deadline:
@@ -106,7 +146,9 @@ def wait_for_execution(sess: WorkshopSession, schedule: str | None = None, *, ti
 def report_uri(sess: WorkshopSession, execution: Execution) -> str:
     """Step 10: where an execution wrote its reports."""
     job = sess.client("sagemaker").describe_processing_job(ProcessingJobName=execution.processing_job)
-    return job["ProcessingOutputConfig"]["Outputs"][0]["S3Output"]["S3Uri"].rstrip("/")
+    outputs = job.get("ProcessingOutputConfig", {}).get("Outputs", [])
+    uri = next((o["S3Output"]["S3Uri"] for o in outputs if "S3Output" in o), None)
+    return need(uri, f"S3 output in processing job {execution.processing_job}").rstrip("/")
 
 
 def sdk_model_monitor(sess: WorkshopSession) -> Any:
@@ -135,4 +177,9 @@ def sdk_model_monitor(sess: WorkshopSession) -> Any:
         sm_session.s3_client = sess.client("s3")
         sm_session.s3_resource = boto.resource("s3")
         sm_session.s3_resource.meta.client = sess.client("s3")
-    return DefaultModelMonitor.attach(monitor_schedule_name=sess.names.schedule_name, sagemaker_session=sm_session)
+    try:
+        return DefaultModelMonitor.attach(monitor_schedule_name=sess.names.schedule_name, sagemaker_session=sm_session)
+    except KeyError as err:  # the SDK indexes fields the API marks optional (e.g. Environment)
+        raise AnswerMissing(f"the SageMaker SDK's DefaultModelMonitor.attach needs {err} in the description of "
+                            f"{sess.names.schedule_name}, which the API leaves optional and this schedule lacks; "
+                            "use workshop.monitoring_schedule(sess), which reads it either way") from None
