@@ -14,7 +14,7 @@ OLDEST_VENV := .venv-oldest
 OLDEST_PYTHON ?= $(shell for p in python3.10 $(HOME)/.pyenv/versions/3.10*/bin/python3.10; do \
 	$$p -c 'import sys; sys.exit(sys.version_info[:2] != (3,10))' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: setup workshop test test-oldest lint bench lab clean
+.PHONY: setup workshop test test-oldest lint bench bench-peers lab clean
 
 $(STAMP): pyproject.toml requirements.txt
 	@test -n "$(PYTHON)" || { echo "make: need Python 3.10 to 3.12 (python3 on PATH is $$(python3 --version 2>&1))"; exit 1; }
@@ -31,7 +31,7 @@ workshop: setup
 	$(BIN)/python -m helpers workshop $(if $(filter 1,$(FRESH)),--fresh,)
 
 lint: setup
-	$(BIN)/ruff check helpers tests bench
+	$(BIN)/ruff check helpers tests bench scripts
 	$(BIN)/cfn-lint assets/*.template.json
 
 test: lint
@@ -50,9 +50,14 @@ test-oldest: $(OLDEST_VENV)/.installed
 	$(OLDEST_VENV)/bin/python -m pytest -p no:cacheprovider
 
 bench: setup
-	$(BIN)/python bench/analyzer_bench.py
+	$(BIN)/python bench/whole_bench.py
+	$(BIN)/python bench/analyzer_bench.py --no-others
 	$(BIN)/python bench/twin_bench.py
 	$(BIN)/python bench/workshop_bench.py
+
+# whylogs and Evidently in their own venvs (from PyPI, once), on the same files; not part of test
+bench-peers: setup
+	$(BIN)/python bench/peers_bench.py
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/

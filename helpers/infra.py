@@ -2,7 +2,8 @@
 
 The templates are the single source of truth: CloudFormation deploys them on AWS, and the twin
 and the notebooks read the same files. ``resolve`` understands the intrinsics the templates use
-(``Ref``, ``Fn::Sub`` and the ``AWS::`` pseudo parameters), nothing more.
+(``Ref``, ``Fn::Sub``, ``Fn::FindInMap``, ``Fn::If`` on ``Fn::Equals``/``Fn::Not`` conditions,
+``Fn::GetAtt`` of a role's ``Arn``, and the ``AWS::`` pseudo parameters), nothing more.
 """
 
 from __future__ import annotations
@@ -15,17 +16,18 @@ from typing import Any
 
 from .config import ASSETS
 
-__all__ = ["dashboard_body", "resource_properties"]
+__all__ = ["dashboard_body", "resource_properties", "template_resources"]
 
-_SUB = re.compile(r"\$\{([A-Za-z0-9:]+)\}")
+_SUB = re.compile(r"\$\{([A-Za-z0-9:.]+)\}")
+_NO_VALUE = object()  # AWS::NoValue: the property is left out
 
 
 def _load(name: str) -> dict:
     return json.loads((ASSETS / name).read_text())
 
 
-def resource_properties(template: str, parameters: dict[str, Any], *, region: str, account_id: str) -> dict:
-    """The properties of the template's one resource, with parameters filled in."""
+def template_resources(template: str, parameters: dict[str, Any], *, region: str, account_id: str) -> dict[str, dict]:
+    """Every resource of the template, ``{logical id: {"Type", "Properties"}}``, parameters filled in."""
     doc = _load(template)
     declared = doc.get("Parameters", {})
     values = {name: spec["Default"] for name, spec in declared.items() if "Default" in spec}
@@ -36,20 +38,87 @@ def resource_properties(template: str, parameters: dict[str, Any], *, region: st
     missing = sorted(set(declared) - set(values))
     if missing:
         raise ValueError(f"{template}: parameters {missing} need values")
-    values.update({"AWS::Region": region, "AWS::AccountId": account_id, "AWS::Partition": "aws"})
-    (resource,) = doc["Resources"].values()
-    return _resolve(resource["Properties"], values)
+    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    partition = "aws-cn" if region.startswith("cn-") else "aws"
+    values.update({"AWS::Region": region, "AWS::AccountId": account_id, "AWS::Partition": partition,
+                   "AWS::URLSuffix": suffix, "AWS::NoValue": _NO_VALUE})
+    context = _Context(values, doc.get("Mappings", {}), {}, doc.get("Resources", {}))
+    context.conditions = {name: _condition(spec, context) for name, spec in doc.get("Conditions", {}).items()}
+    return {name: {"Type": r["Type"], "Properties": _resolve(r.get("Properties", {}), context)}
+            for name, r in doc["Resources"].items()}
 
 
-def _resolve(node: Any, values: dict[str, Any]) -> Any:
+def resource_properties(template: str, parameters: dict[str, Any], *, region: str, account_id: str,
+                        resource: str | None = None) -> dict:
+    """The properties of one resource of the template (its only one, or the one named)."""
+    resources = template_resources(template, parameters, region=region, account_id=account_id)
+    if resource is None:
+        if len(resources) != 1:
+            raise ValueError(f"{template} has resources {sorted(resources)}: name one")
+        (resource,) = resources
+    return resources[resource]["Properties"]
+
+
+class _Context:
+    def __init__(self, values: dict, mappings: dict, conditions: dict, resources: dict):
+        self.values, self.mappings, self.conditions, self.resources = values, mappings, conditions, resources
+
+
+def _condition(node: Any, ctx: _Context) -> bool:
+    (name, args), = node.items()
+    if name == "Fn::Equals":
+        left, right = (_resolve(a, ctx) for a in args)
+        return left == right
+    if name == "Fn::Not":
+        return not _condition(args[0], ctx)
+    if name == "Condition":
+        return ctx.conditions[args]
+    raise ValueError(f"unsupported condition {name}")
+
+
+def _get_att(logical: str, attribute: str, ctx: _Context) -> str:
+    """A role's Arn from its RoleName and Path, as IAM forms it; nothing else is supported."""
+    resource = ctx.resources[logical]
+    if resource["Type"] != "AWS::IAM::Role" or attribute != "Arn" or "RoleName" not in resource["Properties"]:
+        raise ValueError(f"unsupported Fn::GetAtt {logical}.{attribute}")
+    props = resource["Properties"]
+    path = _resolve(props.get("Path", "/"), ctx)
+    return f"arn:{ctx.values['AWS::Partition']}:iam::{ctx.values['AWS::AccountId']}:role{path}{_resolve(props['RoleName'], ctx)}"
+
+
+def _sub(node: Any, ctx: _Context) -> str:
+    text, extra = (node, {}) if isinstance(node, str) else (node[0], {k: _resolve(v, ctx) for k, v in node[1].items()})
+
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        if name in extra:
+            return str(extra[name])
+        if "." in name:
+            return _get_att(*name.split(".", 1), ctx)
+        return str(ctx.values[name])
+
+    return _SUB.sub(value, text)
+
+
+def _resolve(node: Any, ctx: _Context) -> Any:
     if isinstance(node, dict):
-        if set(node) == {"Ref"}:
-            return values[node["Ref"]]
-        if set(node) == {"Fn::Sub"}:
-            return _SUB.sub(lambda m: str(values[m.group(1)]), node["Fn::Sub"])
-        return {k: _resolve(v, values) for k, v in node.items()}
+        if len(node) == 1:
+            (key, arg), = node.items()
+            if key == "Ref":
+                return ctx.values[arg]
+            if key == "Fn::Sub":
+                return _sub(arg, ctx)
+            if key == "Fn::FindInMap":
+                name, first, second = (_resolve(a, ctx) for a in arg)
+                return ctx.mappings[name][first][second]
+            if key == "Fn::If":
+                return _resolve(arg[1] if ctx.conditions[arg[0]] else arg[2], ctx)
+            if key == "Fn::GetAtt":
+                return _get_att(*arg, ctx)
+        resolved = {k: _resolve(v, ctx) for k, v in node.items()}
+        return {k: v for k, v in resolved.items() if v is not _NO_VALUE}
     if isinstance(node, list):
-        return [_resolve(v, values) for v in node]
+        return [v for v in (_resolve(v, ctx) for v in node) if v is not _NO_VALUE]
     return node
 
 

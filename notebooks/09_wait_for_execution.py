@@ -25,6 +25,8 @@
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
+profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
 
 # %%
 import sys
@@ -36,14 +38,14 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 from helpers import workshop
 from helpers import session
 
-sess = session(backend, workspace, **names)
+sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
 import pandas as pd
 
-summaries = sess.client("sagemaker").list_monitoring_executions(
-    MonitoringScheduleName=sess.names.schedule_name, SortBy="ScheduledTime", SortOrder="Descending")["MonitoringExecutionSummaries"]
-pd.DataFrame(summaries)[["ScheduledTime", "MonitoringExecutionStatus", "FailureReason"]] if summaries else "no executions yet"
+recent = workshop.monitoring_executions(sess, limit=10)  # one page of 10, newest first
+pd.DataFrame([(e.scheduled, e.status, e.failure_reason) for e in recent],
+             columns=["ScheduledTime", "MonitoringExecutionStatus", "FailureReason"]) if recent else "no executions yet"
 
 # %%
 execution = workshop.wait_for_execution(sess, timeout=3900, poll=60)

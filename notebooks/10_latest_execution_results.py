@@ -25,6 +25,8 @@
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
+profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
 
 # %%
 import sys
@@ -36,7 +38,7 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 from helpers import workshop
 from helpers import session
 
-sess = session(backend, workspace, **names)
+sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
 execution = workshop.latest_execution(sess)
@@ -44,8 +46,8 @@ uri = workshop.report_uri(sess, execution)
 print(execution.status, "|", uri)
 
 # %%
-job = sess.client("sagemaker").describe_processing_job(ProcessingJobName=execution.processing_job)
-{k: job["Environment"][k] for k in ("start_time", "end_time", "dataset_format")} | {"ExitMessage": job.get("ExitMessage")}
+job = workshop.processing_job(sess, execution.processing_job)  # sagemaker.describe_processing_job
+{k: job.environment.get(k, "(not set)") for k in ("start_time", "end_time", "dataset_format")} | {"ExitMessage": job.exit_message}
 
 # %% [markdown]
 # The same with the SageMaker SDK, if you prefer it (optional: it takes a few seconds to import):
@@ -53,9 +55,14 @@ job = sess.client("sagemaker").describe_processing_job(ProcessingJobName=executi
 # own reports.
 
 # %%
-monitor = workshop.sdk_model_monitor(sess)
-sdk_execution = monitor.list_executions()[-1]
-print(sdk_execution.describe()["ProcessingJobStatus"], "|", sdk_execution.output.destination)
+from helpers.aws import AnswerMissing
+
+try:
+    monitor = workshop.sdk_model_monitor(sess)
+    sdk_execution = monitor.list_executions()[-1]
+    print(sdk_execution.describe()["ProcessingJobStatus"], "|", sdk_execution.output.destination)
+except AnswerMissing as err:  # on AWS the SDK cannot read every schedule the API allows
+    print(err)
 
 # %% [markdown]
 # **What you should see:** the window the run analysed (`start_time` to `end_time`, one hour)

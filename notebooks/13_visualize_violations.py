@@ -21,6 +21,8 @@
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
+profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
 
 # %%
 import sys
@@ -32,7 +34,7 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 from helpers import workshop
 from helpers import session
 
-sess = session(backend, workspace, **names)
+sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
 from helpers import plots
@@ -130,7 +132,9 @@ plots.show(plots.distribution_figure(baseline.feature("total_amount"), latest.fe
 # %%
 from helpers.analyzer.baseline import run_baseline
 
-train = pd.read_csv(__import__("io").StringIO(workshop.read_s3_text(sess, job.dataset_uri))).sample(50_000, random_state=0)
+columns = [f.name for f in baseline.features]
+train = workshop.read_csv_split(sess, job.dataset_uri, columns)
+train = train.sample(min(50_000, len(train)), random_state=0)
 features = train.drop(columns=["total_amount"])
 fixed_baseline = run_baseline(features.assign(total_amount=workshop.model_predictions(sess, names.endpoint, features))[train.columns])
 fixed_baseline.statistics.to_frame()[["inferred_type", "mean", "std_dev"]]
@@ -140,15 +144,15 @@ fixed_baseline.statistics.to_frame()[["inferred_type", "mean", "std_dev"]]
 # can pick these records out of the capture:
 
 # %%
-test = pd.read_csv(__import__("io").StringIO(workshop.read_s3_text(sess, job.dataset_uri.replace("/baseline/baseline.csv", "/test/test.csv"))))
+# the pipeline uploads test.csv without a header (baseline.csv has one): read_csv_split handles both
+test = workshop.read_csv_split(sess, job.dataset_uri.replace("/baseline/baseline.csv", "/test/test.csv"), columns)
 import uuid
 
 tag = f"fixed-{uuid.uuid4().hex[:8]}"  # this run's requests, told apart from any earlier ones
 sent_at = sess.now()
-runtime = sess.client("sagemaker-runtime")
 for i, row in enumerate(test.drop(columns=["total_amount"]).sample(100, random_state=1).itertuples(index=False)):
     body = f"{row.duration_minutes!r},{int(row.passenger_count)},{row.trip_distance!r}"
-    runtime.invoke_endpoint(EndpointName=names.endpoint, ContentType="text/csv", Body=body, InferenceId=f"{tag}-{i}")
+    workshop.invoke_endpoint(sess, names.endpoint, body, inference_id=f"{tag}-{i}")  # sagemaker-runtime
 
 # %% [markdown]
 # And the check again, on exactly those records, against the corrected baseline (the analyzer in

@@ -119,7 +119,15 @@ class Answers:
             check_shape(model.output_shape, body, model.name)
             return AWSResponse("https://fake", 200, {}, None), dict(body, ResponseMetadata={"HTTPStatusCode": 200})
 
+        def state_filter(parsed, model, context, **_):
+            # moto ignores StateValue when AlarmNames is given; AWS applies both filters
+            # (DescribeAlarms: "only ... alarms that are currently in the state that you specify")
+            wanted = context.get("fake_params", {}).get("StateValue")
+            if model.name == "DescribeAlarms" and wanted and "MetricAlarms" in parsed:
+                parsed["MetricAlarms"] = [a for a in parsed["MetricAlarms"] if a.get("StateValue") == wanted]
+
         session.register("before-parameter-build", keep)
+        session.register("after-call.cloudwatch.DescribeAlarms", state_filter)
         session.get_component("event_emitter").register_first("before-call", answer)
 
 
@@ -218,6 +226,10 @@ def _data(s3, layout: Layout, tmp_path) -> None:
     _s3_put(s3, f"{inputs}/baseline/baseline.csv", trips.head(2800).to_csv(index=False))
     # the pipeline uploads the test split without a header (issue 13), the baseline with one
     _s3_put(s3, f"{inputs}/test/test.csv", trips.tail(200).to_csv(header=False, index=False))
+    from helpers.twin.model import train_artifact
+
+    artifact, _ = train_artifact(trips.head(2400), trips.iloc[2400:2800])  # a real XGBoost model
+    _s3_put(s3, f"s3://{layout.bucket}/{layout.prefix}/{EXECUTION}/model/model.tar.gz", artifact)
     features = trips[["duration_minutes", "passenger_count", "trip_distance"]].to_numpy(float)
     design = np.c_[features, np.ones(len(features))]
     coef = np.linalg.lstsq(design, trips["total_amount"].to_numpy(float), rcond=None)[0]

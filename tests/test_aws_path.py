@@ -193,3 +193,23 @@ def test_wrong_region_is_explained():
     err = botocore.exceptions.EndpointConnectionError(endpoint_url="https://sagemaker.us-east-9.amazonaws.com/")
     message = str(explain(err, "describing the schedule"))
     assert message.startswith("Cannot reach AWS while describing the schedule") and "Check the region" in message
+
+
+def test_the_alarm_is_awaited_with_cloudwatchs_waiter(answers):
+    aws = session("aws")
+    with pytest.raises(TimeoutError, match="did not reach ALARM within 1 s"):
+        w.wait_for_alarm(aws, timeout=1, poll=1)  # a fresh alarm has not been evaluated yet
+    aws.client("cloudwatch").set_alarm_state(AlarmName=aws.names.alarm_name, StateValue="ALARM", StateReason="drift 0.3 > 0.2")
+    assert w.wait_for_alarm(aws, timeout=1, poll=1)["StateValue"] == "ALARM"
+    aws.client("cloudwatch").set_alarm_state(AlarmName=aws.names.alarm_name, StateValue="OK", StateReason="test done")
+
+
+def test_the_retrain_is_polled_for_not_indexed(answers):
+    from datetime import datetime, timezone
+
+    aws = session("aws")
+    since = datetime.now(timezone.utc).replace(microsecond=0)
+    with pytest.raises(TimeoutError, match=f"no execution of {LAYOUTS['studio'].pipeline} started within 0 s"):
+        w.wait_for_retrain(aws, since, timeout=0, poll=0)
+    started = aws.client("codepipeline").start_pipeline_execution(name=aws.names.pipeline_name)["pipelineExecutionId"]
+    assert w.wait_for_retrain(aws, since, timeout=5, poll=0)["pipelineExecutionId"] == started

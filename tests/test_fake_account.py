@@ -19,7 +19,15 @@ from moto import mock_aws
 from helpers.runner import NOTEBOOKS
 
 # notebook -> None (finishes) or the sentence (a regex) it stops with in this fake account
-STOPS: dict[str, str | None] = {}
+STOPS: dict[str, str | None] = {
+    # the fixed traffic reaches the capture minutes later on AWS (moto writes none): the
+    # markdown says to wait; the check then says what the service says of an empty hour
+    "13_visualize_violations": r"NoDataError: Job inputs had no data",
+    # publishing a value above the threshold starts a real, paid retrain: asked first
+    "14_custom_metric_alarm": r"On AWS the next step starts a real, paid retrain .* set confirm_retrain = True "
+                              r"in the parameters cell to go on\.",
+    "15_alarm_and_retrain": r"RuntimeError: the alarm has not been in ALARM: run notebook 14 first",
+}
 
 
 class NotebookStopped(Exception):
@@ -52,12 +60,8 @@ def account(request, tmp_path_factory):
         yield LAYOUTS[request.param], tmp
 
 
-# Steps 9 to 16 are being rewritten (issues 11 and 12); they join this list as they land.
-COVERED = ("00", "01", "02", "03", "04", "05", "06", "07", "08", "99")
-
-
 def notebooks():
-    return [p for p in sorted(NOTEBOOKS.glob("[0-9][0-9]*.py")) if p.name[:2] in COVERED]
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]*.py"))
 
 
 @pytest.mark.slow

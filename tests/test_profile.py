@@ -89,10 +89,17 @@ def test_numeric_statistics_equal_the_spec_formulas(values):
 
 
 def test_python_and_compiled_moments_agree_to_the_bit():
-    """The Welford loop gives the same bits in Python and compiled by numba (no FMA, no reordering)."""
+    """The Welford loop gives the same bits in Python and compiled in C (no FMA, no reordering)."""
     import math
+    import shutil
 
-    from helpers.analyzer.moments import accumulate
+    import pytest
+
+    from helpers.analyzer.moments import _compiled, accumulate
+
+    if _compiled() is None:
+        assert shutil.which("cc") is None and shutil.which("gcc") is None, "a compiler is there but the build failed"
+        pytest.skip("no C compiler on this machine: the analyzer runs the Python loop only")
 
     rng = np.random.default_rng(9)
     columns = [rng.standard_normal(5000) * 1e6, np.round(rng.random(5000) * 100, 2),

@@ -239,7 +239,7 @@ def test_responses_match_botocore_output_shapes(built_twin):
         ("cloudwatch", "describe_alarms", {}),
         ("cloudwatch", "describe_alarm_history", {}),
         ("events", "list_rules", {}),
-        ("events", "list_targets_by_rule", {"Rule": "mlops-nyctaxi-retrain-on-drift"}),
+        ("events", "list_targets_by_rule", {"Rule": "mlops-nyctaxi-retrain-pipeline"}),
     ]
     for service, method, kwargs in calls:
         client = sess.client(service)

@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 
 import pyarrow.compute as pc
 
-from ..capture import CaptureProblem, CaptureRows, read_capture
+from ..capture import CaptureProblem, CaptureRows
 from ..formats.constraints import Constraints
 from ..formats.generation import Container
 from ..formats.reportset import write_report_set
 from ..formats.statistics import Statistics
 from ..formats.violations import ConstraintViolations
 from .baseline import generation_options, table_source
+from .capture_source import CaptureSource
 from .checks import CheckContext, CheckOptions, NotEvaluated, ResolvedConfig, run_checks
 from .distance import Distance
 from .metrics import FeatureMetric
@@ -102,23 +103,30 @@ def run_monitor(
     shadow = 0
     if (capture is None) == (dataset is None):
         raise ValueError("give exactly one of capture= or dataset=")
-    if capture is not None:
-        rows = capture if isinstance(capture, CaptureRows) else read_capture(capture, names)
-        problems.extend(rows.problems)
-        shadow = rows.shadow_records
-        if len(rows) == 0:
-            raise NoDataError(_unusable(rows.records, rows.problems, rows.shadow_records))
-        width = int(pc.max(rows.meta.column("num_values")).as_py())
-        source: TableSource = ArrowSource(rows.table, name="capture")
-        current_names = names[:width] + [c for c in source.columns if c not in names]
+    if isinstance(capture, CaptureRows):
+        problems.extend(capture.problems)
+        shadow = capture.shadow_records
+        if len(capture) == 0:
+            raise NoDataError(_unusable(capture.records, capture.problems, capture.shadow_records))
+        source: TableSource = ArrowSource(capture.table, name="capture")
+    elif capture is not None:
+        source = CaptureSource(capture, names)  # read block by block while profiling
     else:
         source = table_source(dataset, header, names=names)
-        current_names = list(source.columns)
-        width = len(current_names)
     domains = {f.name: f.string_constraints.domains for f in baseline_constraints.features
                if f.string_constraints and f.string_constraints.domains}
     profile = profile_table(source, profile_options, {k: v for k, v in domains.items() if k in source.columns})
     problems.extend(profile.problems)
+    if isinstance(source, CaptureSource):
+        shadow = source.shadow
+        if profile.item_count == 0:
+            raise NoDataError(_unusable(source.records, source.problems, source.shadow))
+    if isinstance(capture, CaptureRows):
+        width = int(pc.max(capture.meta.column("num_values")).as_py())
+    else:
+        width = source.width if isinstance(source, CaptureSource) else len(source.columns)
+    current_names = (names[:width] + [c for c in source.columns if c not in names]
+                     if capture is not None else list(source.columns))
     if profile.item_count == 0:
         skipped = summarise_problems(profile.problems)
         raise NoDataError(f"{source.name} has no data rows"

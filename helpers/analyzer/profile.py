@@ -244,16 +244,23 @@ def profile_table(
         for name in source.columns
     }
     rows = 0
+    jobs: list = []
     with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
+        # the next batch is read (Arrow parses without the GIL) while the workers profile this one
         for chunk, batch in enumerate(source.batches()):
-            first = rows
-            jobs = [
-                pool.submit(columns[name].update, chunk, batch.column(i), first, source.name)
-                for i, name in enumerate(source.columns)
-            ]
             for job in jobs:
                 job.result()
+            for name in source.columns[len(columns):]:  # a source that found a wider row
+                columns[name] = ColumnProfile(name, options)
+                if rows:
+                    columns[name].update(chunk, pa.nulls(rows, pa.string()))
+            jobs = [
+                pool.submit(columns[name].update, chunk, batch.column(i), rows, source.name)
+                for i, name in enumerate(source.columns)
+            ]
             rows += batch.num_rows
+        for job in jobs:
+            job.result()
     late = {name: set(col.pending_chunks) for name, col in columns.items()
             if col.stringish and col.pending_chunks}
     if late:

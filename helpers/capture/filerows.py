@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
+
+from ..formats.arrays import from_numpy, to_numpy
 
 __all__ = ["CaptureProblem", "FileRows"]
 
@@ -43,3 +46,26 @@ class FileRows:
         return self.meta.num_rows
 
 
+
+    @classmethod
+    def concat(cls, parts: list[FileRows], records: int | None = None) -> FileRows:
+        """The parts one after the other (narrower parts padded with nulls)."""
+        width = max((len(p.cells) for p in parts), default=0)
+        cells = [pa.chunked_array([p.cells[i] if i < len(p.cells) else pa.nulls(p.rows, pa.string())
+                                   for p in parts], type=pa.string()).combine_chunks()
+                 for i in range(width)]
+        meta = pa.concat_tables([p.meta for p in parts])
+        count = sum(p.records for p in parts) if records is None else records
+        return cls(cells, meta, count, [problem for p in parts for problem in p.problems],
+                   sum(p.shadow for p in parts))
+
+    def in_line_order(self) -> FileRows:
+        """The rows and problems sorted by line number (stable: a line's rows keep their order)."""
+        problems = sorted(self.problems, key=lambda p: (p.line is None, p.line or 0))
+        lines = to_numpy(self.meta.column("line").combine_chunks(), 0)
+        order = np.argsort(lines, kind="stable")
+        if np.all(order[1:] > order[:-1]):
+            return FileRows(self.cells, self.meta, self.records, problems, self.shadow)
+        index = from_numpy(order.astype(np.int64))
+        return FileRows([c.take(index) for c in self.cells], self.meta.take(index), self.records, problems,
+                        self.shadow)

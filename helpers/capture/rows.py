@@ -8,9 +8,7 @@ in ``CaptureRows.problems`` (file, line, reason); with ``strict=True`` the first
 
 from __future__ import annotations
 
-import gzip
-import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,12 +16,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
-from ..formats.arrays import from_numpy, strings
-from .arrow import read_file_fast
-from .decode import decode_line
+from ..formats.arrays import from_numpy
 from .filerows import CaptureProblem, FileRows
-from .files import capture_files, find_capture_files, open_capture
-from .records import CaptureError, EventMetadata
+from .files import capture_files, find_capture_files
+from .records import CaptureError
+from .stream import file_rows, meta_table
 
 if TYPE_CHECKING:  # pandas is imported only for the display frames
     import pandas as pd
@@ -95,86 +92,19 @@ def read_capture(
     """Decode capture files into rows: output columns first, then input columns.
 
     ``columns`` names the columns by position (the baseline's names, target first); cells
-    beyond them are named ``_c<i>``. Without it every column is ``_c<i>``. Well-formed CSV
-    files take a vectorised path (Arrow's JSON reader); any file it cannot vouch for is read
-    line by line, so each bad line is reported with its number. ``fast=False`` forces that.
+    beyond them are named ``_c<i>``. Without it every column is ``_c<i>``. Files are read in
+    blocks (``stream.file_rows``): well-formed records take a vectorised path (Arrow's JSON
+    reader), the others are read line by line, so each bad line is reported with its number.
+    ``fast=False`` reads every line that way.
     """
     found = find_capture_files(paths)
     if strict and found.refused:
         raise CaptureError(str(found.refused[0]), kind=found.refused[0].kind)
-    files = found.paths
-    parts = []
-    for path in files:
-        part = read_file_fast(path) if fast else None
-        parts.append(part if part is not None else _read_file_exact(path, strict))
-    width = max([len(columns or ())] + [len(p.cells) for p in parts])
+    parts = [part for path in found.paths for part in file_rows(path, strict, fast)]
+    rows = FileRows.concat(parts) if parts else FileRows([], meta_table([], "", [], []), 0, [])
+    width = max(len(columns or ()), len(rows.cells))
     names = list(columns or ()) + [f"_c{i}" for i in range(len(columns or ()), width)]
-    arrays = []
-    for i in range(width):
-        chunks = [p.cells[i] if i < len(p.cells) else pa.nulls(p.rows, pa.string()) for p in parts]
-        arrays.append(pa.chunked_array(chunks, type=pa.string()).combine_chunks())
+    arrays = [rows.cells[i] if i < len(rows.cells) else pa.nulls(rows.rows, pa.string()) for i in range(width)]
     table = pa.table(arrays, names=names) if width else pa.table({})
-    meta = pa.concat_tables([p.meta for p in parts]) if parts else _meta_table([], "", [], [])
-    return CaptureRows(table, meta, [str(f) for f in files], sum(p.records for p in parts),
-                       found.refused + [problem for p in parts for problem in p.problems],
-                       sum(p.shadow for p in parts))
-
-
-def _meta_table(records: list[EventMetadata], file: str, lines: list[int], widths: list[int]) -> pa.Table:
-    return pa.table({
-        "eventId": strings([r.event_id for r in records]),
-        "inferenceTime": strings([r.inference_time for r in records]),
-        "inferenceId": strings([r.inference_id for r in records]),
-        "file": strings([file] * len(records)),
-        "line": from_numpy(np.array(lines, dtype=np.int64)),
-        "num_values": from_numpy(np.array(widths, dtype=np.int64)),
-    })
-
-
-def _read_file_exact(path: Path, strict: bool) -> FileRows:
-    rows: list[list[str | None]] = []
-    events: list[EventMetadata] = []
-    lines: list[int] = []
-    problems: list[CaptureProblem] = []
-    records = shadow = 0
-    for line_no, raw in _lines(path, problems):
-        records += 1
-        try:
-            record, decoded = decode_line(raw, str(path))
-            if record.event_metadata.is_shadow:
-                shadow += 1  # today's container skips a shadow variant's records
-                continue
-        except CaptureError as err:
-            problem = CaptureProblem(str(path), line_no, str(err), err.kind)
-            if strict:
-                raise CaptureError(str(problem), kind=problem.kind) from None
-            problems.append(problem)
-            continue
-        for cells in decoded:
-            rows.append(cells)
-            events.append(record.event_metadata)
-            lines.append(line_no)
-    if strict and problems:
-        raise CaptureError(str(problems[0]), kind=problems[0].kind)
-    width = max((len(r) for r in rows), default=0)
-    cells = [strings([r[i] if i < len(r) else None for r in rows]) for i in range(width)]
-    meta = _meta_table(events, str(path), lines, [len(r) for r in rows])
-    return FileRows(cells, meta, records, problems, shadow)
-
-
-def _lines(path: Path, problems: list[CaptureProblem]) -> Iterator[tuple[int, bytes]]:
-    """Non-blank lines with their numbers; a damaged gzip stream ends the file with a problem."""
-    line_no = 0
-    try:
-        with open_capture(path) as handle:
-            for line_no, raw in enumerate(handle, start=1):
-                if raw.strip():
-                    yield line_no, raw
-    except (EOFError, gzip.BadGzipFile, zlib.error) as err:
-        problems.append(CaptureProblem(
-            str(path), None, f"the gzip stream is damaged after line {line_no} ({err}); "
-            "the lines after it could not be read", "damaged gzip stream"))
-    except OSError as err:
-        problems.append(CaptureProblem(
-            str(path), None, f"reading stopped after line {line_no} ({err.strerror or err})",
-            "file cannot be read"))
+    return CaptureRows(table, rows.meta, [str(f) for f in found.paths], rows.records,
+                       found.refused + rows.problems, rows.shadow)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["from_numpy", "strings", "text_scalar", "to_numpy"]
+__all__ = ["from_numpy", "strings", "text_scalar", "to_numpy", "with_nulls"]
 
 _NUMPY_TYPES = {"double": np.float64, "float": np.float32, "int64": np.int64, "int32": np.int32,
                 "int16": np.int16, "int8": np.int8, "uint8": np.uint8, "uint32": np.uint32,
@@ -68,3 +68,10 @@ def strings(values: Sequence[str | None]) -> pa.Array:
 def text_scalar(value: str | None) -> pa.Scalar:
     """A string scalar (for comparisons and fills in Arrow's kernels)."""
     return strings([value])[0]
+
+
+def with_nulls(array: pa.Array, valid: np.ndarray) -> pa.Array:
+    """A string array (without nulls, offset 0) with ``valid`` as its nulls, sharing its buffers."""
+    buffers = array.buffers()
+    return pa.Array.from_buffers(array.type, len(array), [_validity(valid), *buffers[1:]],
+                                 int(len(array) - np.count_nonzero(valid)))

@@ -150,8 +150,8 @@ class Twin:
     def _create_retrain_rule(self) -> None:
         rule = resource_properties("retrain-rule.template.json", {
             "RuleName": self.names.retrain_rule, "AlarmName": self.names.alarm_name,
-            "PipelineName": self.names.pipeline_name, "EventsRoleArn": self.core.role_arn("events")},
-            region=self.ws.region, account_id=self.ws.account_id)
+            "PipelineName": self.names.pipeline_name},
+            region=self.ws.region, account_id=self.ws.account_id, resource="RetrainRule")
         targets = rule.pop("Targets")
         self.events.PutRule({**rule, "EventPattern": json.dumps(rule["EventPattern"])})
         self.events.PutTargets({"Rule": rule["Name"], "Targets": targets})

@@ -13,6 +13,8 @@ from .alarms import (
     alarm_state,
     publish_drift_metric,
     read_metric,
+    rule_targets,
+    update_alarm,
     wait_for_alarm,
 )
 from .approval import (
@@ -20,7 +22,6 @@ from .approval import (
     approve,
     pipeline_actions,
     pipeline_approval,
-    rule_targets,
     wait_for_approval,
     wait_for_pipeline_execution,
 )
@@ -37,8 +38,8 @@ from .baseline_fix import (
 )
 from .capture import CaptureFile, capture_files, download_capture_hour, first_capture_record
 from .cleanup import delete_dashboard
-from .dashboard import create_dashboard, dashboard_panels, drift_history
-from .model import model_predictions
+from .dashboard import create_dashboard, dashboard_panels, dashboards, drift_history
+from .model import invoke_endpoint, model_predictions
 from .pipeline import (
     BaselineJob,
     JobNames,
@@ -46,10 +47,13 @@ from .pipeline import (
     baseline_job,
     job_names,
     pipeline_execution_id,
+    pipeline_execution_status,
     pipeline_executions_since,
     pipeline_stages,
+    processing_job,
     production_names,
     schedules_on_endpoint,
+    wait_for_retrain,
 )
 from .preflight import preflight
 from .reports import (
@@ -57,6 +61,7 @@ from .reports import (
     load_constraints,
     load_statistics,
     load_violations,
+    read_csv_split,
     read_s3_text,
     split_s3_uri,
 )
@@ -93,6 +98,11 @@ __all__ = [
     "wait_for_pipeline_execution",
     "wait_for_processing_job",
     "write_s3_text",
+    "read_csv_split",
+    "processing_job",
+    "pipeline_execution_status",
+    "invoke_endpoint",
+    "dashboards",
     "FINISHED",
     "BaselineJob",
     "Stage",
@@ -131,4 +141,5 @@ __all__ = [
     "sdk_model_monitor",
     "split_s3_uri",
     "wait_for_execution",
+    "wait_for_retrain",
 ]

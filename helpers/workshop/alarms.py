@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -68,23 +67,44 @@ def alarm_history(sess: WorkshopSession) -> list[AlarmChange]:
     return changes
 
 
-@guarded("waiting for the alarm (cloudwatch:DescribeAlarms)")
-def wait_for_alarm(sess: WorkshopSession, state: str = "ALARM", timeout: float = 600, poll: float = 15) -> dict:
-    """Step 14: poll until the alarm is in ``state`` (CloudWatch evaluates about once a minute);
-    on the twin each poll lets a virtual minute pass. Returns the alarm."""
-    deadline = time.monotonic() + timeout
-    polls = 0
-    while True:
+@guarded("waiting for the alarm (cloudwatch:DescribeAlarms, CloudWatch's alarm_exists waiter)")
+def wait_for_alarm(sess: WorkshopSession, state: str = "ALARM", timeout: float = 300, poll: float = 10) -> dict:
+    """Step 14: wait until the drift alarm is in ``state``; CloudWatch's own waiter on AWS.
+
+    A new datapoint takes about a minute to be evaluated (the alarm's period is 60 s), so the
+    state read at once is still the old one. On the twin each poll lets a virtual minute pass.
+    """
+    from botocore.exceptions import WaiterError
+
+    if sess.twin is not None:
+        return _wait_on_twin(sess, state, timeout)
+
+    waiter = sess.client("cloudwatch").get_waiter("alarm_exists")
+    attempts = max(1, int(timeout // poll))
+    try:
+        waiter.wait(AlarmNames=[sess.names.alarm_name], StateValue=state,
+                    WaiterConfig={"Delay": max(1, int(poll)), "MaxAttempts": attempts})
+    except WaiterError:
+        raise TimeoutError(f"alarm {sess.names.alarm_name} did not reach {state} within {timeout:.0f} s; "
+                           "check the metric's datapoints (step 14) and the alarm's threshold") from None
+    return alarm_state(sess)
+
+
+def _wait_on_twin(sess: WorkshopSession, state: str, timeout: float) -> dict:
+    for _ in range(max(1, int(timeout // 60)) + 1):
         alarm = alarm_state(sess)
         if alarm["StateValue"] == state:
             return alarm
-        polls += 1
-        if time.monotonic() > deadline or (sess.twin is not None and polls > timeout / 60):
-            raise TimeoutError(f"{sess.names.alarm_name} is still {alarm['StateValue']} ({alarm.get('StateReason')})")
-        if sess.twin is not None:
-            sess.twin.live(sess.now() + timedelta(seconds=60))
-        else:
-            time.sleep(poll)
+        sess.twin.live(sess.now() + timedelta(seconds=60))
+    raise TimeoutError(f"alarm {sess.names.alarm_name} did not reach {state} within {timeout:.0f} s; "
+                       "check the metric's datapoints (step 14) and the alarm's threshold")
+
+
+@guarded("reading the retrain rule's targets (events:ListTargetsByRule)")
+def rule_targets(sess: WorkshopSession) -> list[str]:
+    """Step 15: the ARNs the retrain rule sends its events to (the pipeline), paginated."""
+    pages = sess.client("events").get_paginator("list_targets_by_rule").paginate(Rule=sess.names.retrain_rule)
+    return [t["Arn"] for p in pages for t in p.get("Targets", [])]
 
 
 _ALARM_SETTINGS = ("AlarmName", "AlarmDescription", "ActionsEnabled", "OKActions", "AlarmActions",

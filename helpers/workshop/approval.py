@@ -96,9 +96,3 @@ def pipeline_actions(sess: WorkshopSession) -> list[dict]:
                          "token": "yes" if latest.get("token") else "", "summary": latest.get("summary", "")})
     return rows
 
-
-@guarded("listing the retrain rule's targets (events:ListTargetsByRule)")
-def rule_targets(sess: WorkshopSession) -> list[str]:
-    """Step 15: what the retrain rule starts when the alarm goes to ALARM (target ARNs)."""
-    answer = sess.client("events").list_targets_by_rule(Rule=sess.names.retrain_rule)
-    return [t["Arn"] for t in answer.get("Targets", [])]

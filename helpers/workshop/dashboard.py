@@ -108,3 +108,10 @@ def dashboard_panels(sess: WorkshopSession, body: str, hours: int = 24) -> tuple
                 lines.append((result.get("Label", result["Id"]),
                               pd.DataFrame({"Timestamp": result.get("Timestamps", []), "Value": result.get("Values", [])})))
     return panels, alarms
+
+
+@guarded("listing dashboards (cloudwatch:ListDashboards)")
+def dashboards(sess: WorkshopSession) -> list[tuple[str, Any]]:
+    """Step 16: (name, last modified) of the account's dashboards, paginated."""
+    pages = sess.client("cloudwatch").get_paginator("list_dashboards").paginate()
+    return [(d.get("DashboardName", "?"), d.get("LastModified")) for p in pages for d in p.get("DashboardEntries", [])]

@@ -23,3 +23,11 @@ def model_predictions(sess: WorkshopSession, endpoint: str, features: pd.DataFra
     predictor = Predictor(sess.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read())
     lines = "\n".join(",".join(repr(float(v)) for v in row) for row in features.to_numpy())
     return pd.Series([float(v) for v in predictor.predict_csv(lines).splitlines()], index=features.index)
+
+
+@guarded("invoking the endpoint (sagemaker:InvokeEndpoint)")
+def invoke_endpoint(sess: WorkshopSession, endpoint: str, body: str, inference_id: str | None = None) -> str:
+    """Step 13: one CSV request to the endpoint; the prediction's text."""
+    answer = sess.client("sagemaker-runtime").invoke_endpoint(
+        EndpointName=endpoint, ContentType="text/csv", Body=body, **({"InferenceId": inference_id} if inference_id else {}))
+    return answer["Body"].read().decode("utf-8")

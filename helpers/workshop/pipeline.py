@@ -72,6 +72,7 @@ class BaselineJob:
     ended: datetime | None
     image_uri: str = ""
     environment: dict | None = None  # optional in the API: {} when the answer has none
+    exit_message: str = ""
 
     @property
     def statistics_uri(self) -> str:
@@ -85,6 +86,16 @@ class BaselineJob:
 @guarded("describing the baseline processing job (sagemaker:DescribeProcessingJob)")
 def baseline_job(sess: WorkshopSession, name: str) -> BaselineJob:
     """Step 3: status and output location of the baseline job (no SDK needed)."""
+    return _processing_job(sess, name)
+
+
+@guarded("describing the monitoring run's processing job (sagemaker:DescribeProcessingJob)")
+def processing_job(sess: WorkshopSession, name: str) -> BaselineJob:
+    """Step 10: a monitoring run's processing job, read like the baseline job."""
+    return _processing_job(sess, name)
+
+
+def _processing_job(sess: WorkshopSession, name: str) -> BaselineJob:
     job = sess.client("sagemaker").describe_processing_job(ProcessingJobName=name)
     outputs = job.get("ProcessingOutputConfig", {}).get("Outputs", [])
     inputs = job.get("ProcessingInputs", [])
@@ -92,7 +103,8 @@ def baseline_job(sess: WorkshopSession, name: str) -> BaselineJob:
     dataset = next((i["S3Input"]["S3Uri"] for i in inputs if "S3Input" in i), "")
     return BaselineJob(name, job["ProcessingJobStatus"], need(output, f"S3 output of processing job {name}").rstrip("/"),
                        dataset, job.get("ProcessingStartTime"), job.get("ProcessingEndTime"),
-                       job.get("AppSpecification", {}).get("ImageUri", ""), dict(job.get("Environment", {})))
+                       job.get("AppSpecification", {}).get("ImageUri", ""), dict(job.get("Environment", {})),
+                       job.get("ExitMessage", ""))
 
 
 @guarded("listing pipeline executions (codepipeline:ListPipelineExecutions)")
@@ -109,3 +121,34 @@ def schedules_on_endpoint(sess: WorkshopSession, endpoint: str) -> list[tuple[st
     pages = sess.client("sagemaker").get_paginator("list_monitoring_schedules").paginate(EndpointName=endpoint)
     return [(s["MonitoringScheduleName"], s["MonitoringScheduleStatus"])
             for p in pages for s in p.get("MonitoringScheduleSummaries", [])]
+
+
+@guarded("waiting for the retrain (codepipeline:ListPipelineExecutions)")
+def wait_for_retrain(sess: WorkshopSession, since: datetime, timeout: float = 300, poll: float = 15) -> dict:
+    """Step 15: the pipeline execution the rule started at or after ``since``; polls the newest few.
+
+    On AWS the rule starts the pipeline some seconds after the alarm changes state, so an empty
+    answer right after the alarm is normal: it is polled, never indexed. On the twin the rule
+    acts at once, so the first answer is final.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = sess.client("codepipeline").list_pipeline_executions(pipelineName=sess.names.pipeline_name, maxResults=5)
+        started = [e for e in answer.get("pipelineExecutionSummaries", [])
+                   if e.get("startTime") is not None and e["startTime"] >= since]
+        if started:
+            return min(started, key=lambda e: e["startTime"])
+        if sess.twin is not None or time.monotonic() > deadline:
+            raise TimeoutError(f"no execution of {sess.names.pipeline_name} started within {timeout:.0f} s of the "
+                               f"alarm; check that rule {sess.names.retrain_rule} is enabled and targets the pipeline")
+        time.sleep(poll)
+
+
+@guarded("reading a pipeline execution (codepipeline:GetPipelineExecution)")
+def pipeline_execution_status(sess: WorkshopSession, execution_id: str) -> str:
+    """Step 15: the status of one execution of the pipeline ("?" when the answer has none)."""
+    answer = sess.client("codepipeline").get_pipeline_execution(pipelineName=sess.names.pipeline_name,
+                                                               pipelineExecutionId=execution_id)
+    return answer.get("pipelineExecution", {}).get("status", "?")

@@ -51,3 +51,17 @@ def download_reports(sess: WorkshopSession, uri: str, folder: str | Path) -> lis
             s3.download_file(bucket, obj["Key"], str(target))
             written.append(target)
     return written
+
+
+def read_csv_split(sess: WorkshopSession, uri: str, columns: list[str]):
+    """A data split the pipeline uploaded, with or without a header (the real pipeline writes
+    test.csv without one, baseline.csv with one): a first row that names ``columns`` is the header."""
+    import io
+
+    import pandas as pd
+
+    text = read_s3_text(sess, uri)
+    first = text.split("\n", 1)[0].strip().split(",")
+    if first == columns:
+        return pd.read_csv(io.StringIO(text))
+    return pd.read_csv(io.StringIO(text), header=None, names=columns)

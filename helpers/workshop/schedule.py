@@ -179,7 +179,8 @@ def sdk_model_monitor(sess: WorkshopSession) -> Any:
         sm_session.s3_resource.meta.client = sess.client("s3")
     try:
         return DefaultModelMonitor.attach(monitor_schedule_name=sess.names.schedule_name, sagemaker_session=sm_session)
-    except KeyError as err:  # the SDK indexes fields the API marks optional (e.g. Environment)
-        raise AnswerMissing(f"the SageMaker SDK's DefaultModelMonitor.attach needs {err} in the description of "
-                            f"{sess.names.schedule_name}, which the API leaves optional and this schedule lacks; "
-                            "use workshop.monitoring_schedule(sess), which reads it either way") from None
+    except (KeyError, AttributeError, TypeError) as err:  # the SDK indexes fields the API marks optional
+        raise AnswerMissing(f"the SageMaker SDK's DefaultModelMonitor.attach cannot read {sess.names.schedule_name} "
+                            f"({type(err).__name__}: {err}): it expects fields the API leaves optional (such as "
+                            "Environment) or an inline job definition; use workshop.monitoring_schedule(sess), "
+                            "which reads it either way") from None

@@ -1,0 +1,192 @@
+"""Capture files read block by block, so memory stays bounded whatever a file's size.
+
+A file is read in blocks of whole lines (``BLOCK_BYTES``, gzip decompressed on the way). Each
+block goes to the vectorised decoder (``arrow.decode_block``), which reads the well-formed
+records and names the others for the exact per-line decoder. A block Arrow cannot parse at all
+(a line that is not JSON) is split in ``SPLIT`` pieces, and so on down to ``EXACT_LINES`` lines,
+which are read line by line: a bad line costs the exact path for a few neighbours, not for its
+file. Rows come out in line order, exactly as a line-by-line read of the whole file gives them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from ..formats.arrays import from_numpy, strings
+from .arrow import Decoded, decode_block
+from .decode import decode_line
+from .filerows import CaptureProblem, FileRows
+from .files import open_capture
+from .records import CaptureError, EventMetadata
+
+__all__ = ["BLOCK_BYTES", "file_rows", "meta_table"]
+
+BLOCK_BYTES = 8 << 20
+SPLIT = 16
+EXACT_LINES = 64
+_READ_BYTES = 1 << 16
+
+
+def file_rows(path: Path, strict: bool = False, fast: bool = True,
+              block_bytes: int | None = None) -> Iterator[FileRows]:
+    """The rows of one capture file, a block at a time; ``fast=False`` reads every line exactly."""
+    block_bytes = block_bytes or BLOCK_BYTES
+    line_no, pending, stop = 1, [], None
+    size = 0
+    try:
+        with open_capture(path) as handle:
+            # small reads, so a damaged gzip stream loses only the lines of its last read
+            while piece := handle.read(_READ_BYTES):
+                pending.append(piece)
+                size += len(piece)
+                if size >= block_bytes and b"\n" in piece:
+                    block, rest = _whole_lines(b"".join(pending))
+                    yield _block_rows(path, block, line_no, strict, fast)
+                    line_no += block.count(b"\n")
+                    pending, size = [rest], len(rest)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as err:
+        stop = (_DAMAGED, str(err))
+    except OSError as err:
+        stop = (_UNREADABLE, err.strerror or str(err))
+    block, rest = _whole_lines(b"".join(pending))
+    if stop is None:
+        block += rest  # the last line may lack its newline
+    if block:
+        yield _block_rows(path, block, line_no, strict, fast)
+        line_no += block.count(b"\n")
+    if stop is not None:  # the lines read before it are kept; then the reason
+        yield _stopped(path, line_no - 1, *stop, strict)
+
+
+def _whole_lines(data: bytes) -> tuple[bytes, bytes]:
+    cut = data.rfind(b"\n") + 1
+    return data[:cut], data[cut:]
+
+
+_DAMAGED, _UNREADABLE = "damaged gzip stream", "file cannot be read"
+
+
+def _stopped(path: Path, last_line: int, kind: str, detail: str, strict: bool) -> FileRows:
+    if kind == _DAMAGED:
+        reason = (f"the gzip stream is damaged after line {last_line} ({detail}); "
+                  "the lines after it could not be read")
+    else:
+        reason = f"reading stopped after line {last_line} ({detail})"
+    problem = CaptureProblem(str(path), None, reason, kind)
+    if strict:
+        raise CaptureError(str(problem), kind=kind)
+    return FileRows([], meta_table([], str(path), [], []), 0, [problem])
+
+
+def _block_rows(path: Path, block: bytes, first_line: int, strict: bool, fast: bool) -> FileRows:
+    """The rows of a block of whole lines starting at line ``first_line``."""
+    starts, ends = _line_bounds(block)
+    count = len(starts)
+    numbers = first_line + np.arange(count, dtype=np.int64)
+    decoded = decode_block(block, str(path), numbers) if fast and _all_shaped(block, starts, ends) else None
+    if decoded is not None and len(decoded.redo) == 0:  # the usual case: one pass, no line split
+        return decoded.rows
+    raw_lines = block.split(b"\n")[:count]
+    if decoded is not None:  # every line a record: only the named ones go line by line
+        return _with_exact(decoded, str(path), raw_lines, numbers, strict)
+    keep = [i for i, raw in enumerate(raw_lines) if raw.strip()]  # blank lines are not records
+    numbers = first_line + np.array(keep, dtype=np.int64)
+    return _lines_rows(str(path), [raw_lines[i] for i in keep], numbers, strict, fast)
+
+
+def _line_bounds(block: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Where each line of the block starts and ends (its newline excluded)."""
+    newlines = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+    starts = np.r_[0, newlines + 1]
+    ends = np.r_[newlines, len(block)]
+    if starts[-1] == len(block):  # the block ends with a newline: no line after it
+        starts, ends = starts[:-1], ends[:-1]
+    return starts, ends
+
+
+def _all_shaped(block: bytes, starts: np.ndarray, ends: np.ndarray) -> bool:
+    """Every line starts with '{' and ends with '}' (so none is blank or cut short)."""
+    data = np.frombuffer(block, dtype=np.uint8)
+    return bool((ends > starts).all() and (data[starts] == ord("{")).all()
+                and (data[ends - 1] == ord("}")).all())
+
+
+def _lines_rows(file: str, raw_lines: list[bytes], numbers: np.ndarray, strict: bool, fast: bool) -> FileRows:
+    """Rows of non-blank lines: vectorised where it can, split where Arrow cannot parse, exact below."""
+    if not raw_lines:
+        return FileRows([], meta_table([], file, [], []), 0, [])
+    if fast:  # lines that cannot be a JSON object go straight to the exact decoder
+        shaped = [raw.lstrip()[:1] == b"{" and raw.rstrip()[-1:] == b"}" for raw in raw_lines]
+        if not all(shaped):
+            odd = [i for i, ok in enumerate(shaped) if not ok]
+            fine = [i for i, ok in enumerate(shaped) if ok]
+            parts = [_exact_rows(file, [raw_lines[i] for i in odd], numbers[odd], strict),
+                     _lines_rows(file, [raw_lines[i] for i in fine], numbers[fine], strict, fast)]
+            return FileRows.concat(parts).in_line_order()
+    decoded = decode_block(b"\n".join(raw_lines), file, numbers) if fast else None
+    if decoded is not None:
+        return _with_exact(decoded, file, raw_lines, numbers, strict)
+    if not fast or len(raw_lines) <= EXACT_LINES:
+        return _exact_rows(file, raw_lines, numbers, strict)
+    step = -(-len(raw_lines) // SPLIT)
+    parts = [_lines_rows(file, raw_lines[i : i + step], numbers[i : i + step], strict, fast)
+             for i in range(0, len(raw_lines), step)]
+    return FileRows.concat(parts)
+
+
+def _with_exact(decoded: Decoded, file: str, raw_lines: list[bytes], numbers: np.ndarray,
+                strict: bool) -> FileRows:
+    """The vectorised rows with the named lines decoded exactly, all in line order."""
+    if len(decoded.redo) == 0:
+        return decoded.rows
+    redo = decoded.redo.tolist()
+    exact = _exact_rows(file, [raw_lines[i] for i in redo], numbers[redo], strict)
+    return FileRows.concat([decoded.rows, exact], records=len(raw_lines)).in_line_order()
+
+
+def _exact_rows(file: str, raw_lines: list[bytes], numbers: np.ndarray, strict: bool) -> FileRows:
+    """Each line decoded on its own (the reference semantics); bad lines become problems."""
+    rows: list[list[str | None]] = []
+    events: list[EventMetadata] = []
+    lines: list[int] = []
+    problems: list[CaptureProblem] = []
+    shadow = 0
+    for line_no, raw in zip(numbers.tolist(), raw_lines, strict=True):
+        try:
+            record, decoded = decode_line(raw, file)
+            if record.event_metadata.is_shadow:
+                shadow += 1  # today's container skips a shadow variant's records
+                continue
+        except CaptureError as err:
+            problem = CaptureProblem(file, line_no, str(err), err.kind)
+            if strict:
+                raise CaptureError(str(problem), kind=problem.kind) from None
+            problems.append(problem)
+            continue
+        for cells in decoded:
+            rows.append(cells)
+            events.append(record.event_metadata)
+            lines.append(line_no)
+    width = max((len(r) for r in rows), default=0)
+    cells = [strings([r[i] if i < len(r) else None for r in rows]) for i in range(width)]
+    return FileRows(cells, meta_table(events, file, lines, [len(r) for r in rows]), len(raw_lines), problems,
+                    shadow)
+
+
+def meta_table(records: list[EventMetadata], file: str, lines: list[int], widths: list[int]):
+    """The metadata table of decoded rows (one row per data row)."""
+    import pyarrow as pa
+
+    return pa.table({
+        "eventId": strings([r.event_id for r in records]),
+        "inferenceTime": strings([r.inference_time for r in records]),
+        "inferenceId": strings([r.inference_id for r in records]),
+        "file": strings([file] * len(records)),
+        "line": from_numpy(np.array(lines, dtype=np.int64)),
+        "num_values": from_numpy(np.array(widths, dtype=np.int64)),
+    })
