@@ -54,6 +54,7 @@ bench: setup
 	$(BIN)/python bench/analyzer_bench.py --no-others
 	$(BIN)/python bench/twin_bench.py
 	$(BIN)/python bench/workshop_bench.py
+	$(BIN)/python bench/shapes_bench.py
 
 # whylogs and Evidently in their own venvs (from PyPI, once), on the same files; not part of test
 bench-peers: setup

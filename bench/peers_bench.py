@@ -66,7 +66,7 @@ for metric in result["metrics"]:
 print(json.dumps(sorted(drifted)))
 """
 PEERS = {
-    "whylogs": ["whylogs==1.6.4", "numpy<2", "pandas<2.3"],
+    "whylogs": ["whylogs==1.6.4", "numpy<2", "pandas<2.3", "ipython"],  # its drift module imports IPython
     "evidently": ["evidently==0.7.23", "pandas<3"],
 }
 ROWS: list[tuple[str, str]] = []
@@ -74,7 +74,7 @@ ROWS: list[tuple[str, str]] = []
 
 def venv(name: str) -> Path | None:
     folder = DATA / "venvs" / name
-    python, stamp = folder / "bin" / "python", folder / ".installed"
+    python, stamp = folder / "bin" / "python", folder / f".installed-{'-'.join(PEERS[name])}".replace("<", "lt")
     if not stamp.exists():
         print(f"  installing {name} into {folder} (from PyPI, once) ...", flush=True)
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(folder)], check=True)
@@ -139,10 +139,14 @@ def main() -> int:
         if not pythons[name]:
             continue
         mine, theirs = [], []
-        for _ in range(args.repeat):
-            mine.append(ours_drift(base_csv, current_csv)[0])
-            seconds, out = run(str(pythons[name]), "-c", script, str(base_csv), str(current_csv))
-            theirs.append(seconds)
+        try:
+            for _ in range(args.repeat):
+                mine.append(ours_drift(base_csv, current_csv)[0])
+                seconds, out = run(str(pythons[name]), "-c", script, str(base_csv), str(current_csv))
+                theirs.append(seconds)
+        except RuntimeError as err:
+            ROWS.append((f"drift: {name}", f"failed: {str(err)[-160:]}"))
+            continue
         try:
             flagged[name] = json.loads(out.strip().splitlines()[-1])
         except (ValueError, IndexError):

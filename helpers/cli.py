@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     up = twin_sub.add_parser("up", help="build the estate from nothing (trains, baselines, deploys)")
     _container_option(up)
     run = twin_sub.add_parser("run", help="send traffic and run the hourly schedule for N virtual hours")
-    run.add_argument("--hours", type=int, default=1)
+    run.add_argument("--hours", type=_positive, default=1, help="virtual hours to live (at least 1)")
     twin_sub.add_parser("status", help="print the estate")
     twin_sub.add_parser("reset", help="delete the estate")
 
@@ -48,6 +48,16 @@ def _parser() -> argparse.ArgumentParser:
     shop.add_argument("--fresh", action="store_true", help="rebuild everything from nothing")
     shop.add_argument("--build", type=Path, default=Path("build"), help="where outputs go")
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of hours, at least 1, got {text!r}")
+    return value
 
 
 def _container_option(parser: argparse.ArgumentParser) -> None:
@@ -72,12 +82,15 @@ def main(argv: list[str] | None = None) -> int:
     except _loaded(_NO_DATA) as err:
         print(f"error: {err}", file=sys.stderr)
         return 3
-    except (*_loaded(*_BAD_INPUT), FileNotFoundError) as err:
+    except _loaded(*_BAD_INPUT) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except OSError as err:  # a file that cannot be read or written: name it and say why
-        where = f"{err.filename}: " if err.filename else ""
-        print(f"error: {where}{err.strerror or err}", file=sys.stderr)
+        print(f"error: {err.filename}: {err.strerror}" if err.filename else f"error: {err}", file=sys.stderr)
+        return 2
+    except _loaded("sqlite3.Error") as err:  # the twin's control plane, damaged where opening did not look
+        print(f"error: the twin's control plane cannot be used ({err}); run `python -m helpers twin reset`, "
+              "then `python -m helpers twin up`", file=sys.stderr)
         return 2
 
 

@@ -55,7 +55,7 @@ def values_of(n: int) -> list[str]:
 def test_estimate_matches_the_reference_across_the_range(n):
     values = values_of(n)
     registers = reference_registers(values)
-    for compiled in (False, True):  # the xxhash package on small data, the numba kernel on large
+    for compiled in (False, True):  # the xxhash package on small data, the C loop on large
         hll = HyperLogLog()
         hll.add_text(pa.array(values + values[: n // 2] + [None]), compiled=compiled)  # repeats, nulls
         assert hll.registers.tolist() == registers
@@ -98,3 +98,13 @@ def test_merge_takes_the_register_maximum():
 def test_java_math_round_is_half_up_and_exact():
     assert [java_math_round(x) for x in (2.5, 3.5, 2.4999999999999996, 0.49999999999999994)] == [3, 4, 2, 0]
     assert java_math_round(1983.5) == 1984 and java_math_round(1982.4999) == 1982
+
+
+def test_the_c_hash_loop_is_built_where_a_compiler_is():
+    """compiled=True falls back to the xxhash package without a C compiler: make sure the tests
+    above did exercise the C loop on this machine."""
+    import shutil
+
+    from helpers.analyzer.hll import _kernel
+
+    assert _kernel() is not None or (shutil.which("cc") is None and shutil.which("gcc") is None)

@@ -73,3 +73,10 @@ def test_a_list_of_doubles_is_written_as_one_at_a_time():
     values = _awkward_doubles()[:3000]
     assert jackson_dumps({"data": [values]}) == (
         '{\n  "data" : [ [ ' + ", ".join(_scalar(v) for v in values) + " ] ]\n}")
+
+
+def test_strings_are_escaped_as_jackson_does_with_or_without_the_plain_fast_path():
+    from helpers.formats.jsonfmt import jackson_dumps
+
+    assert jackson_dumps(["plain é 😀", 'q"b\\s', "t\tn\nc\x01", "\x7f\u2028"]) == (
+        '[ "plain é 😀", "q\\"b\\\\s", "t\\tn\\nc\\u0001", "\x7f\u2028" ]')

@@ -29,6 +29,8 @@ class CellType(IntEnum):
     STRING = 4
 
 
+_CELL_TYPES = tuple(CellType)  # iterating the enum itself is slow, and this runs per column
+
 TYPE_NAMES = {
     CellType.UNKNOWN: "Unknown",
     CellType.FRACTIONAL: "Fractional",
@@ -57,7 +59,7 @@ def classify_text(cell: str | None) -> CellType:
 
 def column_type(counts: dict[CellType, int] | np.ndarray) -> str:
     """Deequ's column decision from the counts of each cell type."""
-    c = [int(counts[t]) for t in CellType]
+    c = [int(counts[t]) for t in _CELL_TYPES]
     nulls, frac, integral, boolean, string = c
     if frac + integral + boolean + string == 0:
         return "Unknown"

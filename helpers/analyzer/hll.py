@@ -8,13 +8,14 @@ add to them in any order and merge by maximum. The estimate follows Deequ's
    p = 9 tables is subtracted: the mean bias of the 6 table entries nearest to E (``_bias``);
 3. rounded as Java's ``Math.round`` (half up), to an integer.
 What is hashed: each non-null cell's text, as the service reads CSV and capture (``add_text``:
-distinct values through the ``xxhash`` package on small data, a numba kernel over Arrow's
-buffers once the data is large, so millions of cells cost one pass); ``add`` takes strings.
+distinct values through the ``xxhash`` package on small data, a C loop over Arrow's buffers
+once the data is large, so millions of cells cost one pass); ``add`` takes strings.
 """
 
 from __future__ import annotations
 
 import bisect
+import ctypes
 import functools
 import math
 import threading
@@ -25,7 +26,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 
+from ..formats.arrays import to_numpy
 from .hll_bias import BIAS_P9, RAW_ESTIMATES_P9
+from .native import c_function
 
 __all__ = ["HLL_P", "HyperLogLog", "java_math_round"]
 
@@ -36,7 +39,7 @@ _BIAS_NEIGHBOURS = 6  # Spark's K
 _ALPHA_M2 = (0.7213 / (1.0 + 1.079 / _M)) * _M * _M
 _SEED = 42
 _MASK64 = (1 << 64) - 1
-COMPILE_AFTER = 300_000  # cells hashed in this process before numba is loaded (as moments.py)
+COMPILE_AFTER = 100_000  # cells hashed in this process before the C loop is used (as moments.py)
 _seen = 0
 _lock = threading.Lock()
 
@@ -56,7 +59,7 @@ class HyperLogLog:
         """Add every non-null cell of an Arrow string column.
 
         Small inputs hash their distinct values in Python; once this process has seen enough
-        cells for it to pay for its load time, a numba kernel hashes every cell over Arrow's
+        cells for it to pay, a C loop (``native.py``) hashes every cell over Arrow's
         buffers. ``compiled`` forces a path (the tests check they agree).
         """
         global _seen
@@ -68,14 +71,17 @@ class HyperLogLog:
             with _lock:
                 _seen += len(column)
                 compiled = _seen > COMPILE_AFTER
-        if not compiled:
+        kernel = _kernel() if compiled else None
+        if kernel is None:
             self.add(pc.unique(column.drop_null()).to_pylist())
             return
         buffers = column.buffers()
-        offsets = np.frombuffer(buffers[1], dtype=np.int32)[column.offset : column.offset + len(column) + 1]
-        data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, np.uint8)
-        valid = column.is_valid().to_numpy(zero_copy_only=False)
-        _kernel()(data, offsets, valid, self.registers, np.uint64(_SEED))
+        offsets = np.ascontiguousarray(
+            np.frombuffer(buffers[1], dtype=np.int32)[column.offset : column.offset + len(column) + 1])
+        data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(1, np.uint8)
+        valid = np.ascontiguousarray(to_numpy(column.is_valid(), False)).view(np.uint8)
+        kernel(data.ctypes.data, offsets.ctypes.data, valid.ctypes.data, len(column),
+               self.registers.ctypes.data, _SEED)
 
     def merge(self, other: HyperLogLog) -> HyperLogLog:
         np.maximum(self.registers, other.registers, out=self.registers)
@@ -140,83 +146,55 @@ def _update(registers: np.ndarray, h: int) -> None:
         registers[idx] = rank
 
 
-# XXH64 (Yann Collet's published specification) in unsigned 64-bit arithmetic, one function so
-# numba compiles it whole; it runs only compiled (see ``_kernel``).
-_P1 = np.uint64(11400714785074694791)
-_P2 = np.uint64(14029467366897019727)
-_P3 = np.uint64(1609587929392839161)
-_P4 = np.uint64(9650029242287828579)
-_P5 = np.uint64(2870177450012600261)
-_U0 = np.uint64(0)
-
-
-def _hash_cells(data, offsets, valid, registers, seed):  # pragma: no cover - runs compiled
-    """Add XXH64(seed) of every valid cell ``data[offsets[i]:offsets[i + 1]]`` to the registers."""
-    top = np.uint64(1) << np.uint64(63)
-    for row in range(len(valid)):
-        if not valid[row]:
-            continue
-        i, end = offsets[row], offsets[row + 1]
-        length = end - i
-        if length >= 32:
-            v = np.empty(4, dtype=np.uint64)
-            v[0], v[1], v[2], v[3] = seed + _P1 + _P2, seed + _P2, seed, seed - _P1
-            while i + 32 <= end:
-                for lane in range(4):
-                    word = _U0
-                    for k in range(8):
-                        word |= np.uint64(data[i + 8 * lane + k]) << np.uint64(8 * k)
-                    acc = v[lane] + word * _P2
-                    v[lane] = ((acc << np.uint64(31)) | (acc >> np.uint64(33))) * _P1
-                i += 32
-            h = (((v[0] << np.uint64(1)) | (v[0] >> np.uint64(63)))
-                 + ((v[1] << np.uint64(7)) | (v[1] >> np.uint64(57)))
-                 + ((v[2] << np.uint64(12)) | (v[2] >> np.uint64(52)))
-                 + ((v[3] << np.uint64(18)) | (v[3] >> np.uint64(46))))
-            for lane in range(4):
-                acc = v[lane] * _P2
-                acc = ((acc << np.uint64(31)) | (acc >> np.uint64(33))) * _P1
-                h = (h ^ acc) * _P1 + _P4
-        else:
-            h = seed + _P5
-        h += np.uint64(length)
-        while i + 8 <= end:
-            word = _U0
-            for k in range(8):
-                word |= np.uint64(data[i + k]) << np.uint64(8 * k)
-            acc = word * _P2
-            acc = ((acc << np.uint64(31)) | (acc >> np.uint64(33))) * _P1
-            h ^= acc
-            h = ((h << np.uint64(27)) | (h >> np.uint64(37))) * _P1 + _P4
-            i += 8
-        if i + 4 <= end:
-            word = _U0
-            for k in range(4):
-                word |= np.uint64(data[i + k]) << np.uint64(8 * k)
-            h ^= word * _P1
-            h = ((h << np.uint64(23)) | (h >> np.uint64(41))) * _P2 + _P3
-            i += 4
-        while i < end:
-            h ^= np.uint64(data[i]) * _P5
-            h = ((h << np.uint64(11)) | (h >> np.uint64(53))) * _P1
-            i += 1
-        h ^= h >> np.uint64(33)
-        h *= _P2
-        h ^= h >> np.uint64(29)
-        h *= _P3
-        h ^= h >> np.uint64(32)
-        idx = np.int64(h >> np.uint64(64 - HLL_P))
-        w = (h << np.uint64(HLL_P)) | np.uint64(1 << (HLL_P - 1))
-        rank = 1
-        while (w & top) == _U0:
-            w <<= np.uint64(1)
-            rank += 1
-        if rank > registers[idx]:
-            registers[idx] = rank
+# XXH64 (Yann Collet's published specification) over every valid cell of Arrow's string buffers,
+# and the register update of ``_update``, in C (see native.py: built once, loaded in a millisecond).
+_HASH_C = r"""
+#include <stdint.h>
+#include <string.h>
+static const uint64_t P1 = 11400714785074694791ULL, P2 = 14029467366897019727ULL,
+    P3 = 1609587929392839161ULL, P4 = 9650029242287828579ULL, P5 = 2870177450012600261ULL;
+static uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+static uint64_t read64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static uint64_t read32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static uint64_t lane(uint64_t acc, uint64_t word) { return rotl(acc + word * P2, 31) * P1; }
+static uint64_t merge(uint64_t h, uint64_t v) { return (h ^ lane(0, v)) * P1 + P4; }
+static uint64_t xxh64(const uint8_t *p, long len, uint64_t seed) {
+    const uint8_t *end = p + len;
+    uint64_t h;
+    if (len >= 32) {
+        uint64_t v1 = seed + P1 + P2, v2 = seed + P2, v3 = seed, v4 = seed - P1;
+        while (p + 32 <= end) {
+            v1 = lane(v1, read64(p)); v2 = lane(v2, read64(p + 8));
+            v3 = lane(v3, read64(p + 16)); v4 = lane(v4, read64(p + 24));
+            p += 32;
+        }
+        h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18);
+        h = merge(h, v1); h = merge(h, v2); h = merge(h, v3); h = merge(h, v4);
+    } else {
+        h = seed + P5;
+    }
+    h += (uint64_t)len;
+    for (; p + 8 <= end; p += 8) h = rotl(h ^ lane(0, read64(p)), 27) * P1 + P4;
+    if (p + 4 <= end) { h = rotl(h ^ (read32(p) * P1), 23) * P2 + P3; p += 4; }
+    for (; p < end; p++) h = rotl(h ^ (*p * P5), 11) * P1;
+    h ^= h >> 33; h *= P2; h ^= h >> 29; h *= P3; h ^= h >> 32;
+    return h;
+}
+void hash_cells(const uint8_t *data, const int32_t *offsets, const uint8_t *valid, long n,
+                uint8_t *registers, uint64_t seed) {
+    for (long row = 0; row < n; row++) {
+        if (!valid[row]) continue;
+        uint64_t h = xxh64(data + offsets[row], offsets[row + 1] - offsets[row], seed);
+        uint64_t w = (h << 9) | (1ULL << 8);
+        uint8_t rank = (uint8_t)(__builtin_clzll(w) + 1);
+        if (rank > registers[h >> 55]) registers[h >> 55] = rank;
+    }
+}
+"""
 
 
 @functools.cache
 def _kernel():
-    import numba
-
-    return numba.njit(cache=True, nogil=True)(_hash_cells)
+    """The C hash loop, or None without a C compiler (then distinct values go through xxhash)."""
+    return c_function(_HASH_C, "hash_cells", [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
+                                              ctypes.c_long, ctypes.c_void_p, ctypes.c_uint64])

@@ -234,19 +234,13 @@ class KLLState:
         order = np.argsort(items, kind="stable")
         items, cum = items[order], np.concatenate([[0.0], np.cumsum(weights[order])])
 
-        def below(x: float) -> float:  # exclusive rank r-(x)
-            return cum[np.searchsorted(items, x, side="left")]
-
-        def upto(x: float) -> float:  # inclusive rank r(x)
-            return cum[np.searchsorted(items, x, side="right")]
-
-        out = []
-        for i in range(count):
-            low = lo + ((hi - lo) * i) / count
-            high = lo + ((hi - lo) * (i + 1)) / count
-            top = upto(high) if i == count - 1 else below(high)
-            out.append((low, high, float(top - below(low))))
-        return out
+        lows = [lo + ((hi - lo) * i) / count for i in range(count)]
+        highs = [lo + ((hi - lo) * (i + 1)) / count for i in range(count)]
+        # exclusive ranks r-(x) of every bound at once; the last bucket's top is inclusive, r(x)
+        below_low = cum[np.searchsorted(items, lows, side="left")]
+        top = cum[np.searchsorted(items, highs, side="left")]
+        top[-1] = cum[np.searchsorted(items, highs[-1], side="right")]
+        return [(low, high, float(t - b)) for low, high, t, b in zip(lows, highs, top, below_low, strict=True)]
 
     def rank_map(self) -> tuple[np.ndarray, np.ndarray]:
         """Distinct items ascending and their running weights (section 1.12).

@@ -4,7 +4,7 @@
 row order, as Spark's ``CentralMomentAgg`` does, so ``std_dev`` matches the service to the
 last bit. No vectorised form gives these bits, so the loop must run value by value. It runs in
 Python on small inputs; past ``COMPILE_AFTER`` values in a process it runs as the same loop in
-C (``_WELFORD_C``), built once per machine with the system's C compiler into ``__pycache__``
+C (``_WELFORD_C``), built once per machine with the system's C compiler (``native.py``)
 and loaded with ctypes in about a millisecond (numba's first call costs a second or more,
 more than the loop itself at a million rows). Without a compiler it stays in Python. The C
 code is compiled without fused multiply-adds or fast-math, so both give the same bits
@@ -15,15 +15,11 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import hashlib
-import os
-import shutil
-import subprocess
-import tempfile
 import threading
-from pathlib import Path
 
 import numpy as np
+
+from .native import c_function
 
 __all__ = ["COMPILE_AFTER", "accumulate"]
 
@@ -48,7 +44,6 @@ void welford(const double *values, long n, double *acc) {
     acc[0] = count; acc[1] = total; acc[2] = avg; acc[3] = m2; acc[4] = lo; acc[5] = hi;
 }
 """
-_FLAGS = ["-O2", "-ffp-contract=off", "-fno-fast-math", "-shared", "-fPIC"]
 
 
 def _welford(values, acc) -> None:
@@ -70,39 +65,7 @@ def _welford(values, acc) -> None:
 @functools.cache
 def _compiled():
     """The C loop as a ctypes function, or None when no C compiler can build it."""
-    digest = hashlib.sha256((_WELFORD_C + " ".join(_FLAGS)).encode()).hexdigest()[:16]
-    library = None
-    for folder in (Path(__file__).parent / "__pycache__", Path(tempfile.gettempdir()) / "mm-workshop"):
-        candidate = folder / f"welford-{digest}.so"
-        if candidate.exists() or _build(candidate):
-            library = candidate
-            break
-    if library is None:
-        return None
-    function = ctypes.CDLL(str(library)).welford
-    function.restype = None
-    function.argtypes = [ctypes.c_void_p, ctypes.c_long, ctypes.c_void_p]
-    return function
-
-
-def _build(target: Path) -> bool:
-    compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
-    if compiler is None:
-        return False
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=target.parent) as work:
-            source = Path(work) / "welford.c"
-            source.write_text(_WELFORD_C)
-            built = Path(work) / target.name
-            done = subprocess.run([compiler, *_FLAGS, "-o", str(built), str(source)],
-                                  capture_output=True, timeout=60)
-            if done.returncode:
-                return False
-            os.replace(built, target)  # atomic: a process running beside us sees all or nothing
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return True
+    return c_function(_WELFORD_C, "welford", [ctypes.c_void_p, ctypes.c_long, ctypes.c_void_p])
 
 
 def accumulate(values: np.ndarray, acc: np.ndarray, compiled: bool | None = None) -> None:

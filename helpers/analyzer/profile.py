@@ -81,7 +81,7 @@ class ColumnProfile:
     rows: int = 0
     type_counts: np.ndarray = field(default_factory=lambda: np.zeros(5, dtype=np.int64))
     moments: np.ndarray = field(default_factory=lambda: np.array([0.0, 0.0, 0.0, 0.0, math.inf, -math.inf]))
-    sketch: KLLState | None = field(default_factory=KLLState.empty)
+    sketch: KLLState | None = None  # made at the first number (a wide table has many columns)
     value_counts: dict[str, int] | None = field(default_factory=dict)
     hll: HyperLogLog = field(default_factory=HyperLogLog)
     stringish: bool = False
@@ -96,8 +96,10 @@ class ColumnProfile:
     def num_present(self) -> int:
         return self.rows - int(self.type_counts[CellType.UNKNOWN])
 
-    def update(self, chunk: int, column: pa.Array, first_row: int = 0, source: str = "") -> None:
-        types, values = _cells(column)
+    def update(self, chunk: int, column: pa.Array, first_row: int = 0, source: str = "",
+               cells: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """Add a chunk; ``cells`` are its cell types and doubles when already classified."""
+        types, values = cells if cells is not None else _cells(column)
         counts = np.bincount(types, minlength=5)
         _add_distinct(self.hll, column, values, types)
         self.rows += len(column)
@@ -119,6 +121,8 @@ class ColumnProfile:
                 f"{column[row].as_py()!r} is beyond the range of a double")
         self.pending_chunks.append(chunk)
         accumulate(numeric, self.moments)
+        if self.sketch is None:
+            self.sketch = KLLState.empty()
         self.sketch.update(numeric)
 
     def count_values(self, column: pa.Array) -> None:
@@ -231,6 +235,37 @@ class Profile:
         return Statistics(version=0.0, dataset=Dataset(self.item_count), features=features)
 
 
+def _update_columns(profiles: list[ColumnProfile], group: range, chunk: int, batch: pa.RecordBatch,
+                    first: int, source: str) -> None:
+    columns = [batch.column(i) for i in group]
+    cells = _classify_together(columns) if len(columns) > 1 else [None] * len(columns)
+    for i, column, classified in zip(group, columns, cells, strict=True):
+        profiles[i].update(chunk, column, first, source, classified)
+
+
+def _classify_together(columns: list[pa.Array]) -> list[tuple[np.ndarray, np.ndarray] | None]:
+    """Cell types and doubles of many text columns in few passes: a table of 100k short columns
+    would otherwise pay the classifier's set-up 100k times per chunk."""
+    out: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(columns)
+    text = [i for i, c in enumerate(columns) if pa.types.is_string(c.type)]
+    start = 0
+    while start < len(text):  # in runs of under 256 MB of text, far from Arrow's 2 GB offsets
+        end, size = start, 0
+        while end < len(text) and (end == start or size + columns[text[end]].nbytes < _JOINED_BYTES):
+            size += columns[text[end]].nbytes
+            end += 1
+        run = text[start:end]
+        types, values = classify(pa.concat_arrays([columns[i] for i in run]))
+        bounds = np.cumsum([0] + [len(columns[i]) for i in run])
+        for i, lo, hi in zip(run, bounds[:-1], bounds[1:], strict=True):
+            out[i] = (types[lo:hi], values[lo:hi])
+        start = end
+    return out
+
+
+_JOINED_BYTES = 1 << 28
+
+
 def profile_table(
     source: TableSource,
     options: ProfileOptions | None = None,
@@ -245,7 +280,8 @@ def profile_table(
     }
     rows = 0
     jobs: list = []
-    with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
+    workers = max(1, options.workers)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         # the next batch is read (Arrow parses without the GIL) while the workers profile this one
         for chunk, batch in enumerate(source.batches()):
             for job in jobs:
@@ -254,18 +290,22 @@ def profile_table(
                 columns[name] = ColumnProfile(name, options)
                 if rows:
                     columns[name].update(chunk, pa.nulls(rows, pa.string()))
-            jobs = [
-                pool.submit(columns[name].update, chunk, batch.column(i), rows, source.name)
-                for i, name in enumerate(source.columns)
-            ]
+            profiles = [columns[name] for name in source.columns]
+            # one task per group of columns, not per column: a 100k-column table would otherwise
+            # pay the pool's overhead 100k times per chunk
+            size = -(-len(profiles) // workers) or 1
+            jobs = [pool.submit(_update_columns, profiles, range(start, min(start + size, len(profiles))),
+                                chunk, batch, rows, source.name)
+                    for start in range(0, len(profiles), size)]
             rows += batch.num_rows
         for job in jobs:
             job.result()
     late = {name: set(col.pending_chunks) for name, col in columns.items()
             if col.stringish and col.pending_chunks}
     if late:
+        positions = {name: i for i, name in enumerate(source.columns)}
         for chunk, batch in enumerate(source.batches()):
             for name, chunks in late.items():
                 if chunk in chunks:
-                    columns[name].count_values(batch.column(source.columns.index(name)))
+                    columns[name].count_values(batch.column(positions[name]))
     return Profile(source.name, rows, columns, list(source.problems))

@@ -91,11 +91,13 @@ class CsvSource(TableSource):
             given = self.positional_names[: len(cells)]
             return given + [f"_c{i}" for i in range(len(given), len(cells))]
         names = [c.strip() for c in cells]
+        seen: set[str] = set()
         for i, name in enumerate(names):
             if not name:
                 raise AnalyzerInputError(f"{self.path}: line 1: header column {i + 1} has no name")
-            if names.index(name) != i:
+            if name in seen:
                 raise AnalyzerInputError(f"{self.path}: line 1: header names column {name!r} twice")
+            seen.add(name)
         return names
 
     def _first_row(self) -> list[str]:

@@ -92,6 +92,8 @@ def _shortest_digits(x: float) -> tuple[str, int]:
 
 
 def _string(s: str) -> str:
+    if s.isprintable() and '"' not in s and "\\" not in s:  # most names and values: nothing to escape
+        return f'"{s}"'
     out = ['"']
     for ch in s:
         code = ord(ch)

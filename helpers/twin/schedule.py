@@ -43,6 +43,11 @@ def deploy_monitoring(core: Core, cloudwatch: CloudWatch, endpoint: str, baselin
 
 def publish_data_metrics(core: Core, cloudwatch: CloudWatch, result: Any, endpoint: str, schedule_name: str) -> None:
     """The monitoring run's CloudWatch metrics, at the virtual time the run ends."""
+    cloudwatch.record(data_metric_rows(core, result, endpoint, schedule_name))
+
+
+def data_metric_rows(core: Core, result: Any, endpoint: str, schedule_name: str) -> list[tuple]:
+    """The metric rows a monitoring run publishes, stamped with the virtual time it ends."""
     now = core.now()
     rows = []
     for metric in result.metrics:
@@ -51,7 +56,7 @@ def publish_data_metrics(core: Core, cloudwatch: CloudWatch, result: Any, endpoi
                                                 "Minimum": datum["Value"], "Maximum": datum["Value"]}
         rows.append((DATA_METRICS_NAMESPACE, datum["MetricName"], dimensions_key(datum["Dimensions"]), iso(now),
                      stats["SampleCount"], stats["Sum"], stats["Minimum"], stats["Maximum"], "None"))
-    cloudwatch.record(rows)
+    return rows
 
 
 def deploy_schedule(core: Core, endpoint: str, baseline_job: str) -> dict:
@@ -94,11 +99,17 @@ def fire_due(core: Core, cloudwatch: CloudWatch, until: datetime) -> list[dict]:
         core.set_clock(max(scheduled, core.ws.now()))
         schedule = core.ws.resource("monitoring_schedule", core.names.schedule_name)
         done.append(_run(core, cloudwatch, schedule, scheduled, None))
-        core.ws.set_meta("schedule_fired_until", iso(scheduled))
     return done
 
 
 def _run(core: Core, cloudwatch: CloudWatch, schedule: dict, scheduled: datetime, pending: dict | None) -> dict:
+    """One execution, exactly once whatever is killed when.
+
+    Two transactions bound it: the claim (the execution InProgress and the hour marked fired,
+    together) and the finish (its status, its job, the schedule's summary and its metrics,
+    together). A process killed between them leaves an InProgress execution that the next
+    ``fire_due`` resumes; its reports are replaced whole, and its metrics were never stored.
+    """
     rng = random.Random(int(scheduled.timestamp()))
     endpoint = schedule["EndpointName"]
     job = pending["ProcessingJobName"] if pending else \
@@ -113,25 +124,31 @@ def _run(core: Core, cloudwatch: CloudWatch, schedule: dict, scheduled: datetime
         "MonitoringType": "DataQuality", "ProcessingJobName": job}
     key = f"{schedule['MonitoringScheduleName']}|{iso(scheduled)}"
     core.set_clock(max(created, core.ws.now()))
-    core.ws.put_resource("monitoring_execution", key, execution)
-    core.ws.put_resource("processing_job", job, _processing_job(core, schedule, job, window, created, None))
+    if pending is None:
+        with core.ws.transaction() as db:
+            core.ws.put_resource("monitoring_execution", key, execution, db=db)
+            core.ws.put_resource("processing_job", job, _processing_job(core, schedule, job, window, created, None), db=db)
+            core.ws.set_meta("schedule_fired_until", iso(scheduled), db=db)
     status, message, reports = _analyse(core, schedule, window, scheduled)
     core.set_clock(max(ended, core.ws.now()))
     execution.update(MonitoringExecutionStatus=status, LastModifiedTime=ended)
     if status == "Failed":
         execution["FailureReason"] = message
-    core.ws.put_resource("monitoring_execution", key, execution)
-    core.ws.put_resource("processing_job", job, _processing_job(
-        core, schedule, job, window, created, (status, message, ended)))
-    schedule = core.ws.resource("monitoring_schedule", schedule["MonitoringScheduleName"])
-    schedule["LastMonitoringExecutionSummary"] = {k: v for k, v in execution.items() if k != "ProcessingJobName"}
-    core.ws.put_resource("monitoring_schedule", schedule["MonitoringScheduleName"], schedule)
-    if reports is not None:
-        publish_data_metrics(core, cloudwatch, reports, endpoint, schedule["MonitoringScheduleName"])
+    name = schedule["MonitoringScheduleName"]
+    rows = data_metric_rows(core, reports, endpoint, name) if reports is not None else []
+    with core.ws.transaction() as db:
+        core.ws.put_resource("monitoring_execution", key, execution, db=db)
+        core.ws.put_resource("processing_job", job, _processing_job(
+            core, schedule, job, window, created, (status, message, ended)), db=db)
+        schedule = core.ws.resource("monitoring_schedule", name)
+        schedule["LastMonitoringExecutionSummary"] = {k: v for k, v in execution.items() if k != "ProcessingJobName"}
+        core.ws.put_resource("monitoring_schedule", name, schedule, db=db)
+        cloudwatch.record(rows, db=db)  # the alarm sees them at its next evaluation
     return execution
 
 
 def _analyse(core: Core, schedule: dict, window: tuple[datetime, datetime], scheduled: datetime):
+    """(status, message, result): a run that cannot start fails with its reason, as a job does."""
     definition = schedule["MonitoringScheduleConfig"]["MonitoringJobDefinition"]
     endpoint = schedule["EndpointName"]
     capture = f"{core.names.capture_prefix}/{endpoint}/{core.names.variant_name}/{hour_path(window[0])}/"
@@ -139,22 +156,40 @@ def _analyse(core: Core, schedule: dict, window: tuple[datetime, datetime], sche
     if not files:
         return "Failed", NO_DATA_MESSAGE, None
     baseline = definition["BaselineConfig"]
-    stats = Statistics.from_string(core.read_text(baseline["StatisticsResource"]["S3Uri"]),
-                                   source=baseline["StatisticsResource"]["S3Uri"])
-    cons = Constraints.from_string(core.read_text(baseline["ConstraintsResource"]["S3Uri"]),
-                                   source=baseline["ConstraintsResource"]["S3Uri"])
     try:
+        stats, cons = (_baseline_file(core, Statistics, baseline["StatisticsResource"]["S3Uri"]),
+                       _baseline_file(core, Constraints, baseline["ConstraintsResource"]["S3Uri"]))
         result = run_monitor(stats, cons, capture=files, container=core.container)
     except NoDataError:
         return "Failed", NO_DATA_MESSAGE, None
+    except _MissingBaseline as err:
+        return "Failed", str(err), None
+    except ValueError as err:  # a baseline file the analyzer refuses (FormatError, AnalyzerInputError)
+        return "Failed", f"AlgorithmError: {err}", None
     output = definition["MonitoringOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"]
     prefix = report_prefix(core.key_of(output), endpoint, schedule["MonitoringScheduleName"], scheduled)
     _write_reports_atomically(core, prefix, result)
     return result.status, result.exit_message, result
 
 
+class _MissingBaseline(Exception):
+    """A baseline object the schedule names is gone: the execution fails, the schedule goes on."""
+
+
+def _baseline_file(core: Core, kind, uri: str):
+    try:
+        text = core.read_text(uri)
+    except FileNotFoundError:
+        raise _MissingBaseline(f"ClientError: the baseline object {uri} does not exist "
+                               "(deleted or moved); restore it or update the schedule's BaselineConfig") from None
+    return kind.from_string(text, source=uri)
+
+
 def _write_reports_atomically(core: Core, prefix: str, result) -> None:
     final = core.ws.object_path(core.bucket, prefix.rstrip("/"))
+    for pattern in (f".staging-{final.name}-*", f"..staging-{final.name}-*", f".replaced-{final.name}-*"):
+        for leftover in final.parent.glob(pattern):  # what a killed run of this hour left behind
+            shutil.rmtree(leftover, ignore_errors=True)
     staging = final.parent / f".staging-{final.name}-{uuid.uuid4().hex}"
     result.write(staging)
     stamp = core.ws.now().timestamp()

@@ -10,6 +10,7 @@ at once; a second one waits for the first.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
@@ -87,9 +88,14 @@ class Workspace:
     @classmethod
     def create(cls, root: str | Path, region: str, start: datetime) -> Workspace:
         ws = cls(Path(root))
+        _refuse_file_in_the_way(ws.root)
         if ws.root.exists() and any(ws.root.iterdir()):
             raise WorkspaceError(f"{ws.root} is not empty; run `python -m helpers twin reset` first")
-        ws.objects.mkdir(parents=True, exist_ok=True)
+        try:
+            ws.objects.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise WorkspaceError(f"cannot create the twin at {ws.root} ({err.strerror}); "
+                                 "choose a writable folder with --workspace or WORKSHOP_HOME") from None
         ws.db.executescript(_SCHEMA)  # executescript commits on its own
         ws.set_meta("region", region)
         ws.set_meta("account_id", ACCOUNT_ID)
@@ -99,8 +105,10 @@ class Workspace:
 
     @classmethod
     def open(cls, root: str | Path) -> Workspace:
+        """The estate at ``root``, checked: each way it can be broken is named, with what to do."""
         ws = cls(Path(root))
         hint = "run `python -m helpers twin reset` to delete it, then `python -m helpers twin up`"
+        _refuse_file_in_the_way(ws.root)
         if not ws.marker.is_file():
             if ws.root.exists() and any(ws.root.iterdir()):
                 raise WorkspaceError(f"{ws.root} is not a twin workspace (no workspace.json); {hint}")
@@ -111,22 +119,41 @@ class Workspace:
             raise WorkspaceError(f"{ws.marker} is unreadable ({err}); {hint}") from None
         if marker.get("kind") != KIND or marker.get("schema") != SCHEMA_VERSION:
             raise WorkspaceError(f"{ws.root} holds {marker} (expected {KIND} schema {SCHEMA_VERSION}); {hint}")
+        read_only = _read_only_part(ws)
+        if read_only:
+            raise WorkspaceError(f"{ws.root} is read-only ({read_only} cannot be written); the twin writes "
+                                 "there on every command: make it writable, or copy it and point "
+                                 "--workspace or WORKSHOP_HOME at the copy (nothing is damaged)")
+        if not ws.objects.is_dir():
+            raise WorkspaceError(f"{ws.objects} is missing: the estate's objects (model, baseline, capture, "
+                                 f"reports) are gone; {hint}")
         try:
             ws.meta("clock")
+            problem = ws.db.execute("PRAGMA quick_check").fetchone()[0]
         except (sqlite3.DatabaseError, KeyError) as err:
-            raise WorkspaceError(f"{ws.db_path} is damaged ({err}); {hint}") from None
+            problem = str(err)
+        if problem != "ok":
+            raise WorkspaceError(f"{ws.db_path} is damaged ({problem}); {hint}")
         return ws
 
     @staticmethod
     def reset(root: str | Path) -> bool:
-        """Delete a workspace folder; refuses folders that are not (or no longer) twins' own."""
+        """Delete a workspace folder; refuses folders that are not (or no longer) twins' own,
+        and waits for no one: while a ``twin run`` holds the run lock it refuses."""
         root = Path(root)
+        _refuse_file_in_the_way(root)
         if not root.exists():
             return False
-        marker = root / "workspace.json"
-        if not marker.exists() and not (root / "control-plane.sqlite").exists() and any(root.iterdir()):
+        names = {p.name for p in root.iterdir()}
+        if names and not names & {"workspace.json", "control-plane.sqlite"} and not names <= _OWN_NAMES:
             raise WorkspaceError(f"{root} does not look like a twin workspace; delete it yourself if you mean to")
-        shutil.rmtree(root)
+        with open(root / ".run.lock", "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise WorkspaceError(f"{root} is in use by another twin command (it holds the run lock); "
+                                     "wait for it to finish or stop it, then run `twin reset` again") from None
+            shutil.rmtree(root)
         return True
 
     # -- control plane ----------------------------------------------------------------------
@@ -162,9 +189,12 @@ class Workspace:
         except KeyError:
             return default
 
-    def set_meta(self, key: str, value: str) -> None:
-        with self.transaction() as db:
+    def set_meta(self, key: str, value: str, db: sqlite3.Connection | None = None) -> None:
+        if db is not None:  # inside the caller's transaction
             db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+            return
+        with self.transaction() as tx:
+            tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
     def next_number(self, counter: str) -> int:
         """A persistent counter (seeds of fresh data, for example)."""
@@ -275,14 +305,53 @@ class Workspace:
     # -- concurrency ------------------------------------------------------------------------
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[None]:
-        """Hold the workspace's run lock (blocks while another process holds it)."""
+        """Hold the workspace's run lock (blocks while another process holds it).
+
+        Once the lock is ours the workspace is checked again: a ``twin reset`` that ran while
+        this process waited has deleted it, and carrying on would recreate part of it.
+        """
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".run.lock", "w") as handle:
+        with open(self.root / ".run.lock", "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
+                if not self.marker.is_file() or os.fstat(handle.fileno()).st_nlink == 0:
+                    raise WorkspaceError(f"{self.root} was deleted (twin reset) while this command waited; "
+                                         "build it again with `python -m helpers twin up`")
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# what a workspace folder may hold (a reset accepts a folder holding only these)
+_OWN_NAMES = {"s3", "control-plane.sqlite", "control-plane.sqlite-wal", "control-plane.sqlite-shm",
+              "workspace.json", ".run.lock"}
+
+
+def _refuse_file_in_the_way(root: Path) -> None:
+    """A workspace path that is a file, or lies below one, is named as such."""
+    for path in (root, *root.parents):
+        if path.exists():
+            if not path.is_dir():
+                where = "is a file" if path == root else f"is below {path}, which is a file"
+                raise WorkspaceError(f"the twin's workspace {root} {where}; point --workspace or "
+                                     "WORKSHOP_HOME at a folder")
+            return
+
+
+def _read_only_part(ws: Workspace) -> str | None:
+    """The first part of the workspace this process cannot write, if any."""
+    for path in (ws.root, ws.db_path, ws.objects):
+        if path.exists() and not os.access(path, os.W_OK):
+            return str(path)
+    probe = ws.root / f".write-probe-{os.getpid()}"
+    try:
+        probe.touch()
+        probe.unlink()
+    except OSError as err:
+        if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return f"{ws.root} ({err.strerror})"
+        raise
+    return None
 
 
 def _etag(path: Path) -> str:

@@ -45,11 +45,15 @@ class CloudWatch:
         self.record(rows)
         return {}
 
-    def record(self, rows: list[tuple]) -> None:
-        """Store datapoints (also used for the service's own AWS/ metrics). Alarms see them at
-        their next evaluation (``next_evaluation``), not at once, as CloudWatch does."""
-        with self.ws.transaction() as db:
+    def record(self, rows: list[tuple], db=None) -> None:
+        """Store datapoints (also used for the service's own AWS/ metrics), inside the caller's
+        transaction when given one (``db``). Alarms see them at their next evaluation
+        (``next_evaluation``), not at once, as CloudWatch does."""
+        if db is not None:
             db.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            return
+        with self.ws.transaction() as tx:
+            tx.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def _points(self, namespace: str, name: str, dims: str, start: datetime, end: datetime) -> list[Datapoint]:
         rows = self.ws.db.execute(
