@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from data import SHIFTED, cached_capture, cached_csv  # noqa: E402
+from results import print_results  # noqa: E402
 
 from helpers.analyzer.baseline import run_baseline  # noqa: E402
 from helpers.analyzer.distance import exact_ks  # noqa: E402
@@ -231,10 +232,7 @@ def main() -> int:
     if not args.no_others:
         bench_others(rows, records)
     bench_accuracy(rows, records)
-    print("\n| what | figure | target | |\n|---|---|---|---|")
-    for row in ROWS:
-        print("| " + " | ".join(row) + " |")
-    return 0 if all(r[3] != "MISSED" for r in ROWS) else 1
+    return print_results(ROWS)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from data import cached_capture, cached_csv  # noqa: E402
+from results import print_results  # noqa: E402
 
 DATA = Path(os.environ.get("BENCH_DATA", "/tmp/mm-bench"))
 OUT = Path(tempfile.mkdtemp(prefix="whole-bench-"))
@@ -214,10 +215,7 @@ def main() -> int:
     bench_big_capture(megabytes)
     load = os.getloadavg()
     print(f"\nload at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    print("\n| what | figure | target | |\n|---|---|---|---|")
-    for row in ROWS:
-        print("| " + " | ".join(row) + " |")
-    return 0 if all(r[3] != "MISSED" for r in ROWS) else 1
+    return print_results(ROWS)
 
 
 if __name__ == "__main__":
