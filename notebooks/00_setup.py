@@ -115,9 +115,12 @@ print(workshop.estate_history(sess).explain())  # codepipeline.list_pipeline_exe
 # instance-hour, an upper bound. `99_cleanup` shows the same table before it deletes.
 
 # %%
+import pandas as pd
+
 costs = workshop.running_costs(sess, {})
 print(f"price table: {workshop.PRICE_TABLE}")
-costs.drop(columns=["stack"])
+with pd.option_context("display.max_colwidth", None):  # whole names and details, not cut at 50 characters
+    display(costs.drop(columns=["stack"]))
 
 # %% [markdown]
 # ## Pre-flight (AWS only)
