@@ -140,13 +140,14 @@ def summary(root: Path) -> str:
     execution_id = workshop.pipeline_execution_id(sess)
     lines = [f"production execution id : {execution_id}"]
     executions = sess.client("codepipeline").list_pipeline_executions(pipelineName=sess.names.pipeline_name)
-    retrains = [e for e in executions["pipelineExecutionSummaries"] if e["trigger"]["triggerType"] == "CloudWatchEvent"]
+    retrains = [e for e in executions.get("pipelineExecutionSummaries", [])
+                if e.get("trigger", {}).get("triggerType") == "CloudWatchEvent"]
     latest = workshop.latest_execution(sess, statuses=("Completed", "CompletedWithViolations"))
     if latest is not None:
         found = workshop.load_violations(sess, workshop.report_uri(sess, latest) + "/constraint_violations.json")
         lines.append(f"latest monitoring run   : {latest.scheduled:%Y-%m-%d %H:%M} {latest.status}")
         lines += [f"  violation             : {v.feature_name} {v.constraint_check_type}" for v in found.violations]
-    lines.append(f"drift alarm             : {workshop.alarm_state(sess)['StateValue']}")
+    lines.append(f"drift alarm             : {workshop.alarm_state(sess).get('StateValue', '?')}")
     if retrains:
         lines.append(f"retrain execution       : {retrains[0]['pipelineExecutionId']} ({retrains[0]['status']})")
     return "\n".join(lines)

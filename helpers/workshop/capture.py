@@ -11,6 +11,7 @@ from pathlib import Path
 from ..aws import guarded
 from ..backends import WorkshopSession
 from ..capture import CaptureRecord
+from ..monitoring.objects import save_object
 from .reports import read_s3_text, split_s3_uri
 
 _HOUR_FOLDER = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/(\d{2})/[^/]+$")
@@ -74,7 +75,5 @@ def download_capture_hour(sess: WorkshopSession, endpoint: str, hour: datetime, 
     written = []
     for capture in capture_files(sess, endpoint, hour):  # only that hour's prefix is listed
         bucket, key = split_s3_uri(capture.uri)
-        target = folder / key.rsplit("/", 1)[1]
-        sess.client("s3").download_file(bucket, key, str(target))
-        written.append(target)
+        written.append(save_object(sess.client("s3"), bucket, key, folder / key.rsplit("/", 1)[1]))
     return written
