@@ -12,21 +12,26 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import hashlib
 import os
-import shutil
-import subprocess
-import tempfile
+import threading
+import zlib
 from pathlib import Path
 
-__all__ = ["c_function"]
+__all__ = ["COMPILE_AFTER", "c_function", "compiled_pays"]
+
+COMPILE_AFTER = 100_000  # values seen in this process before the C loops are built or loaded
+_seen = 0
+_lock = threading.Lock()
 
 _FLAGS = ["-O2", "-ffp-contract=off", "-fno-fast-math", "-shared", "-fPIC"]
 
 
 @functools.cache
 def _library(source: str) -> ctypes.CDLL | None:
-    digest = hashlib.sha256((source + " ".join(_FLAGS)).encode()).hexdigest()[:16]
+    import tempfile  # here, not at import: a command that runs no C loop pays nothing
+
+    text = (source + " ".join(_FLAGS)).encode()
+    digest = f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}"  # zlib is loaded already; hashlib is not
     for folder in (Path(__file__).parent / "__pycache__", Path(tempfile.gettempdir()) / "mm-workshop"):
         candidate = folder / f"native-{digest}.so"
         if candidate.exists() or _build(source, candidate):
@@ -35,6 +40,10 @@ def _library(source: str) -> ctypes.CDLL | None:
 
 
 def _build(source: str, target: Path) -> bool:
+    import shutil
+    import subprocess
+    import tempfile
+
     compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
     if compiler is None:
         return False
@@ -62,3 +71,12 @@ def c_function(source: str, name: str, argtypes: list, restype=None):
     function = getattr(library, name)
     function.argtypes, function.restype = argtypes, restype
     return function
+
+
+def compiled_pays(count: int) -> bool:
+    """Whether this process, counting these ``count`` values, has seen enough for the C loops
+    to pay for their first build (a small run never starts the compiler)."""
+    global _seen
+    with _lock:
+        _seen += count
+        return _seen > COMPILE_AFTER
