@@ -61,3 +61,31 @@ def test_monitor_imports_nothing_it_does_not_use(small_run, current):
         "--baseline-constraints", str(folder / "base" / "constraints.json"),
         *given, "--output", str(folder / f"report-{current}"))
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+@pytest.fixture(scope="module")
+def large_run(tmp_path_factory):
+    """Past the C loops' threshold (native.COMPILE_AFTER), with empty cells in a number column."""
+    folder = tmp_path_factory.mktemp("startup-large")
+    rows = 60_000  # the two number columns are classified together: 120k cells, one C call
+    data = folder / "train.csv"
+    lines = [f"{'' if i % 7 == 0 else 5 + i % 13 * 0.25},{1 + i % 4},{'VTS' if i % 3 else 'CMT'}"
+             for i in range(rows)]
+    data.write_text("total_amount,passenger_count,vendor\n" + "\n".join(lines) + "\n")
+    when = datetime(2021, 6, 1, 10, tzinfo=timezone.utc)
+    records = [CaptureRecord.create(line.split(",", 1)[1], line.split(",", 1)[0], event_id=f"e{i}",
+                                    inference_time=when) for i, line in enumerate(lines)]
+    capture = write_capture_file(records, folder / "capture", "p", "ep", "AllTraffic")
+    return folder, data, capture
+
+
+def test_large_runs_import_nothing_they_do_not_use(large_run):
+    """Nulls among numbers, the C loops, capture decoded in blocks: still no pandas."""
+    folder, data, capture = large_run
+    loaded = _modules_after("baseline", "--dataset", str(data), "--output", str(folder / "base"))
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+    loaded = _modules_after(
+        "monitor", "--baseline-statistics", str(folder / "base" / "statistics.json"),
+        "--baseline-constraints", str(folder / "base" / "constraints.json"),
+        "--capture", str(capture), "--output", str(folder / "report"))
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))

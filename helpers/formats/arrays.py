@@ -23,17 +23,22 @@ _ARROW_TYPES = {np.dtype(np.float64): pa.float64(), np.dtype(np.int64): pa.int64
 
 
 def to_numpy(array: pa.Array, fill) -> np.ndarray:
-    """A boolean or numeric array as numpy, nulls replaced by ``fill``."""
-    if array.null_count:
-        array = array.fill_null(fill)
-    data = array.buffers()[1]
+    """A boolean or numeric array as numpy, nulls replaced by ``fill`` (read from the buffers:
+    Arrow's ``fill_null`` would make a scalar, and with it import pandas)."""
+    buffers = array.buffers()
     n, start = len(array), array.offset
-    if data is None:
+    if len(buffers) < 2 or buffers[1] is None:  # a null-typed array, or no values at all
         return np.full(n, fill)
-    if pa.types.is_boolean(array.type):
-        bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8), bitorder="little")
-        return bits[start : start + n].view(np.bool_)
-    return np.frombuffer(data, dtype=_NUMPY_TYPES[str(array.type)])[start : start + n]
+    values = _bits(buffers[1], start, n) if pa.types.is_boolean(array.type) else \
+        np.frombuffer(buffers[1], dtype=_NUMPY_TYPES[str(array.type)])[start : start + n]
+    if array.null_count:
+        values = np.where(_bits(buffers[0], start, n), values, np.asarray(fill, dtype=values.dtype))
+    return values
+
+
+def _bits(buffer: pa.Buffer, start: int, n: int) -> np.ndarray:
+    """Arrow's little-endian bitmap as booleans."""
+    return np.unpackbits(np.frombuffer(buffer, dtype=np.uint8), bitorder="little")[start : start + n].view(np.bool_)
 
 
 def _validity(valid: np.ndarray | None) -> pa.Buffer | None:
