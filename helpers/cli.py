@@ -13,7 +13,7 @@ from pathlib import Path
 __all__ = ["main"]
 
 
-def _parser(argv: list[str]) -> argparse.ArgumentParser:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -45,10 +45,9 @@ def _parser(argv: list[str]) -> argparse.ArgumentParser:
     twin_sub.add_parser("reset", help="delete the estate")
 
     selfrun = sub.add_parser("selfrun", help="the self-run hourly monitoring job (what the processing job runs)")
-    if "selfrun" in argv:  # its options come from the job module, which other commands never load
-        from .monitoring.job import add_arguments
+    from .monitoring.job import add_arguments
 
-        add_arguments(selfrun)
+    add_arguments(selfrun)
 
     pic = sub.add_parser("architecture", help="draw the workshop's monitoring loop as a PNG")
     pic.add_argument("path", type=Path, nargs="?", default=Path("docs/workshop-loop.png"))
@@ -76,8 +75,7 @@ def _container_option(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
-    args = _parser(argv).parse_args(argv)
+    args = _parser().parse_args(argv)
     try:
         if args.command == "baseline":
             return _baseline(args)
