@@ -9,7 +9,7 @@ gives the process's CPU time (user + system, all threads, from ``wait4``), which
 machine's load disturbs far less. Peak memory is the process's own (ru_maxrss). The processes
 run in a user's environment: Python writes and reuses its bytecode caches (a
 PYTHONDONTWRITEBYTECODE set for this script is not passed on), and one untimed run first builds
-them and the C loops (helpers/analyzer/native.py), as a user's first run does once. Data is
+them and the C loops (helpers/native.py), as a user's first run does once. Data is
 generated once (seeded) under $BENCH_DATA (default /tmp/mm-bench), never in the repository.
 
 1. `baseline` on 1M rows x 10 mixed columns against an exact pandas profile of the same CSV
@@ -93,7 +93,8 @@ def warm_up() -> None:
     """What a user's first run does once: bytecode caches written, the C loops built."""
     run(*baseline_command(tiny_csv(), "tiny"))
     run(sys.executable, "-c", "from helpers.analyzer import datatypes, hll, moments\n"
-        "assert all(m._kernel() if hasattr(m, '_kernel') else m._compiled() for m in (datatypes, hll, moments))")
+        "from helpers.capture import arrow\n"
+        "assert datatypes._kernel() and hll._kernel() and moments._compiled() and arrow._kernels()")
 
 
 def helpers(*args: str) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..formats.arrays import from_numpy, to_numpy
-from .native import c_function, compiled_pays
+from ..native import c_function, compiled_pays
 
 __all__ = ["CellType", "REGEXES", "as_text", "classify", "classify_text", "column_type"]
 

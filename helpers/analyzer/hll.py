@@ -26,8 +26,8 @@ import pyarrow.compute as pc
 import xxhash
 
 from ..formats.arrays import to_numpy
+from ..native import c_function, compiled_pays
 from .hll_bias import BIAS_P9, RAW_ESTIMATES_P9
-from .native import c_function, compiled_pays
 
 __all__ = ["HLL_P", "HyperLogLog", "java_math_round"]
 

@@ -18,7 +18,7 @@ import functools
 
 import numpy as np
 
-from .native import COMPILE_AFTER, c_function, compiled_pays
+from ..native import COMPILE_AFTER, c_function, compiled_pays
 
 __all__ = ["COMPILE_AFTER", "accumulate"]
 

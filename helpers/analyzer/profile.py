@@ -111,7 +111,9 @@ class ColumnProfile:
         if self.stringish:
             self.count_values(column)
             return
-        numeric = values[(types == CellType.FRACTIONAL) | (types == CellType.INTEGRAL)]
+        numeric = values  # every cell a number (the usual case): no copy
+        if counts[CellType.FRACTIONAL] + counts[CellType.INTEGRAL] != len(values):
+            numeric = values[(types == CellType.FRACTIONAL) | (types == CellType.INTEGRAL)]
         if len(numeric) == 0:
             return
         if not np.all(np.isfinite(numeric)):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["from_numpy", "strings", "text_scalar", "to_numpy", "with_nulls"]
+__all__ = ["from_numpy", "strings", "text_scalar", "to_numpy", "validity", "with_nulls"]
 
 _NUMPY_TYPES = {"double": np.float64, "float": np.float32, "int64": np.int64, "int32": np.int32,
                 "int16": np.int16, "int8": np.int8, "uint8": np.uint8, "uint32": np.uint32,
@@ -41,7 +41,7 @@ def _bits(buffer: pa.Buffer, start: int, n: int) -> np.ndarray:
     return np.unpackbits(np.frombuffer(buffer, dtype=np.uint8), bitorder="little")[start : start + n].view(np.bool_)
 
 
-def _validity(valid: np.ndarray | None) -> pa.Buffer | None:
+def validity(valid: np.ndarray | None) -> pa.Buffer | None:
     if valid is None or valid.all():
         return None
     return pa.py_buffer(np.packbits(valid, bitorder="little"))
@@ -53,9 +53,9 @@ def from_numpy(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
     nulls = 0 if valid is None else int(len(values) - np.count_nonzero(valid))
     if values.dtype == np.bool_:
         data = pa.py_buffer(np.packbits(values, bitorder="little"))
-        return pa.Array.from_buffers(pa.bool_(), len(values), [_validity(valid), data], nulls)
+        return pa.Array.from_buffers(pa.bool_(), len(values), [validity(valid), data], nulls)
     kind = _ARROW_TYPES[values.dtype]
-    return pa.Array.from_buffers(kind, len(values), [_validity(valid), pa.py_buffer(values)], nulls)
+    return pa.Array.from_buffers(kind, len(values), [validity(valid), pa.py_buffer(values)], nulls)
 
 
 def strings(values: Sequence[str | None]) -> pa.Array:
@@ -66,7 +66,7 @@ def strings(values: Sequence[str | None]) -> pa.Array:
     valid = np.array([v is not None for v in values], dtype=np.bool_)
     kind = pa.string() if offsets[-1] < 2**31 else pa.large_string()
     width = np.int32 if kind == pa.string() else np.int64
-    buffers = [_validity(valid), pa.py_buffer(offsets.astype(width)), pa.py_buffer(b"".join(encoded))]
+    buffers = [validity(valid), pa.py_buffer(offsets.astype(width)), pa.py_buffer(b"".join(encoded))]
     return pa.Array.from_buffers(kind, len(encoded), buffers, int(len(values) - valid.sum()))
 
 
@@ -78,5 +78,5 @@ def text_scalar(value: str | None) -> pa.Scalar:
 def with_nulls(array: pa.Array, valid: np.ndarray) -> pa.Array:
     """A string array (without nulls, offset 0) with ``valid`` as its nulls, sharing its buffers."""
     buffers = array.buffers()
-    return pa.Array.from_buffers(array.type, len(array), [_validity(valid), *buffers[1:]],
+    return pa.Array.from_buffers(array.type, len(array), [validity(valid), *buffers[1:]],
                                  int(len(array) - np.count_nonzero(valid)))

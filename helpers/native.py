@@ -1,11 +1,14 @@
 """Small C loops, built once per machine with the system's C compiler and loaded with ctypes.
 
-Some of Deequ's arithmetic must run value by value (the Welford update, a hash per cell), and
-numba's first call in a process costs a second or more, more than the loops themselves at a
-million rows. A few lines of C, compiled once into ``__pycache__`` (or the temp folder when
-that is read-only) and loaded in about a millisecond, cost nothing at start-up. Without a C
-compiler ``c_function`` answers None and callers run the same loop in Python. The flags
-forbid fused multiply-adds and fast-math, so the C loops give Python's bits.
+Some of the analyzer's work must run value by value (the Welford update, a hash per cell, the
+type of each cell, the cells of each capture payload), and numba's first call in a process
+costs a second or more, more than the loops themselves at a million rows. A few lines of C,
+compiled once into ``__pycache__`` (or the temp folder when that is read-only) and loaded in
+about a millisecond, cost nothing at start-up, and a process builds or loads them only once it
+has seen enough values for them to pay (``compiled_pays``). Without a C compiler
+``c_function`` answers None and callers run the same work in Python or Arrow's kernels. The
+flags forbid fused multiply-adds and fast-math, so the C loops give Python's bits. A leaf:
+it imports nothing of ``helpers``, so the capture reader and the analyzer both use it.
 """
 
 from __future__ import annotations
