@@ -33,6 +33,14 @@ def _modules_after(*argv: str) -> set[str]:
     return {name.split(".")[0] for name in answer["modules"]}
 
 
+def _monitor_modules(folder: Path, given: list[str], report: str) -> set[str]:
+    """The top-level modules a monitoring run against ``folder/base`` loaded."""
+    return _modules_after(
+        "monitor", "--baseline-statistics", str(folder / "base" / "statistics.json"),
+        "--baseline-constraints", str(folder / "base" / "constraints.json"),
+        *given, "--output", str(folder / report))
+
+
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("startup")
@@ -56,10 +64,7 @@ def test_monitor_imports_nothing_it_does_not_use(small_run, current):
     folder, data, capture = small_run
     _modules_after("baseline", "--dataset", str(data), "--output", str(folder / "base"))
     given = ["--dataset", str(data)] if current == "dataset" else ["--capture", str(capture)]
-    loaded = _modules_after(
-        "monitor", "--baseline-statistics", str(folder / "base" / "statistics.json"),
-        "--baseline-constraints", str(folder / "base" / "constraints.json"),
-        *given, "--output", str(folder / f"report-{current}"))
+    loaded = _monitor_modules(folder, given, f"report-{current}")
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
 
 
@@ -84,8 +89,5 @@ def test_large_runs_import_nothing_they_do_not_use(large_run):
     folder, data, capture = large_run
     loaded = _modules_after("baseline", "--dataset", str(data), "--output", str(folder / "base"))
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
-    loaded = _modules_after(
-        "monitor", "--baseline-statistics", str(folder / "base" / "statistics.json"),
-        "--baseline-constraints", str(folder / "base" / "constraints.json"),
-        "--capture", str(capture), "--output", str(folder / "report"))
+    loaded = _monitor_modules(folder, ["--capture", str(capture)], "report")
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
