@@ -69,6 +69,8 @@ def decode_block(block: bytes, file: str, lines: np.ndarray) -> Decoded | None:
     for payload in payloads:
         ok, width = _single_csv_rows(payload, escaped)
         usable &= ok
+        for required in ("observedContentType", "mode"):  # the exact decoder refuses a record without
+            usable &= to_numpy(payload.field(required).is_valid(), False)
         widths.append(width)
     for width in widths:  # one width per payload: the most common among usable records
         if usable.any():
