@@ -7,12 +7,15 @@ says what the chapter teaches.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+
+from .config import ASSETS
 
 __all__ = ["LOOP", "Stage", "loop_figure", "save_loop_figure"]
 
@@ -25,12 +28,30 @@ class Stage:
     notebooks: str
 
 
+def _properties(template: str, resource: str) -> dict:
+    """A resource's properties as the template in assets/ writes them (the figure never retypes them)."""
+    return json.loads((ASSETS / template).read_text())["Resources"][resource]["Properties"]
+
+
+def _schedule_detail() -> str:
+    config = _properties("monitoring-schedule.template.json", "MonitoringSchedule")["MonitoringScheduleConfig"]
+    return f"hourly job ({config['ScheduleConfig']['ScheduleExpression']})\nagainst the baseline"
+
+
+def _alarm_detail() -> str:
+    alarm = _properties("drift-alarm.template.json", "DriftAlarm")
+    feature = alarm["MetricName"].removeprefix("feature_baseline_drift_")
+    points = alarm.get("DatapointsToAlarm", alarm["EvaluationPeriods"])
+    return (f"drift of {feature} > {alarm['Threshold']:g}\n"
+            f"({points} of {alarm['EvaluationPeriods']} periods of {alarm['Period']} s)")
+
+
 LOOP = (
     Stage("capture", "SageMaker endpoint", "data capture: every request\nand prediction to S3", "06"),
-    Stage("schedule", "Model Monitor", "hourly job (cron(0 * ? * * *))\nagainst the baseline", "07-09"),
+    Stage("schedule", "Model Monitor", _schedule_detail(), "07-09"),
     Stage("reports", "S3", "statistics, constraints,\nconstraint_violations.json", "10-13"),
     Stage("metrics", "CloudWatch", "feature_baseline_drift_*\nper run", "14, 16"),
-    Stage("alarm", "CloudWatch alarm", "drift of total_amount > 0.2\n(1 of 1 minute)", "14-15"),
+    Stage("alarm", "CloudWatch alarm", _alarm_detail(), "14-15"),
     Stage("rule", "EventBridge", "on ALARM: start the\npipeline", "15"),
     Stage("pipeline", "CodePipeline", "retrain, baseline,\ndeploy to dev", "01, 15"),
     Stage("approval", "manual approval", "a person approves;\nthen deploy to production", "15"),

@@ -103,6 +103,14 @@ def test_the_loop_picture_names_every_stage_in_order():
     from helpers.architecture import LOOP, loop_figure
 
     assert [s.title for s in LOOP] == ["capture", "schedule", "reports", "metrics", "alarm", "rule", "pipeline", "approval"]
+    import json
+
+    from helpers.config import ASSETS
+
+    alarm = json.loads((ASSETS / "drift-alarm.template.json").read_text())["Resources"]["DriftAlarm"]["Properties"]
+    assert f"> {alarm['Threshold']:g}" in LOOP[4].detail and f"of {alarm['Period']} s" in LOOP[4].detail
+    schedule = json.loads((ASSETS / "monitoring-schedule.template.json").read_text())["Resources"]["MonitoringSchedule"]
+    assert schedule["Properties"]["MonitoringScheduleConfig"]["ScheduleConfig"]["ScheduleExpression"] in LOOP[1].detail
     fig = loop_figure()
     texts = [t.get_text() for t in fig.axes[0].texts]
     for i, stage in enumerate(LOOP):
