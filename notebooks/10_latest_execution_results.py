@@ -5,8 +5,6 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
-#       format_version: '1.3'
-#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -83,7 +81,7 @@ except (AnswerMissing, workshop.SdkUnavailable) as err:  # the SDK cannot read e
 
 # %% [markdown]
 # **What you should see:** the window the run analysed (`start_time` to `end_time`, one hour)
-# and an exit message like *CompletedWithViolations: Job completed successfully with 2 violations.*
+# and an exit message like *CompletedWithViolations: Job completed successfully with N violations.*
 # The SDK says `Completed` for the same run: that is the **processing job's** status (the
 # container exited cleanly); the violations are in the monitoring execution's status and in
 # the exit message.

@@ -15,8 +15,14 @@ from .alarms import (
     rule_targets,
     wait_for_alarm,
 )
-from .capture import CaptureFile, capture_files, download_capture_hour, first_capture_record
-from .cleanup import delete_dashboard
+from .capture import (
+    CaptureFile,
+    capture_files,
+    capture_files_by_hour,
+    download_capture_hour,
+    first_capture_record,
+)
+from .cleanup import PRICE_TABLE, delete_dashboard, running_costs
 from .console import console_links
 from .dashboard import create_dashboard, dashboard_series, dashboards, drift_history
 from .focus import (
@@ -29,6 +35,7 @@ from .focus import (
 )
 from .migrate import Migration, clone_alarm_to_namespace, migrate_to_selfrun
 from .model import invoke_endpoint, model_predictions, send_requests
+from .overview import EstateHistory, PipelineRun, estate_history
 from .pipeline import (
     BaselineJob,
     JobNames,
@@ -72,6 +79,12 @@ from .schedule import (
 from .selfrun import SelfRunTarget, deploy_selfrun, ensure_selfrun, selfrun_schedule
 
 __all__ = [
+    "PRICE_TABLE",
+    "running_costs",
+    "capture_files_by_hour",
+    "EstateHistory",
+    "PipelineRun",
+    "estate_history",
     "read_csv_split",
     "processing_job",
     "pipeline_execution_status",

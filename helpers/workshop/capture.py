@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ..aws import guarded
@@ -13,12 +14,30 @@ from ..capture import CaptureRecord
 from ..monitoring.objects import save_object
 from .reports import read_s3_text, split_s3_uri
 
+_HOUR_FOLDER = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/(\d{2})/[^/]+$")
+
 
 @dataclass(frozen=True)
 class CaptureFile:
     uri: str
     size: int
     last_modified: datetime | None
+
+    @property
+    def hour(self) -> datetime:
+        """The UTC hour of the folder the endpoint wrote the file into (``yyyy/mm/dd/hh/``)."""
+        found = _HOUR_FOLDER.search(self.uri)
+        if found is None:
+            raise ValueError(f"capture file {self.uri} is not in a yyyy/mm/dd/hh/ folder, where the endpoint writes")
+        return datetime(*map(int, found.groups()), tzinfo=timezone.utc)
+
+
+def capture_files_by_hour(files: list[CaptureFile]) -> dict[datetime, list[CaptureFile]]:
+    """Step 6: the files grouped by their hour folder, oldest hour first."""
+    grouped: dict[datetime, list[CaptureFile]] = {}
+    for f in sorted(files, key=lambda f: f.uri):
+        grouped.setdefault(f.hour, []).append(f)
+    return dict(sorted(grouped.items()))
 
 
 def capture_prefix(sess: WorkshopSession, endpoint: str, hour: datetime | None = None) -> str:
