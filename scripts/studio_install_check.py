@@ -148,6 +148,10 @@ def judge(outcome: Outcome) -> Outcome:
             outcome.findings.append(f"{name} {old} is in requirements.txt's range but was changed to {new}")
         else:
             outcome.notes.append(f"{name} {old} is outside requirements.txt's range: pip installed {new}")
+    for name in sorted(set(outcome.image.packages) - {*WATCHED, "sagemaker"}):  # the image's others: said, not judged
+        old, new = before.get(name, ["-"])[0], after.get(name, ["-"])[0]
+        if old != new:
+            outcome.notes.append(f"the image's {name} {old} was changed to {new} (requirements.txt's range)")
     sdk_old, sdk_new = before.get("sagemaker", ["-"])[0], after.get("sagemaker", ["-"])[0]
     if sdk_old != sdk_new:
         outcome.findings.append(f"the image's SageMaker SDK {sdk_old} was replaced by {sdk_new}")

@@ -124,3 +124,29 @@ def test_no_notebook_indexes_an_optional_field(stripped_account):
             if problem:
                 findings[f"{path.stem} ({operation} stripped)"] = problem
     assert not findings, "\n".join(f"{k}: {v}" for k, v in findings.items())
+
+
+@pytest.mark.slow
+def test_the_self_run_schedule_notebooks_read_no_optional_field_blindly(tmp_path, monkeypatch):
+    """monitoring="self": 07 deploys the self-run schedule (whole answers), then 07 and 08 read it
+    with every answer stripped, and one operation at a time, as above."""
+    virtual_waits(monkeypatch)
+    with mock_aws():
+        monkeypatch.setenv("MPLBACKEND", "Agg")
+        monkeypatch.chdir(tmp_path)
+        lay_out(LAYOUTS["studio"], fake_environment(monkeypatch, tmp_path), tmp_path)
+        stripping = Stripping(monkeypatch)
+        chosen = [p for p in notebooks() if p.stem.startswith(("07_", "08_"))]
+        parameters = {"backend": "aws", "monitoring": "self"}
+        for path in chosen:
+            run_in_process(path, parameters, tmp_path)  # deploys, then reads, whole
+        findings = {}
+        for only in [None] + [frozenset({o}) for o in sorted(stripping.seen)]:
+            stripping.only = only
+            for path in chosen:
+                try:
+                    run_in_process(path, parameters, tmp_path)
+                except NotebookStopped as stop:
+                    if finding(path, stop):
+                        findings[f"{path.stem} ({'all' if only is None else next(iter(only))} stripped)"] = str(stop)
+        assert not findings, "\n".join(f"{k}: {v}" for k, v in findings.items())
