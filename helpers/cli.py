@@ -15,7 +15,8 @@ from pathlib import Path
 __all__ = ["main"]
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser (with ``argv``, only the options the chosen command needs)."""
     parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -47,9 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     twin_sub.add_parser("reset", help="delete the estate")
 
     selfrun = sub.add_parser("selfrun", help="the self-run hourly monitoring job (what the processing job runs)")
-    from .monitoring.job import add_arguments
+    if argv is None or "selfrun" in argv:  # its options come from the job module, which other commands never load
+        from .monitoring.job import add_arguments
 
-    add_arguments(selfrun)
+        add_arguments(selfrun)
 
     pic = sub.add_parser("architecture", help="draw the workshop's monitoring loop as a PNG")
     pic.add_argument("path", type=Path, nargs="?", default=Path("docs/workshop-loop.png"))
@@ -77,7 +79,8 @@ def _container_option(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(argv).parse_args(argv)
     try:
         return _run(args)
     except _loaded(_NO_DATA) as err:

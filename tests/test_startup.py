@@ -30,6 +30,7 @@ def _modules_after(*argv: str) -> set[str]:
                           cwd=REPO, check=True)
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     assert answer["code"] == 0, done.stderr
+    assert "helpers.monitoring.job" not in answer["modules"]  # the selfrun command's module
     return {name.split(".")[0] for name in answer["modules"]}
 
 
