@@ -64,31 +64,22 @@ settings = ("SCHEDULED_TIME", "CAPTURE_S3_URI") if sess.monitoring == "self" els
 {k: job.environment.get(k, "(not set)") for k in settings} | {"ExitMessage": job.exit_message}
 
 # %% [markdown]
-# With `monitoring = "self"` the job's environment holds what the Scheduler passed instead:
-# `SCHEDULED_TIME` (its `<aws.scheduler.scheduled-time>`; the job analyses the hour before it)
-# and the capture it reads; the exit message is worded as Model Monitor's.
-#
 # The same with the SageMaker SDK, if you prefer it (optional: it takes a few seconds to import):
 # `DefaultModelMonitor.attach` binds to the schedule, and each `MonitoringExecution` reads its
-# own reports. We pick the SDK's object for the same processing job. The SDK knows Model
-# Monitor's schedules only, so with `monitoring = "self"` the cell says so and reads nothing.
+# own reports. We pick the SDK's object for the same processing job.
 
 # %%
 from helpers.aws import AnswerMissing
 
-if sess.monitoring == "self":
-    print("the SDK's DefaultModelMonitor attaches to Model Monitor schedules only; the self-run job "
-          f"{execution.processing_job} is the processing job described above")
-else:
-    try:
-        monitor = workshop.sdk_model_monitor(sess)
-        sdk_execution = next((x for x in monitor.list_executions() if x.job_name == execution.processing_job), None)
-        if sdk_execution is None:
-            print(f"the SDK's list_executions() does not include {execution.processing_job}")
-        else:
-            print(sdk_execution.describe()["ProcessingJobStatus"], "|", sdk_execution.output.destination)
-    except AnswerMissing as err:  # on AWS the SDK cannot read every schedule the API allows
-        print(err)
+try:
+    monitor = workshop.sdk_model_monitor(sess)
+    sdk_execution = next((x for x in monitor.list_executions() if x.job_name == execution.processing_job), None)
+    if sdk_execution is None:
+        print(f"the SDK's list_executions() does not include {execution.processing_job}")
+    else:
+        print(sdk_execution.describe()["ProcessingJobStatus"], "|", sdk_execution.output.destination)
+except AnswerMissing as err:  # on AWS the SDK cannot read every schedule the API allows
+    print(err)
 
 # %% [markdown]
 # **What you should see:** the window the run analysed (`start_time` to `end_time`, one hour)
@@ -96,6 +87,11 @@ else:
 # The SDK says `Completed` for the same run: that is the **processing job's** status (the
 # container exited cleanly); the violations are in the monitoring execution's status and in
 # the exit message.
+#
+# With `monitoring = "self"` the job's environment holds what the Scheduler passed instead:
+# `SCHEDULED_TIME` (its `<aws.scheduler.scheduled-time>`; the job analyses the hour before it)
+# and the capture it reads, with the same exit message. The SDK attaches to Model Monitor's
+# schedules only, so its cell says so and reads nothing.
 #
 # ## What you learned
 # - Each execution is a processing job; its output configuration locates the reports.
