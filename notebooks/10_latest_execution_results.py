@@ -58,7 +58,8 @@ for what, url in workshop.console_links(sess, endpoint=focus.endpoint, processin
 
 # %%
 job = workshop.processing_job(sess, execution.processing_job)  # sagemaker.describe_processing_job
-{k: job.environment.get(k, "(not set)") for k in ("start_time", "end_time", "dataset_format")} | {"ExitMessage": job.exit_message}
+settings = ("SCHEDULED_TIME", "CAPTURE_S3_URI") if sess.monitoring == "self" else ("start_time", "end_time", "dataset_format")
+{k: job.environment.get(k, "(not set)") for k in settings} | {"ExitMessage": job.exit_message}
 
 # %% [markdown]
 # The same with the SageMaker SDK v2, if you prefer it (optional: it takes a few seconds to
@@ -85,6 +86,11 @@ except (AnswerMissing, workshop.SdkUnavailable) as err:  # the SDK cannot read e
 # The SDK says `Completed` for the same run: that is the **processing job's** status (the
 # container exited cleanly); the violations are in the monitoring execution's status and in
 # the exit message.
+#
+# With `monitoring = "self"` the job's environment holds what the Scheduler passed instead:
+# `SCHEDULED_TIME` (its `<aws.scheduler.scheduled-time>`; the job analyses the hour before it)
+# and the capture it reads, with the same exit message. The SDK attaches to Model Monitor's
+# schedules only, so its cell says so and reads nothing.
 #
 # ## What you learned
 # - Each execution is a processing job; its output configuration locates the reports.

@@ -95,12 +95,47 @@ def check_shape(shape, value, path: str = "") -> None:
         assert not shape.enum or value in shape.enum, f"{path}: {value!r} not in {shape.enum}"
 
 
+class ProcessingJobs:
+    """What moto's DescribeProcessingJob leaves out, put back.
+
+    moto drops the Environment a job was created with (the API returns it) and marks every job
+    Completed at once, with no ExitMessage. The Environment is kept from CreateProcessingJob; a
+    job whose container a test runs here (``finished``) gets the status and ExitMessage SageMaker
+    gives a container that exits so: 0 is Completed, anything else Failed, with the message
+    (/opt/ml/output/message) as ExitMessage and in the FailureReason.
+    """
+
+    def __init__(self):
+        self.environments: dict[str, dict] = {}
+        self.outcomes: dict[str, dict] = {}
+
+    def finished(self, name: str, exit_code: int, message: str) -> None:
+        outcome = {"ProcessingJobStatus": "Completed" if exit_code == 0 else "Failed", "ExitMessage": message}
+        if exit_code:
+            outcome["FailureReason"] = f"AlgorithmError: {message}"
+        self.outcomes[name] = outcome
+
+    def install(self, session: botocore.session.Session) -> None:
+        def created(params, **_):
+            self.environments[params["ProcessingJobName"]] = dict(params.get("Environment") or {})
+
+        def described(parsed, **_):
+            name = parsed.get("ProcessingJobName")
+            if self.environments.get(name):
+                parsed.setdefault("Environment", self.environments[name])
+            parsed.update(self.outcomes.get(name, {}))
+
+        session.register("before-parameter-build.sagemaker.CreateProcessingJob", created)
+        session.register("after-call.sagemaker.DescribeProcessingJob", described)
+
+
 class Answers:
     """Operations moto lacks, answered before the request is sent (botocore's before-call)."""
 
     def __init__(self):
         self.by_operation: dict[str, object] = {}
         self.model = botocore.session.get_session()
+        self.jobs = ProcessingJobs()
 
     def add(self, operation: str, respond) -> None:
         self.by_operation[operation] = respond
@@ -127,6 +162,7 @@ class Answers:
                 parsed["MetricAlarms"] = [a for a in parsed["MetricAlarms"] if a.get("StateValue") == wanted]
 
         session.register("before-parameter-build", keep)
+        self.jobs.install(session)
         session.register("after-call.cloudwatch.DescribeAlarms", state_filter)
         session.get_component("event_emitter").register_first("before-call", answer)
 

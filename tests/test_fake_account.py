@@ -67,19 +67,30 @@ def notebooks():
     return sorted(NOTEBOOKS.glob("[0-9][0-9]*.py"))
 
 
-@pytest.mark.slow
-def test_every_notebook_finishes_or_stops_as_documented(account):
-    layout, tmp = account
-    outcomes = {}
-    for path in notebooks():
+def run_in_order(paths, parameters: dict, workdir) -> tuple[dict, dict]:
+    """Run the notebooks in order: (stem -> None or the stop's text, stem -> namespace of those that finished)."""
+    outcomes, namespaces = {}, {}
+    for path in paths:
         try:
-            run_in_process(path, {"backend": "aws"}, tmp)
+            namespaces[path.stem] = run_in_process(path, parameters, workdir)
             outcomes[path.stem] = None
         except NotebookStopped as stop:
             outcomes[path.stem] = str(stop)
-    wrong = {name: got for name, got in outcomes.items()
-             if (STOPS.get(name) is None and got is not None)
-             or (STOPS.get(name) is not None and (got is None or not re.search(STOPS[name], got)))}
+    return outcomes, namespaces
+
+
+def not_as_documented(outcomes: dict) -> dict:
+    """The notebooks that stopped where STOPS says they finish, finished or stopped otherwise."""
+    return {name: got for name, got in outcomes.items()
+            if (STOPS.get(name) is None and got is not None)
+            or (STOPS.get(name) is not None and (got is None or not re.search(STOPS[name], got)))}
+
+
+@pytest.mark.slow
+def test_every_notebook_finishes_or_stops_as_documented(account):
+    layout, tmp = account
+    outcomes, _ = run_in_order(notebooks(), {"backend": "aws"}, tmp)
+    wrong = not_as_documented(outcomes)
     assert not wrong, f"{layout.variant}: {wrong}"
 
 

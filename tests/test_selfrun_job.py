@@ -235,3 +235,20 @@ def test_the_job_runs_locally_against_the_twin(twin_copy, tmp_path):
     assert main(args) == 0
     assert {name: twin.ws.get_object(twin.bucket, f"{folder}/{name}") for name in REPORT_FILES} == before
     assert (tmp_path / "message").read_text().startswith("CompletedWithViolations")
+
+
+def test_a_vanished_baseline_fails_the_job_with_its_reason(twin_hour, aws_env, tmp_path, capsys):
+    """The same outcome as the twin's execution (test_twin_faults): ClientError, the object named."""
+    twin, run, execution = twin_hour
+    with mock_aws():
+        s3 = boto3.client("s3")
+        _copy_inputs(twin, run, s3, execution["ScheduledTime"])
+        s3.delete_object(Bucket=twin.bucket, Key=twin.core.key_of(run.statistics_uri))
+        message = tmp_path / "message"
+        assert main(_args(run, execution["ScheduledTime"], message)) == 2
+        reason = (f"ClientError: the baseline object {run.statistics_uri} does not exist (deleted or moved); "
+                  "restore it or update the schedule's BaselineConfig")
+        assert message.read_text() == f"Error: {reason}"
+        assert f"error: {reason}" in capsys.readouterr().err
+        assert "Contents" not in s3.list_objects_v2(Bucket=twin.bucket, Prefix=twin.core.key_of(run.reports_uri))
+        assert boto3.client("cloudwatch").list_metrics(Namespace=NAMESPACE)["Metrics"] == []

@@ -15,23 +15,26 @@ import pytest
 from helpers.analyzer.metrics import DATA_METRICS_NAMESPACE
 from helpers.formats import Constraints, ConstraintViolations, Statistics
 from helpers.formats.layout import REPORT_FILES
+from helpers.monitoring.pause import MOMENTS
 from helpers.twin.estate import Twin
 from helpers.twin.store import Workspace
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _live(root: str, hours: int) -> None:
+def _live(root: str, hours: int, pause: str = "", flag: str = "") -> None:
+    if pause:  # test-only: wait at this moment of an execution to be killed (helpers.monitoring.pause)
+        os.environ.update(WORKSHOP_PAUSE_AT=pause, WORKSHOP_PAUSE_FLAG=flag)
     Twin.open(root).run_hours(hours)
 
 
-def _run_in_child(root: Path, hours: int):
+def _run_in_child(root: Path, hours: int, pause: str = "", flag: Path | None = None):
     """A process that lives ``hours`` hours on the twin, forked from a server that has already
     imported the twin (a fresh interpreter per kill would spend the test's time on imports; a
     fork of this threaded test process could deadlock)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["helpers.twin.estate"])
-    process = context.Process(target=_live, args=(str(root), hours))
+    process = context.Process(target=_live, args=(str(root), hours, pause, str(flag or "")))
     process.start()
     return process
 
@@ -40,38 +43,56 @@ def _reports(root: Path) -> list[Path]:
     return [hour for folder in (root / "s3").rglob("mlops-nyctaxi-pms") for hour in folder.glob("*/*/*/*")]
 
 
+def _in_progress(root: Path) -> list[dict]:
+    ws = Workspace.open(root)
+    try:
+        return [e for e in ws.resources("monitoring_execution") if e["MonitoringExecutionStatus"] == "InProgress"]
+    finally:
+        ws.db.close()
+
+
+def _kill_at(root: Path, moment: str, flag: Path) -> None:
+    """Start `twin run`, wait until its execution reaches ``moment``, SIGKILL it there.
+
+    A run first resumes an execution a kill left InProgress, then fires its new hour: the pause
+    is set for the new one (its second arrival at the moment), so every kill interrupts a
+    different hour and the resumed ones are seen to finish."""
+    arrival = 1 + bool(_in_progress(root))
+    process = _run_in_child(root, 1, f"{moment}:{arrival}", flag)
+    deadline = time.monotonic() + 600
+    while not flag.exists() and process.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.kill()  # SIGKILL
+    process.join()
+    assert flag.exists() and flag.read_text() == moment, f"the run never reached {moment} (exit {process.exitcode})"
+
+
 @pytest.mark.slow
-def test_each_hour_runs_exactly_once_whatever_is_killed_when(twin_copy):
+def test_each_hour_runs_exactly_once_whatever_is_killed_when(twin_copy, tmp_path):
+    """20 kills, each at a named moment inside an execution (helpers.monitoring.pause.MOMENTS):
+    after the claim, after the analysis, inside the finish transaction before and after the
+    metrics, with the report set in place but not committed, and just after the commit."""
     root = twin_copy.ws.root
     twin_copy.ws.db.close()
-    started = time.perf_counter()
-    process = _run_in_child(root, 1)
-    process.join()
-    assert process.exitcode == 0
-    one_hour = time.perf_counter() - started  # the span the kills are spread over
-    rng = random.Random(20)
-    killed_in_progress = 0
-    for _ in range(20):
-        process = _run_in_child(root, 1)
-        time.sleep(rng.uniform(0.0, one_hour))
-        process.kill()  # SIGKILL
-        process.join()
-        ws = Workspace.open(root)
-        killed_in_progress += any(e["MonitoringExecutionStatus"] == "InProgress"
-                                  for e in ws.resources("monitoring_execution"))
-        ws.db.close()
+    plan = [MOMENTS[i % len(MOMENTS)] for i in range(20)]
+    random.Random(20).shuffle(plan)
+    inside = 0
+    for number, moment in enumerate(plan):
+        _kill_at(root, moment, tmp_path / f"paused-{number}")
+        left = _in_progress(root)
+        assert len(left) == (moment != "finished"), (moment, left)  # killed inside iff before the commit
+        inside += bool(left)
+    assert inside == sum(m != "finished" for m in plan) >= 16
     process = _run_in_child(root, 1)
     process.join()
     assert process.exitcode == 0
     twin = Twin.open(root)
     executions = twin.ws.resources("monitoring_execution")
     jobs = [j for j in twin.ws.resources("processing_job") if j["ProcessingJobName"].startswith("model-monitoring-")]
-    # Whether a random kill lands inside an execution depends on the machine's speed (it did in
-    # most runs, not in all): the invariants below must hold either way, so it is not asserted.
-    print(f"kills that landed inside an execution: {killed_in_progress} of 20")
     assert len({e["ScheduledTime"] for e in executions}) == len(executions)
     assert len({j["ProcessingJobName"] for j in jobs}) == len(jobs) == len(executions)
     assert not [e for e in executions if e["MonitoringExecutionStatus"] in ("Pending", "InProgress")]
+    assert not [j for j in jobs if j["ProcessingJobStatus"] == "InProgress"]
     points = twin.ws.db.execute("SELECT name, dims, ts FROM metrics WHERE namespace = ?",
                                 (DATA_METRICS_NAMESPACE,)).fetchall()
     assert [p for p, n in Counter(points).items() if n > 1] == []

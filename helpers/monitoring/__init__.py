@@ -1,9 +1,11 @@
-"""An hourly monitoring run, as Model Monitor's schedule does it, for the self-run job.
+"""An hourly monitoring run, as Model Monitor's schedule does it: one implementation, two estates.
 
-The self-run job (``python -m helpers selfrun``, a SageMaker processing job started hourly by
-EventBridge Scheduler) calls ``hourly.run_hour``: the same analyzer, report layout and metrics as
-the twin's schedule. The twin's schedule keeps its own path (``twin.schedule``) because it records
-the execution and its metrics in one transaction (each hour exactly once); ``objects`` says where
-objects live and ``metrics`` where metrics go.
+``hourly.run_hour`` reads the previous hour's capture, analyses it, publishes the metrics and
+writes the report set, with what it touches given to it: ``objects`` says where objects live
+(S3, or the twin's folder), ``metrics`` where metrics go (CloudWatch, or the twin's table), and
+the caller's ``finish`` what the effects happen in (the twin: the transaction that records the
+execution, so each hour runs once). The self-run job (``job``: ``python -m helpers selfrun``, a
+SageMaker processing job started hourly by EventBridge Scheduler) and the twin's schedule
+(``helpers.twin.schedule``) both call it.
 Importing this package loads nothing: import the modules.
 """

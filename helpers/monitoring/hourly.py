@@ -1,4 +1,4 @@
-"""One hourly monitoring run: the previous hour's capture of an endpoint against its baseline.
+"""One hourly monitoring run, the twin's and the self-run job's: the previous hour's capture against the baseline.
 
 A run scheduled at hh:mm analyses the hour before hh:00, as Model Monitor's hourly schedule
 does, and writes statistics.json, constraints.json and constraint_violations.json under
@@ -8,16 +8,29 @@ land in the next hour's folder when the endpoint flushes it late, and keeps the 
 ``inferenceTime`` falls in the hour. Records of other hours are counted (``outside_window``), not
 used; a record without a readable inferenceTime counts for the hour whose folder holds it.
 
-A run is idempotent per hour: when the folder already holds the whole report set (a retried
-schedule, a restarted twin), it reads the violations found and returns without analysing or
-publishing again. Metrics are published before the report set is written, so a run killed
-between the two publishes again on retry (at least once) rather than never.
+``run_hour`` is the one implementation: read the capture window, analyse, then, inside the
+caller's ``finish``, publish the metrics and write the report set (all or nothing), and return
+the status and exit message. What it touches is given to it: the object store (S3, or the twin's
+folder), the metric publisher (CloudWatch, or the twin's table) with its clock, and ``finish``,
+the context its effects happen in. The twin's ``finish`` is the SQLite transaction that records
+the execution as finished: a kill anywhere before it commits leaves the execution InProgress with
+no metric stored, and the resumed run analyses again and replaces the report set (each hour once).
+The self-run job has no transaction: a finished hour's report set is its record, so a retried
+job that finds the whole set reads the violations and exits without publishing
+(``reuse_reports``). Its metrics go out before the set's last file, so a job killed between the
+two publishes again on retry (the same values; never none).
+
+A run that cannot start fails as a job does, with its reason: an hour without data ("Job inputs
+had no data"), a baseline object that is gone (ClientError), a baseline or capture the analyzer
+refuses (AlgorithmError).
 """
 
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -37,8 +50,9 @@ from ..formats import Constraints, ConstraintViolations, Statistics
 from ..formats.layout import REPORT_FILES, hour_path, report_prefix
 from .metrics import MetricPublisher, metric_data
 from .objects import ObjectStore, split_s3_uri
+from .pause import pause_point
 
-__all__ = ["HourOutcome", "HourlyRun", "capture_window", "run_hour"]
+__all__ = ["Finish", "HourOutcome", "HourlyRun", "capture_window", "report_files", "run_hour"]
 
 _ISO_SECOND = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"
 
@@ -95,11 +109,15 @@ class HourOutcome:
     outside_window: int = 0  # rows read from the two folders that belong to other hours
     detail: str = ""  # why a failed hour had no data (for the log; the message is the service's)
     result: MonitoringResult | None = None
+    failure: str = "no-data"  # a failed run's kind: "no-data" or "input" (a baseline gone or refused)
 
     @property
     def exit_code(self) -> int:
-        """0 when the run completed (violations are a result), 3 when the hour had no data."""
-        return 3 if self.status == "Failed" else 0
+        """0 when the run completed (violations are a result), 3 when the hour had no data, 2 when
+        an input could not be used."""
+        if self.status != "Failed":
+            return 0
+        return 3 if self.failure == "no-data" else 2
 
 
 def capture_window(scheduled: datetime) -> tuple[datetime, datetime]:
@@ -109,52 +127,93 @@ def capture_window(scheduled: datetime) -> tuple[datetime, datetime]:
     return end - timedelta(hours=1), end
 
 
-def run_hour(run: HourlyRun, scheduled: datetime, store: ObjectStore, publisher: MetricPublisher) -> HourOutcome:
-    """Analyse the hour before ``scheduled``, publish its metrics and write its report set."""
+def run_hour(run: HourlyRun, scheduled: datetime, store: ObjectStore, publisher: MetricPublisher, *,
+             finish: Finish | None = None, reuse_reports: bool = True) -> HourOutcome:
+    """Analyse the hour before ``scheduled``; inside ``finish``, publish its metrics and write its report set."""
     window = capture_window(scheduled)
     bucket, prefix = run.report_location(window[1])
     base = HourOutcome(window[1], window, "Failed", NO_DATA_MESSAGE, f"s3://{bucket}/{prefix}")
-    existing = set(store.keys(bucket, prefix))
-    if all(f"{prefix}{name}" in existing for name in REPORT_FILES):
+    if reuse_reports and _has_report_set(store, bucket, prefix):
         return _reused(base, store, bucket, prefix)
+    outcome = _analyse(run, window, store, base)
+    pause_point("analysed")
+    with (finish or _no_transaction)(outcome):
+        pause_point("finishing")
+        result = outcome.result
+        if result is not None and run.publish_metrics and result.metrics:
+            publisher.publish(run.namespace, metric_data(result.metrics, *run.dimensions(), publisher.now()))
+        pause_point("published")
+        if result is not None:
+            store.write_report_set(bucket, prefix, report_files(result))
+        pause_point("reported")
+    return outcome
+
+
+Finish = Callable[["HourOutcome"], AbstractContextManager]
+
+
+def _no_transaction(outcome: HourOutcome) -> AbstractContextManager:
+    return nullcontext()
+
+
+def report_files(result: MonitoringResult) -> dict[str, bytes]:
+    """The report set's files, in ``REPORT_FILES`` order (constraint_violations.json last)."""
+    return {"statistics.json": result.statistics.to_json().encode("utf-8"),
+            "constraints.json": result.constraints.to_json().encode("utf-8"),
+            "constraint_violations.json": result.violations.to_json().encode("utf-8")}
+
+
+def _has_report_set(store: ObjectStore, bucket: str, prefix: str) -> bool:
+    existing = set(store.keys(bucket, prefix))
+    return all(f"{prefix}{name}" in existing for name in REPORT_FILES)
+
+
+class _MissingBaseline(Exception):
+    """A baseline object the run names is gone: the run fails with the reason, the schedule goes on."""
+
+
+def _analyse(run: HourlyRun, window: tuple[datetime, datetime], store: ObjectStore, base: HourOutcome) -> HourOutcome:
+    """The hour analysed: completed (with its result) or failed with the service's reason."""
     capture_bucket, own = run.capture_prefix(window[0])
     _, late = run.capture_prefix(window[1])
     own_keys, late_keys = store.keys(capture_bucket, own), store.keys(capture_bucket, late)
     if not own_keys and not late_keys:
         return base
-    stats = Statistics.from_string(_read(store, run.statistics_uri), source=run.statistics_uri)
-    constraints = Constraints.from_string(_read(store, run.constraints_uri), source=run.constraints_uri)
-    names = [f.name for f in constraints.features]
-    with tempfile.TemporaryDirectory(prefix="hourly-run-") as tmp:
-        own_paths = store.local_files(capture_bucket, own_keys, Path(tmp))
-        paths = own_paths + store.local_files(capture_bucket, late_keys, Path(tmp))
-        rows, outside = _in_window(read_capture(paths, names), {str(p) for p in own_paths}, window, len(names))
-        counts = {"capture_files": len(paths), "outside_window": outside}
-        try:
+    counts: dict = {}
+    try:
+        stats = Statistics.from_string(_baseline(store, run.statistics_uri), source=run.statistics_uri)
+        constraints = Constraints.from_string(_baseline(store, run.constraints_uri), source=run.constraints_uri)
+        names = [f.name for f in constraints.features]
+        with tempfile.TemporaryDirectory(prefix="hourly-run-") as tmp:
+            own_paths = store.local_files(capture_bucket, own_keys, Path(tmp))
+            paths = own_paths + store.local_files(capture_bucket, late_keys, Path(tmp))
+            rows, outside = _in_window(read_capture(paths, names), {str(p) for p in own_paths}, window, len(names))
+            counts = {"capture_files": len(paths), "outside_window": outside}
             result = run_monitor(stats, constraints, capture=rows, container=run.container)
-        except NoDataError as err:
-            return _replace(base, detail=str(err), **counts)
-    if run.publish_metrics and result.metrics:
-        publisher.publish(run.namespace, metric_data(result.metrics, *run.dimensions(), publisher.now()))
-    store.write_report_set(bucket, prefix, {
-        "statistics.json": result.statistics.to_json().encode("utf-8"),
-        "constraints.json": result.constraints.to_json().encode("utf-8"),
-        "constraint_violations.json": result.violations.to_json().encode("utf-8")})
-    return _replace(base, status=result.status, message=result.exit_message, violations=len(result.violations),
-                    result=result, **counts)
+    except NoDataError as err:
+        return replace(base, detail=str(err), **counts)
+    except _MissingBaseline as err:
+        return replace(base, message=str(err), failure="input")
+    except ValueError as err:  # a baseline or capture the analyzer refuses (FormatError, AnalyzerInputError)
+        return replace(base, message=f"AlgorithmError: {err}", failure="input")
+    return replace(base, status=result.status, message=result.exit_message, violations=len(result.violations),
+                   result=result, failure="", **counts)
 
 
-def _replace(base: HourOutcome, **changes) -> HourOutcome:
-    from dataclasses import replace
-
-    return replace(base, **changes)
+def _baseline(store: ObjectStore, uri: str) -> str:
+    try:
+        return _read(store, uri)
+    except FileNotFoundError:
+        raise _MissingBaseline(f"ClientError: the baseline object {uri} does not exist (deleted or moved); "
+                               "restore it or update the schedule's BaselineConfig") from None
 
 
 def _reused(base: HourOutcome, store: ObjectStore, bucket: str, prefix: str) -> HourOutcome:
     uri = f"s3://{bucket}/{prefix}constraint_violations.json"
     found = ConstraintViolations.from_string(_read(store, uri), source=uri)
     status = "CompletedWithViolations" if len(found) else "Completed"
-    return _replace(base, status=status, message=exit_message(len(found)), violations=len(found), reused=True)
+    return replace(base, status=status, message=exit_message(len(found)), violations=len(found), reused=True,
+                   failure="")
 
 
 def _read(store: ObjectStore, uri: str) -> str:

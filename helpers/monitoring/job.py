@@ -6,13 +6,14 @@ also be given on the command line, which wins. It runs ``run_hour`` against S3 a
 (or, with ``--workspace``, against the local twin's), writes the run's exit message where
 DescribeProcessingJob's ExitMessage reads it (``/opt/ml/output/message``), and exits 0 when the
 hour completed (with or without violations), 3 when it had no data, 2 when the input could not
-be used.
+be used (a setting, or a baseline object that is gone or refused).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -147,8 +148,10 @@ def main(args: argparse.Namespace) -> int:
         err = _explained(err)
         write_message(job.message_file, f"Error: {err}")
         raise err from None
-    write_message(job.message_file, outcome.message)
+    write_message(job.message_file, outcome.message if outcome.failure != "input" else f"Error: {outcome.message}")
     print(summary(job, outcome))
+    if outcome.exit_code == 2:  # a baseline gone or refused: the job fails, saying why
+        print(f"error: {outcome.message}", file=sys.stderr)
     return outcome.exit_code
 
 

@@ -1,9 +1,11 @@
 """Where an hourly run's objects live: an S3 bucket through a boto3 client (or any store with these methods).
 
 A store lists keys in S3's order (UTF-8 bytes), reads objects, gives capture files as local
-paths for the capture reader, and writes a report set. On S3 the set is written in
-``REPORT_FILES`` order, constraint_violations.json last: a run killed part-way leaves a set
-without it, which ``run_hour`` treats as not done (so a retry writes the whole set again).
+paths for the capture reader, and writes a report set all or nothing as far as the store allows.
+S3 has no rename: the set is written in ``REPORT_FILES`` order, constraint_violations.json last,
+so a run killed part-way leaves a set without it, which ``run_hour`` treats as not done (a retry
+writes the whole set again). The twin's store (``helpers.twin.monitoring_run``) renames a staged
+folder into place.
 """
 
 from __future__ import annotations

@@ -1,32 +1,30 @@
 """The monitoring schedule: hourly executions that analyse the previous hour's capture.
 
-An execution is a processing job named ``model-monitoring-<YYYYMMDDHHMM>-<24 hex>``; it reads
-that hour's capture files with the real analyzer, writes its three reports under
-``<reports>/<endpoint>/<schedule>/yyyy/mm/dd/hh/`` (into a hidden folder first, renamed into
-place, so a killed run never leaves part of a report) and publishes the run's metrics. An hour
-without data fails with "Job inputs had no data", as the service does.
+An execution is a processing job named ``model-monitoring-<YYYYMMDDHHMM>-<24 hex>``; it runs the
+hourly run the self-run job runs (``helpers.monitoring.hourly.run_hour``): that hour's capture
+with the real analyzer, its three reports under ``<reports>/<endpoint>/<schedule>/yyyy/mm/dd/hh/``
+(into a hidden folder first, renamed into place, so a killed run never leaves part of a report)
+and the run's metrics. An hour without data fails with "Job inputs had no data", as the service
+does; a baseline object that is gone fails the execution with its reason, and the schedule goes on.
 """
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
 
-from ..analyzer.metrics import DATA_METRICS_NAMESPACE
-from ..analyzer.monitor import NO_DATA_MESSAGE, NoDataError, run_monitor
-from ..formats import Constraints, Statistics
-from ..formats.layout import REPORT_FILES, hour_path, report_prefix
+from ..formats.layout import hour_path
 from ..infra import resource_properties
+from ..monitoring.hourly import HourOutcome, run_hour
+from ..monitoring.pause import pause_point
 from .core import Core
 from .cron import next_runs
-from .services.cloudwatch import CloudWatch, dimensions_key
+from .monitoring_run import ExecutionFinish, WorkspaceObjects, hourly_run
+from .services.cloudwatch import CloudWatch
 from .store import iso, parse_iso
 
-__all__ = ["deploy_monitoring", "deploy_schedule", "fire_due", "publish_data_metrics"]
+__all__ = ["deploy_monitoring", "deploy_schedule", "fire_due"]
 
 CAPTURE_FORMAT = '{"sagemakerCaptureJson":{"captureIndexNames":["endpointInput","endpointOutput"]}}'
 
@@ -38,24 +36,6 @@ def deploy_monitoring(core: Core, cloudwatch: CloudWatch, endpoint: str, baselin
         "AlarmName": core.names.alarm_name, "EndpointName": endpoint,
         "ScheduleName": core.names.schedule_name}, region=core.ws.region, account_id=core.ws.account_id)
     cloudwatch.PutMetricAlarm(alarm)
-
-
-def publish_data_metrics(core: Core, cloudwatch: CloudWatch, result: Any, endpoint: str, schedule_name: str) -> None:
-    """The monitoring run's CloudWatch metrics, at the virtual time the run ends."""
-    cloudwatch.record(data_metric_rows(core, result, endpoint, schedule_name))
-
-
-def data_metric_rows(core: Core, result: Any, endpoint: str, schedule_name: str) -> list[tuple]:
-    """The metric rows a monitoring run publishes, stamped with the virtual time it ends."""
-    now = core.now()
-    rows = []
-    for metric in result.metrics:
-        datum = metric.to_datum(endpoint, schedule_name, now)
-        stats = datum.get("StatisticValues") or {"SampleCount": 1.0, "Sum": datum["Value"],
-                                                "Minimum": datum["Value"], "Maximum": datum["Value"]}
-        rows.append((DATA_METRICS_NAMESPACE, datum["MetricName"], dimensions_key(datum["Dimensions"]), iso(now),
-                     stats["SampleCount"], stats["Sum"], stats["Minimum"], stats["Maximum"], "None"))
-    return rows
 
 
 def deploy_schedule(core: Core, endpoint: str, baseline_job: str) -> dict:
@@ -106,8 +86,10 @@ def _run(core: Core, cloudwatch: CloudWatch, schedule: dict, scheduled: datetime
 
     Two transactions bound it: the claim (the execution InProgress and the hour marked fired,
     together) and the finish (its status, its job, the schedule's summary and its metrics,
-    together). A process killed between them leaves an InProgress execution that the next
-    ``fire_due`` resumes; its reports are replaced whole, and its metrics were never stored.
+    together). Between them runs the shared hourly run (``helpers.monitoring.hourly``), which
+    publishes the metrics and puts the report set in place inside the finish. A process killed
+    before the finish commits leaves an InProgress execution with no metric stored, which the
+    next ``fire_due`` resumes: its reports are replaced whole, its metrics stored once.
     """
     rng = random.Random(int(scheduled.timestamp()))
     endpoint = schedule["EndpointName"]
@@ -128,80 +110,26 @@ def _run(core: Core, cloudwatch: CloudWatch, schedule: dict, scheduled: datetime
             core.ws.put_resource("monitoring_execution", key, execution, db=db)
             core.ws.put_resource("processing_job", job, _processing_job(core, schedule, job, window, created, None), db=db)
             core.ws.set_meta("schedule_fired_until", iso(scheduled), db=db)
-    status, message, reports = _analyse(core, schedule, window, scheduled)
-    core.set_clock(max(ended, core.ws.now()))
-    execution.update(MonitoringExecutionStatus=status, LastModifiedTime=ended)
-    if status == "Failed":
-        execution["FailureReason"] = message
-    name = schedule["MonitoringScheduleName"]
-    rows = data_metric_rows(core, reports, endpoint, name) if reports is not None else []
-    with core.ws.transaction() as db:
+    pause_point("claimed")
+
+    def record(outcome: HourOutcome, db) -> None:
+        execution.update(MonitoringExecutionStatus=outcome.status, LastModifiedTime=ended)
+        if outcome.status == "Failed":
+            execution["FailureReason"] = outcome.message
         core.ws.put_resource("monitoring_execution", key, execution, db=db)
         core.ws.put_resource("processing_job", job, _processing_job(
-            core, schedule, job, window, created, (status, message, ended)), db=db)
-        schedule = core.ws.resource("monitoring_schedule", name)
-        schedule["LastMonitoringExecutionSummary"] = {k: v for k, v in execution.items() if k != "ProcessingJobName"}
-        core.ws.put_resource("monitoring_schedule", name, schedule, db=db)
-        cloudwatch.record(rows, db=db)
-    cloudwatch.evaluate_for(rows)
+            core, schedule, job, window, created, (outcome.status, outcome.message, ended)), db=db)
+        name = schedule["MonitoringScheduleName"]
+        summary = core.ws.resource("monitoring_schedule", name)
+        summary["LastMonitoringExecutionSummary"] = {k: v for k, v in execution.items() if k != "ProcessingJobName"}
+        core.ws.put_resource("monitoring_schedule", name, summary, db=db)
+
+    finish = ExecutionFinish(core, cloudwatch, ended, record)
+    run_hour(hourly_run(core, schedule), scheduled, WorkspaceObjects(core), finish, finish=finish.finish,
+             reuse_reports=False)  # the execution's record, not the report set, says whether the hour is done
+    pause_point("finished")
+    cloudwatch.evaluate_for(finish.rows)
     return execution
-
-
-def _analyse(core: Core, schedule: dict, window: tuple[datetime, datetime], scheduled: datetime):
-    """(status, message, result): a run that cannot start fails with its reason, as a job does."""
-    definition = schedule["MonitoringScheduleConfig"]["MonitoringJobDefinition"]
-    endpoint = schedule["EndpointName"]
-    capture = f"{core.names.capture_prefix}/{endpoint}/{core.names.variant_name}/{hour_path(window[0])}/"
-    files = [core.ws.object_path(core.bucket, o.key) for o in core.ws.list_objects(core.bucket, capture)]
-    if not files:
-        return "Failed", NO_DATA_MESSAGE, None
-    baseline = definition["BaselineConfig"]
-    try:
-        stats, cons = (_baseline_file(core, Statistics, baseline["StatisticsResource"]["S3Uri"]),
-                       _baseline_file(core, Constraints, baseline["ConstraintsResource"]["S3Uri"]))
-        result = run_monitor(stats, cons, capture=files, container=core.container)
-    except NoDataError:
-        return "Failed", NO_DATA_MESSAGE, None
-    except _MissingBaseline as err:
-        return "Failed", str(err), None
-    except ValueError as err:  # a baseline file the analyzer refuses (FormatError, AnalyzerInputError)
-        return "Failed", f"AlgorithmError: {err}", None
-    output = definition["MonitoringOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"]
-    prefix = report_prefix(core.key_of(output), endpoint, schedule["MonitoringScheduleName"], scheduled)
-    _write_reports_atomically(core, prefix, result)
-    return result.status, result.exit_message, result
-
-
-class _MissingBaseline(Exception):
-    """A baseline object the schedule names is gone: the execution fails, the schedule goes on."""
-
-
-def _baseline_file(core: Core, kind, uri: str):
-    try:
-        text = core.read_text(uri)
-    except FileNotFoundError:
-        raise _MissingBaseline(f"ClientError: the baseline object {uri} does not exist "
-                               "(deleted or moved); restore it or update the schedule's BaselineConfig") from None
-    return kind.from_string(text, source=uri)
-
-
-def _write_reports_atomically(core: Core, prefix: str, result) -> None:
-    final = core.ws.object_path(core.bucket, prefix.rstrip("/"))
-    for pattern in (f".staging-{final.name}-*", f"..staging-{final.name}-*", f".replaced-{final.name}-*"):
-        for leftover in final.parent.glob(pattern):  # what a killed run of this hour left behind
-            shutil.rmtree(leftover, ignore_errors=True)
-    staging = final.parent / f".staging-{final.name}-{uuid.uuid4().hex}"
-    result.write(staging)
-    stamp = core.ws.now().timestamp()
-    for name in REPORT_FILES:
-        os.utime(staging / name, (stamp, stamp))
-    if final.exists():  # a re-run of an interrupted execution replaces what it wrote before
-        old = final.parent / f".replaced-{final.name}-{uuid.uuid4().hex}"
-        os.replace(final, old)
-        os.replace(staging, final)
-        shutil.rmtree(old)
-    else:
-        os.replace(staging, final)
 
 
 def _processing_job(core: Core, schedule: dict, job: str, window, created: datetime, outcome) -> dict:

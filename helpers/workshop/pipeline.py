@@ -85,6 +85,10 @@ def baseline_job(sess: WorkshopSession, name: str) -> BaselineJob:
 @guarded("describing the monitoring run's processing job (sagemaker:DescribeProcessingJob)")
 def processing_job(sess: WorkshopSession, name: str) -> BaselineJob:
     """Step 10: a monitoring run's processing job, read like the baseline job."""
+    if sess.monitoring == "self":  # the self-run job writes its reports itself: no ProcessingOutput
+        from .selfrun import selfrun_processing_job
+
+        return selfrun_processing_job(sess, name)
     return _processing_job(sess, name)
 
 

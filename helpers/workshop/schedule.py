@@ -193,6 +193,10 @@ def sdk_model_monitor(sess: WorkshopSession) -> Any:
     step needs it. Its ``list_executions()`` gives ``MonitoringExecution`` objects whose
     ``constraint_violations()`` read the reports through the session's S3 client.
     """
+    if sess.monitoring == "self":
+        raise AnswerMissing(f"the SageMaker SDK's DefaultModelMonitor attaches to Model Monitor schedules only; "
+                            f"the self-run schedule {sess.names.schedule_name} starts plain processing jobs: read "
+                            "them with workshop.processing_job(sess, name)")
     import logging
     import os
 

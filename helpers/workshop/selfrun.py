@@ -21,8 +21,8 @@ from ..cfn import resolve_template
 from ..monitoring.objects import split_s3_uri
 
 __all__ = ["SELFRUN_TEMPLATE", "SelfRunInfo", "SelfRunTarget", "deploy_selfrun", "ensure_selfrun", "execution_report_uri",
-           "scheduler_request", "selfrun_definitions", "selfrun_executions", "selfrun_jobs", "selfrun_schedule",
-           "selfrun_schedule_info", "upload_selfrun_package"]
+           "scheduler_request", "selfrun_definitions", "selfrun_executions", "selfrun_jobs", "selfrun_processing_job",
+           "selfrun_schedule", "selfrun_schedule_info", "upload_selfrun_package"]
 
 SELFRUN_TEMPLATE = "selfrun-schedule.template.json"
 PACKAGE = Path(__file__).resolve().parents[1]  # the helpers package the job runs
@@ -199,10 +199,15 @@ def _jobs(sess: WorkshopSession, info: SelfRunInfo, max_jobs: int):
         if not summary["ProcessingJobName"].startswith(info.job_name_prefix):
             continue
         job = sagemaker.describe_processing_job(ProcessingJobName=summary["ProcessingJobName"])
-        text = job.get("Environment", {}).get("SCHEDULED_TIME", "")
-        job["ScheduledTime"] = datetime.fromisoformat(text.replace("Z", "+00:00")) if text else \
-            job["CreationTime"].replace(minute=0, second=0, microsecond=0)
+        job["ScheduledTime"] = _scheduled_time(job)
         yield job
+
+
+def _scheduled_time(job: dict) -> datetime:
+    """The hour a job ran for: its SCHEDULED_TIME, else its creation time floored to the hour."""
+    text = job.get("Environment", {}).get("SCHEDULED_TIME", "")
+    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else \
+        job["CreationTime"].replace(minute=0, second=0, microsecond=0)
 
 
 # -- the chapter's steps 7 to 10 with monitoring="self" (helpers.workshop.schedule dispatches here)
@@ -248,11 +253,31 @@ def selfrun_executions(sess: WorkshopSession, schedule: str | None = None, *, st
 
 def execution_report_uri(sess: WorkshopSession, execution) -> str:
     """Step 10: the report folder of a self-run job (its environment, else the schedule's)."""
+    return _report_folder(execution.raw.get("Environment") or selfrun_schedule(sess).environment, execution.scheduled)
+
+
+def _report_folder(settings: dict, scheduled: datetime) -> str:
     from ..formats.layout import report_prefix
 
-    env = execution.raw.get("Environment") or selfrun_schedule(sess).environment
-    bucket, key = split_s3_uri(env["REPORTS_S3_URI"])
-    return f"s3://{bucket}/" + report_prefix(key, env["ENDPOINT_NAME"], env["SCHEDULE_NAME"], execution.scheduled).rstrip("/")
+    bucket, key = split_s3_uri(settings["REPORTS_S3_URI"])
+    return f"s3://{bucket}/" + report_prefix(key, settings["ENDPOINT_NAME"], settings["SCHEDULE_NAME"], scheduled).rstrip("/")
+
+
+@guarded("describing a self-run job (sagemaker:DescribeProcessingJob)")
+def selfrun_processing_job(sess: WorkshopSession, name: str):
+    """Step 10 with monitoring="self": a self-run job, read like Model Monitor's processing job.
+
+    The job writes its reports itself (it has no ProcessingOutput), so its output is the report
+    folder of the hour it ran for, from its environment (else the schedule's).
+    """
+    from .pipeline import BaselineJob
+
+    job = sess.client("sagemaker").describe_processing_job(ProcessingJobName=name)
+    environment = dict(job.get("Environment", {}))
+    settings = environment or selfrun_schedule(sess).environment
+    return BaselineJob(name, job["ProcessingJobStatus"], _report_folder(settings, _scheduled_time(job)),
+                       settings.get("CAPTURE_S3_URI", ""), job.get("ProcessingStartTime"), job.get("ProcessingEndTime"),
+                       job.get("AppSpecification", {}).get("ImageUri", ""), environment, job.get("ExitMessage", ""))
 
 
 @guarded("setting up the self-run schedule (scheduler:GetSchedule, sagemaker:DescribeEndpoint)")
