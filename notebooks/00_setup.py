@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -126,8 +128,9 @@ if not any(stage.name == sess.names.deploy_stage for stage in stages):
 [(stage.name, stage.status) for stage in stages]
 
 # %% [markdown]
-# **What you should see:** four stages, `Source`, `Build`, `DeployDev` and `DeployPrd`, all
-# `Succeeded`.
+# **What you should see:** the pipeline's stages as `get_pipeline_state` lists them, in order from
+# `Source` to `DeployPrd` (the list above is the pipeline's own, not typed here), each with the
+# status of the run it last processed: `Succeeded` once the workshop is deployed.
 
 # %% [markdown]
 # ## What you learned

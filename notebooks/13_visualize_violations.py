@@ -253,4 +253,4 @@ print({name: round(d.robust, 4) for name, d in rerun.distances.items()})
 # - Capture maps outputs first onto the baseline's columns: baseline what you monitor.
 # - Deequ's distance on a small window is noisy; the Robust correction helps, but only so much.
 #
-# Next: [14 · a custom metric that trips the alarm](14_custom_metric_alarm.ipynb)
+# Next: [13b · the fix, where Model Monitor sees it](13b_fix_the_baseline.ipynb)

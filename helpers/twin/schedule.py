@@ -21,12 +21,13 @@ from ..analyzer.monitor import NO_DATA_MESSAGE, NoDataError, run_monitor
 from ..formats import Constraints, Statistics
 from ..formats.layout import REPORT_FILES, hour_path, report_prefix
 from ..infra import resource_properties
+from .api import TwinError
 from .core import Core
-from .cron import next_runs
+from .cron import aws_cron_to_unix, next_runs
 from .services.cloudwatch import CloudWatch, dimensions_key
 from .store import iso, parse_iso
 
-__all__ = ["deploy_monitoring", "deploy_schedule", "fire_due", "publish_data_metrics"]
+__all__ = ["deploy_monitoring", "deploy_schedule", "fire_due", "publish_data_metrics", "update_schedule"]
 
 CAPTURE_FORMAT = '{"sagemakerCaptureJson":{"captureIndexNames":["endpointInput","endpointOutput"]}}'
 
@@ -142,8 +143,7 @@ def _run(core: Core, cloudwatch: CloudWatch, schedule: dict, scheduled: datetime
         schedule = core.ws.resource("monitoring_schedule", name)
         schedule["LastMonitoringExecutionSummary"] = {k: v for k, v in execution.items() if k != "ProcessingJobName"}
         core.ws.put_resource("monitoring_schedule", name, schedule, db=db)
-        cloudwatch.record(rows, db=db)
-    cloudwatch.evaluate_for(rows)
+        cloudwatch.record(rows, db=db)  # the alarm sees them at its next evaluation
     return execution
 
 
@@ -252,3 +252,21 @@ def _processing_job(core: Core, schedule: dict, job: str, window, created: datet
             body["FailureReason"] = message
     return body
 
+
+
+def update_schedule(core: Core, name: str, config: dict) -> dict:
+    """UpdateMonitoringSchedule: the new config (a new baseline, say) from the next execution on."""
+    schedule = core.ws.resource("monitoring_schedule", name)
+    if schedule is None:
+        raise TwinError("ResourceNotFound", f"Monitoring Schedule '{name}' does not exist in account {core.ws.account_id}.")
+    if "MonitoringJobDefinition" not in config:
+        raise TwinError("ValidationException", "the local twin's schedules hold their job definition inline: "
+                        "MonitoringScheduleConfig.MonitoringJobDefinition is required")
+    expression = config.get("ScheduleConfig", {}).get("ScheduleExpression", "")
+    try:
+        aws_cron_to_unix(expression)
+    except ValueError as err:
+        raise TwinError("ValidationException", f"Invalid ScheduleExpression: {err}") from None
+    schedule.update(MonitoringScheduleConfig=config, LastModifiedTime=core.now(), MonitoringScheduleStatus="Scheduled")
+    core.ws.put_resource("monitoring_schedule", name, schedule)
+    return schedule
