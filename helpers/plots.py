@@ -239,23 +239,49 @@ def drift_history_figure(history: pd.DataFrame, threshold: float, title: str) ->
     top = max([threshold, *history["drift"].dropna()])
     ax.set_ylim(0, top * 1.15)
     ax.set_ylabel("baseline drift distance (0 to 1)")
-    ax.set_xlabel("execution's scheduled time (UTC)")
+    ax.set_xlabel("when the execution published it (UTC)")
     ax.set_title(title)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %H:%M"))
+    _time_axis(ax, history["Timestamp"])
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig
 
 
+def _time_axis(ax: Any, times: Any) -> None:
+    """Readable UTC times: concise ticks, and at least an hour shown when the points are close."""
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    times = pd.to_datetime(pd.Series(times)).dropna()
+    if len(times) and times.max() - times.min() < pd.Timedelta(hours=1):
+        middle = times.min() + (times.max() - times.min()) / 2
+        ax.set_xlim(middle - pd.Timedelta(minutes=30), middle + pd.Timedelta(minutes=30))
+
+
 def alarm_metric_figure(points: pd.DataFrame, threshold: float, title: str) -> Any:
-    """The alarm's metric (Average per period) against its threshold."""
-    fig, ax = plt.subplots(figsize=(10, 3))
-    ax.plot(points["Timestamp"], points["Average"], marker="o", label="Average")
-    ax.axhline(threshold, color="red", linestyle="--", label=f"alarm threshold {threshold}")
+    """The alarm's metric (Average per period) against its threshold, drawn on top and in view."""
+    fig, ax = plt.subplots(figsize=(11, 3.4), layout="constrained")
+    ax.plot(points["Timestamp"], points["Average"], marker="o", markersize=4, label="Average per 60-second period")
+    ax.axhline(threshold, color="red", linestyle="--", linewidth=1.5, zorder=5, label=f"alarm threshold {threshold}")
+    ax.set_ylim(0, max([threshold, *points["Average"].dropna()]) * 1.15)
+    ax.set_ylabel("drift distance (0 to 1)")
+    ax.set_xlabel("datapoint time (UTC)")
     ax.set_title(title)
-    ax.legend(fontsize="small")
-    fig.autofmt_xdate()
+    _time_axis(ax, points["Timestamp"])
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig
+
+
+def _time_axis(ax: Any, times: Any) -> None:
+    """Readable UTC times: concise ticks, and at least an hour shown when the points are close."""
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    times = pd.to_datetime(pd.Series(times)).dropna()
+    if len(times) and times.max() - times.min() < pd.Timedelta(hours=1):
+        middle = times.min() + (times.max() - times.min()) / 2
+        ax.set_xlim(middle - pd.Timedelta(minutes=30), middle + pd.Timedelta(minutes=30))
 
 
 def dashboard_figure(body: str, panels: dict[str, list], alarms: dict[str, str]) -> Any:
@@ -301,9 +327,7 @@ def _metric_widget(ax: Any, props: dict, lines: list) -> None:
         ax.axhline(line["value"], color="red", linestyle="--", label=f"{line.get('label', '')} {line['value']}".strip())
     ax.set_ylabel(props.get("yAxis", {}).get("left", {}).get("label", ""), fontsize="small")
     ax.set_xlabel("time (UTC)", fontsize="small")
-    locator = mdates.AutoDateLocator(maxticks=6)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    _time_axis(ax, [ts for _, frame in lines for ts in frame["Timestamp"]])
     ax.tick_params(labelsize="small")
     ax.grid(alpha=0.3)
     handles, _ = ax.get_legend_handles_labels()

@@ -315,8 +315,10 @@ def test_the_workshop_runs_again_after_15_and_after_an_empty_hour(executed, exec
         _text(nbformat.read(run_notebook(path, executed_folder, params), as_version=4))
     if not _has_report(twin):  # 15 retrained again (14 fired the alarm): the new endpoint's first report
         twin.run_hours(2)
-    with twin.ws.exclusive():
-        twin.advance(twin.ws.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=2, minutes=15))
+    hour = twin.ws.now().replace(minute=0, second=0, microsecond=0)
+    with twin.ws.exclusive():  # an hour with no traffic: the twin's client keeps away from it
+        twin.traffic.keep_quiet(hour + timedelta(hours=1))
+        twin.advance(hour + timedelta(hours=2, minutes=15))
     from helpers import workshop
     from helpers.backends import session
 
