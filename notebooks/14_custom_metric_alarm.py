@@ -71,6 +71,8 @@ settings = {k: alarm.get(k) for k in ("Statistic", "Period", "EvaluationPeriods"
 print(settings)
 print("now:", alarm.get("StateValue"), "|", alarm.get("StateReason", ""))
 print("the schedule's constraint: comparison_threshold", threshold)
+earlier = [h for h in workshop.alarm_history(sess) if h.new == "ALARM"]
+print(f"times in ALARM so far: {len(earlier)}" + "".join(f"\n  {h.when:%Y-%m-%d %H:%M} UTC: {h.reason}" for h in earlier))
 for what, url in workshop.console_links(sess, alarm=sess.names.alarm_name).items():
     print(f"{what}: {url}")  # on AWS only
 
@@ -85,6 +87,11 @@ for what, url in workshop.console_links(sess, alarm=sess.names.alarm_name).items
 # `comparison_threshold` decides which hours get a *violation* in the report; the alarm's
 # threshold decides when to **retrain**, which costs a pipeline run and a person's approval,
 # so it asks for a larger distance than a small, noisy hour produces by chance.
+#
+# An hour's own drift can cross the alarm's threshold too: the broken traffic of step 13c
+# doubled every distance, the model predicted larger fares, and the prediction's drift may have
+# passed it (the list above shows every time the alarm was in ALARM, and why). Each such change
+# started a retrain through the rule; a newer retrain supersedes one still on its way.
 #
 # Now we publish a drift of 0.25 and wait for the evaluation (on the twin each poll lets a
 # virtual minute pass; on AWS it polls every 15 seconds):

@@ -71,16 +71,52 @@ plots.show(plots.dashboard_figure(board["DashboardBody"], panels, alarms))
 
 # %%
 summary = pd.DataFrame([{"panel": title, "line": label, "points": len(frame),
-                         "first": frame["Timestamp"].min() if len(frame) else None,
-                         "last": frame["Timestamp"].max() if len(frame) else None,
+                         "first (UTC)": f"{frame['Timestamp'].min():%d %H:%M}" if len(frame) else "",
+                         "last (UTC)": f"{frame['Timestamp'].max():%d %H:%M}" if len(frame) else "",
                          "mean": frame["Value"].mean() if len(frame) else None}
-                        for title, lines in panels.items() for label, frame in lines])
+                        for title, lines in panels.items() for label, frame in lines],
+                       columns=["panel", "line", "points", "first (UTC)", "last (UTC)", "mean"])
 empty = [title for title, lines in panels.items() if not any(len(frame) for _, frame in lines)]
 print("panels without data:", empty or "none")
 print("endpoints on the invocations panel:", summary[summary.panel == "Invocations and errors"].line.str.split().str[1].nunique())
 print("alarm:", alarms)
-plots.text_table(summary.assign(first=summary["first"].dt.strftime("%d %H:%M"), last=summary["last"].dt.strftime("%d %H:%M")),
-                 wide=("panel", "line"))
+plots.text_table(summary, wide=("panel", "line"))
+
+# %% [markdown]
+# The same panels, in a few sentences written from their numbers:
+
+# %%
+from IPython.display import Markdown
+
+
+def per_endpoint(title: str, metric: str) -> dict:
+    """One metric's lines of a panel by endpoint (a SEARCH label reads "<metric> <endpoint> <variant>")."""
+    return {label.split()[-2]: frame["Value"] for label, frame in panels.get(title, []) if metric in label.split() and len(frame)}
+
+
+requests_by = per_endpoint("Invocations and errors", "Invocations")
+refused_by = per_endpoint("Invocations and errors", "Invocation4XXErrors")
+latency_by = per_endpoint("Model and overhead latency (milliseconds)", "ModelLatency")
+drift_by = per_endpoint("Baseline drift of total_amount", "feature_baseline_drift_total_amount")
+
+
+def sentence(endpoint: str, requests: pd.Series) -> str:
+    refused = refused_by.get(endpoint, pd.Series(dtype=float)).sum()
+    latency = f"model latency {latency_by[endpoint].mean():.0f} ms on average" if endpoint in latency_by else "no latency"
+    return (f"- `{endpoint}`{' (production now)' if endpoint == prod.endpoint else ''}: {requests.sum():,.0f} requests "
+            f"over {len(requests)} minutes, {refused:,.0f} refused (4XX), {latency}, "
+            f"{len(drift_by.get(endpoint, []))} drift point(s)")
+
+
+lines = [sentence(endpoint, requests) for endpoint, requests in requests_by.items()]
+drift_threshold = next((line["value"] for w in json.loads(board["DashboardBody"])["widgets"]
+                        for line in w["properties"].get("annotations", {}).get("horizontal", [])), None)
+highest = max((float(v.max()) for v in drift_by.values()), default=None)
+Markdown(f"**In the last {hours} hours** the invocations panel has {len(requests_by)} line(s) of requests, one per endpoint:\n\n"
+         + ("\n".join(lines) or "- no requests in this window") + "\n\n"
+         + (f"The highest drift point is {highest:.3f}, against the alarm threshold of {drift_threshold} drawn on its panel. "
+            if highest is not None else "No drift point in this window. ")
+         + f"The alarm widget says {', '.join(sorted(set(alarms.values()))) or 'nothing'}.")
 
 # %% [markdown]
 # **What you should see:** five widgets. The invocations panel has a line per endpoint that
