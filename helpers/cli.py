@@ -1,7 +1,9 @@
 """Command line: ``python -m helpers baseline|monitor|twin|selfrun|workshop``.
 
 Exit 0 on success (violations are a result, not an error); otherwise a one-line reason on
-stderr and a non-zero status: 2 for input the analyzer cannot use, 3 for "Job inputs had no data".
+stderr and a non-zero status: 2 for input the analyzer cannot use, 3 for "Job inputs had no data",
+1 only for a bug ("internal error: ...", with where it was raised, and never a traceback unless
+HELPERS_TRACEBACK=1).
 """
 
 from __future__ import annotations
@@ -77,24 +79,7 @@ def _container_option(parser: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command == "baseline":
-            return _baseline(args)
-        if args.command == "monitor":
-            return _monitor(args)
-        if args.command == "twin":
-            return _twin(args)
-        if args.command == "selfrun":
-            from .monitoring.job import main as selfrun
-
-            return selfrun(args)
-        if args.command == "architecture":
-            from .architecture import save_loop_figure
-
-            print(save_loop_figure(args.path))
-            return 0
-        from .runner import run_workshop
-
-        return run_workshop(args.build, fresh=args.fresh)
+        return _run(args)
     except _loaded(_NO_DATA) as err:
         print(f"error: {err}", file=sys.stderr)
         return 3
@@ -108,6 +93,49 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: the twin's control plane cannot be used ({err}); run `python -m helpers twin reset`, "
               "then `python -m helpers twin up`", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # a bug, not an input: say so, with what a bug report needs
+        print(_internal_error(err), file=sys.stderr)
+        return 1
+
+
+def _internal_error(err: Exception) -> str:
+    """A bug's one-paragraph report: the error and where it was raised; the whole traceback only
+    when HELPERS_TRACEBACK=1 (a user sees a sentence, a bug report gets the facts)."""
+    import os
+    import traceback
+
+    frames = traceback.extract_tb(err.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno} in {frames[-1].name}" if frames else ""
+    text = (f"internal error: {type(err).__name__}: {err}{where}. This is a bug, not a problem with your "
+            "input; please report it with the command you ran (HELPERS_TRACEBACK=1 prints the whole trace)")
+    if os.environ.get("HELPERS_TRACEBACK") == "1":
+        text += "\n" + "".join(traceback.format_exception(err))
+    return text
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The chosen command; its errors are mapped to exit codes by ``main``."""
+    if args.command == "baseline":
+        return _baseline(args)
+    if args.command == "monitor":
+        return _monitor(args)
+    if args.command == "twin":
+        return _twin(args)
+    if args.command == "selfrun":
+        from .monitoring.job import main as selfrun
+
+        return selfrun(args)
+    if args.command == "architecture":
+        from .architecture import save_loop_figure
+
+        print(save_loop_figure(args.path))
+        return 0
+    from .runner import run_workshop
+
+    return run_workshop(args.build, fresh=args.fresh)
 
 
 # Errors that mean "no data" (exit 3) and "input that cannot be used" (exit 2), by module and

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import bz2
 import errno
+import fcntl
 import gzip
 import hashlib
 import json
 import os
+import shutil
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -39,7 +42,9 @@ class Case:
     code: int
     words: tuple[str, ...]
     writes: tuple[str, ...] = ()  # files a successful run may add
-    fault: Callable[[pytest.MonkeyPatch], None] | None = None
+    fault: Callable[[pytest.MonkeyPatch, Path], None] | None = None  # injected after ``build``
+    twin: bool = False  # the built twin is copied to ws/ before ``build`` runs
+    environ: Callable[[Path], dict[str, str]] | None = None  # variables set for the run
 
 
 # -- building blocks ------------------------------------------------------------------------
@@ -86,11 +91,13 @@ def line(data_in: str = "1,0.5,red", data_out: str = "2.5", encoding: str = "CSV
     return json.dumps(record)
 
 
-def on_capture(files: dict[str, str | bytes], args: Callable[[Path], list[str]] | None = None):
+def on_capture(files: dict[str, str | bytes], args: Callable[[Path], list[str]] | None = None,
+               output: Callable[[Path], Path] | None = None):
     def build(folder: Path) -> list[str]:
         for name, data in files.items():
             put(folder, f"cap/{name}", data)
-        return monitor(folder, ["--capture", *(args(folder) if args else [str(folder / "cap")])])
+        argv = monitor(folder, ["--capture", *(args(folder) if args else [str(folder / "cap")])])
+        return argv[:-1] + [str(output(folder))] if output else argv
     return build
 
 
@@ -115,7 +122,7 @@ DELETE = object()
 GOOD = lines(line(), line("2,0.75,blue", "3.5"))
 
 
-def disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
+def disk_full(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     from helpers.formats import reportset
 
     real = reportset._write_flushed
@@ -128,7 +135,7 @@ def disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reportset, "_write_flushed", write)
 
 
-def read_only(monkeypatch: pytest.MonkeyPatch) -> None:
+def read_only(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     """EROFS where the staging folder is made (root ignores file modes, so the fault is injected)."""
     real = Path.mkdir
 
@@ -138,6 +145,65 @@ def read_only(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "mkdir", mkdir)
+
+
+def no_write_access(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """The workspace's modes forbid writing (injected: root, who runs the tests, ignores modes)."""
+    real, root = os.access, str(folder / "ws")
+    monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: False if (
+        mode & os.W_OK and str(path).startswith(root)) else real(path, mode, *a, **k))
+
+
+# -- the twin's workspace (a copy of the suite's built twin at ws/) ----------------------------
+ANY = ("*",)  # a twin run that goes on changes its estate: only the exit and the words are checked
+HOME_FILE = lambda f: {"WORKSHOP_HOME": str(f / "home")}  # noqa: E731
+_HELD: list = []  # run locks held while a case runs
+
+
+def twin_cli(folder: Path, command: str, prepare: Callable[[Path], None] | None = None) -> list[str]:
+    root = folder / "ws"
+    if prepare:
+        prepare(root)
+    return ["twin", "--workspace", str(root), command]
+
+
+def home_is_a_file(command: str) -> Callable[[Path], list[str]]:
+    def build(folder: Path) -> list[str]:
+        put(folder, "home", "a file, not a folder")
+        return ["twin", command]
+    return build
+
+
+def damage_db(root: Path) -> None:
+    db = root / "control-plane.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(db.read_bytes())
+    assert len(data) > 8 * 4096
+    data[len(data) // 2: len(data) // 2 + 8192] = b"\xff" * 8192  # pages far from the first
+    db.write_bytes(bytes(data))
+
+
+def delete_s3(root: Path) -> None:
+    shutil.rmtree(root / "s3")
+
+
+def hold_run_lock(root: Path) -> None:
+    handle = open(root / ".run.lock", "a")  # noqa: SIM115 - held until the case ends
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    _HELD.append(handle)
+
+
+def delete_baseline(root: Path) -> None:
+    from helpers.twin.estate import Twin
+
+    twin = Twin.open(root)
+    schedule = twin.ws.resource("monitoring_schedule", twin.names.schedule_name)
+    uri = schedule["MonitoringScheduleConfig"]["MonitoringJobDefinition"]["BaselineConfig"][
+        "StatisticsResource"]["S3Uri"]
+    twin.ws.delete_object(twin.bucket, twin.core.key_of(uri))
+    twin.ws.db.close()
 
 
 def with_previous_reports(build):
@@ -285,6 +351,41 @@ CASES = [
          ("a.jsonl:1", "not valid JSON")),
     Case("capture given twice", on_capture({"a.jsonl": GOOD}, lambda f: [str(f / "cap"), str(f / "cap/a.jsonl")]),
          0, ("Completed",), REPORTS),
+    Case("capture NaN payload of two", on_capture({"a.jsonl": lines(line("[NaN, 1]", encoding="JSON"))}), 3,
+         ("a.jsonl:1", "NaN")),
+    # -- where the reports go, for a monitoring run ---------------------------------------
+    Case("monitor output is a file", lambda f: _swap(monitor(f, ["--dataset", str(put(f, "c.csv", TRAIN))]), 8,
+                                                      str(put(f, "taken", "mine"))), 2, ("taken is a file, not a folder",)),
+    Case("monitor output below a file", lambda f: _swap(monitor(f, ["--dataset", str(put(f, "c.csv", TRAIN))]), 8,
+                                                         str(put(f, "taken", "mine") / "out")), 2, ("which is a file",)),
+    Case("monitor output is the capture file", on_capture({"a.jsonl": GOOD}, lambda f: [str(f / "cap/a.jsonl")],
+                                                                  output=lambda f: f / "cap/a.jsonl"), 2,
+         ("would overwrite the input", "a.jsonl")),
+    Case("monitor output is the current data set", lambda f: _swap(monitor(
+        f, ["--dataset", str(put(f, "c.csv", TRAIN))]), 8, str(f / "c.csv")), 2, ("would overwrite the input", "c.csv")),
+    Case("monitor read-only output", on_dataset(TRAIN), 2, ("Read-only file system",), fault=read_only),
+    # -- the twin's workspace --------------------------------------------------------------
+    Case("twin status, control plane damaged past its first pages", lambda f: twin_cli(f, "status", damage_db), 2,
+         ("control-plane.sqlite is damaged", "twin reset"), twin=True),
+    Case("twin run, control plane damaged past its first pages", lambda f: twin_cli(f, "run", damage_db), 2,
+         ("control-plane.sqlite is damaged", "twin reset"), twin=True),
+    Case("twin status, s3 folder deleted", lambda f: twin_cli(f, "status", delete_s3), 2,
+         ("s3 is missing", "twin reset"), twin=True),
+    Case("twin run, s3 folder deleted", lambda f: twin_cli(f, "run", delete_s3), 2,
+         ("s3 is missing", "twin reset"), twin=True),
+    Case("twin run, read-only workspace", lambda f: twin_cli(f, "run"), 2,
+         ("is read-only", "nothing is damaged"), twin=True, fault=no_write_access),
+    Case("twin reset while a run holds the lock", lambda f: twin_cli(f, "reset", hold_run_lock), 2,
+         ("in use by another twin command", "run lock"), twin=True),
+    Case("twin run, baseline object deleted", lambda f: twin_cli(f, "run", delete_baseline), 0,
+         ("Failed", "does not exist (deleted or moved)", "BaselineConfig"), twin=True, writes=ANY),
+    *[Case(f"twin {command}, WORKSHOP_HOME is a file", home_is_a_file(command), 2,
+           ("home is a file", "point --workspace or WORKSHOP_HOME at a folder"), environ=HOME_FILE)
+      for command in ("status", "run", "up", "reset")],
+    Case("twin status, WORKSHOP_HOME below a file", home_is_a_file("status"), 2, ("which is a file",),
+         environ=lambda f: {"WORKSHOP_HOME": str(f / "home" / "ws")}),
+    Case("twin run, zero hours", lambda f: twin_cli(f, "run") + ["--hours", "0"], 2,
+         ("expected a whole number of hours, at least 1",), twin=True),
     # -- the command line itself ---------------------------------------------------------
     Case("unknown command", lambda f: ["frobnicate"], 2, ("invalid choice",)),
     Case("monitor without current data", lambda f: monitor(f, []), 2, ("one of the arguments",)),
@@ -318,28 +419,80 @@ def _snapshot(folder: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_catalogue(case: Case, tmp_path, monkeypatch, capsys):
+def test_catalogue(case: Case, tmp_path, monkeypatch, capsys, request):
+    if case.twin:
+        shutil.copytree(request.getfixturevalue("built_twin"), tmp_path / "ws")
     argv = case.build(tmp_path)
     before = _snapshot(tmp_path)
+    for name, value in (case.environ(tmp_path) if case.environ else {}).items():
+        monkeypatch.setenv(name, value)
     if case.fault:
-        case.fault(monkeypatch)
+        case.fault(monkeypatch, tmp_path)
     try:
         code = main(argv)
     except SystemExit as exit_:  # argparse's own usage errors
         code = exit_.code
+    finally:
+        while _HELD:
+            _HELD.pop().close()
     monkeypatch.undo()
     out, err = capsys.readouterr()
     assert code == case.code, f"exit {code}, expected {case.code}; stderr: {err[-2000:]}"
     message = out + err
     missing = [w for w in case.words if w not in message]
     assert not missing, f"{missing} not in: {message[-2000:]}"
-    assert "Traceback" not in message
+    assert "Traceback" not in message and "internal error" not in message
+    if case.writes == ANY:
+        return
     after = _snapshot(tmp_path)
     assert {k: v for k, v in after.items() if k in before} == before  # nothing lost or changed
-    new = set(after) - set(before)
+    # SQLite's side files of a connection that opened the control plane hold no data of their own
+    new = {name for name in set(after) - set(before) if not name.endswith(("sqlite-wal", "sqlite-shm"))}
     assert new == (set(case.writes) if code == 0 else set()), f"unexpected files: {sorted(new)}"
     assert not [p for p in tmp_path.rglob("*staging*")], "a staging folder was left behind"
 
 
-def test_the_catalogue_is_long_enough():
-    assert len(CASES) >= 60
+# every bad input and fault the issue that asked for this catalogue names, by case name
+FROM_THE_ISSUE = (
+    "evaluate_constraints lower case", "evaluate_constraints Maybe", "NaN threshold", "negative threshold",
+    "threshold 5.0", "completeness 1.5", "numeric feature without statistics", "empty sketch",
+    "capture without endpointOutput", "capture given twice", "capture gzip",
+    "twin reset while a run holds the lock", "twin run, read-only workspace", "twin run, baseline object deleted",
+    "disk full while writing a baseline", "disk full keeps the previous reports", "every row ragged",
+    "capture all garbage",
+    # the 17 that ended in a traceback
+    "cr-only line endings", "header field over 128 kb", "capture NaN payload of two", "output is a file",
+    "monitor output is a file", "output below a file", "monitor output below a file", "read-only output",
+    "monitor read-only output", "output is the input", "monitor output is the current data set",
+    "twin status, control plane damaged past its first pages", "twin run, control plane damaged past its first pages",
+    "twin status, s3 folder deleted", "twin run, s3 folder deleted", "twin status, WORKSHOP_HOME is a file",
+    "twin run, WORKSHOP_HOME is a file",
+    "10 mb cell",
+)
+
+
+def test_the_catalogue_is_long_enough_and_holds_the_issues_cases():
+    names = [case.name for case in CASES]
+    assert len(set(names)) == len(names) >= 60
+    assert [name for name in FROM_THE_ISSUE if name not in names] == []
+
+
+def test_a_bug_is_named_as_one_not_traced(tmp_path, monkeypatch, capsys):
+    """An error no input should cause: exit 1, the error and where it was raised, no traceback
+    unless asked for (HELPERS_TRACEBACK=1), so a user can report it."""
+    from helpers.analyzer import baseline
+
+    def broken(*args, **kwargs):
+        return 1 / 0
+
+    monkeypatch.setattr(baseline, "run_baseline", broken)
+    argv = baseline_of(TRAIN)(tmp_path)
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("internal error: ZeroDivisionError: division by zero at test_catalogue.py:")
+    assert "in broken. This is a bug, not a problem with your input; please report it" in err
+    assert "Traceback" not in err
+    monkeypatch.setenv("HELPERS_TRACEBACK", "1")
+    assert main(argv) == 1
+    assert "Traceback (most recent call last)" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
