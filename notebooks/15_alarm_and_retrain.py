@@ -18,9 +18,10 @@
 #
 # An EventBridge rule (`assets/retrain-rule.template.json`) matches *CloudWatch Alarm State
 # Change* events of the drift alarm entering ALARM and starts the pipeline. The pipeline is the
-# workshop's safe-deployment one: Source, Build, Train (training and a new baseline job),
-# DeployDev, where the **ApproveDeploy** manual approval waits for a person, then DeployPrd.
-# A retrain never reaches production on its own.
+# workshop's safe-deployment one; its stages are printed below from `get_pipeline_state`, the
+# same list step 00 shows. One of them trains the model and runs a new baseline job, and
+# DeployDev ends with **ApproveDeploy**, a manual approval that waits for a person before
+# DeployPrd. A retrain never reaches production on its own.
 #
 # **The API calls:** `cloudwatch.describe_alarm_history`, `events.list_targets_by_rule`,
 # `codepipeline.list_pipeline_executions`, `codepipeline.get_pipeline_state` (the approval and
@@ -64,13 +65,17 @@ if not to_alarm:
 fired = to_alarm[-1]
 print(f"the alarm went to ALARM at {fired.when:%Y-%m-%d %H:%M:%S} UTC because: {fired.reason}")
 print("the rule starts:", workshop.rule_targets(sess))
+print("its stages:", " -> ".join(stage.name for stage in workshop.pipeline_stages(sess)))
 
 # %%
 started = [e for e in workshop.pipeline_executions_since(sess, fired.when)
            if e.get("trigger", {}).get("triggerType") == "CloudWatchEvent"]
 if not started:
     raise RuntimeError("no pipeline execution was started by the alarm's rule")
-retrain = min(started, key=lambda e: e["startTime"])["pipelineExecutionId"]
+first_started = min(started, key=lambda e: e["startTime"])
+retrain = first_started["pipelineExecutionId"]
+print(f"the retrain {retrain} was started at {first_started['startTime']:%Y-%m-%d %H:%M:%S} UTC "
+      f"by {first_started['trigger']['triggerType']}")
 plots.text_table(pd.DataFrame([{"pipelineExecutionId": e["pipelineExecutionId"], "status": e["status"],
                                 "started (UTC)": f"{e['startTime']:%Y-%m-%d %H:%M:%S}",
                                 "trigger": e["trigger"]["triggerType"], "by": e["trigger"].get("triggerDetail", "")}

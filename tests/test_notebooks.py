@@ -125,6 +125,18 @@ def test_notebook_15_retrain_waits_for_approval(executed):
 
 
 @pytest.mark.slow
+def test_00_and_15_show_the_pipelines_own_stages(executed):
+    """The stage list is the pipeline's (get_pipeline_state), the same in 00 and 15, never typed."""
+    from helpers.twin.pipeline import STAGES
+
+    names = [stage for stage, _ in STAGES]
+    assert "its stages: " + " -> ".join(names) + "\n" in _text(executed["15_alarm_and_retrain"])
+    setup = _text(executed["00_setup"])
+    shown = [setup.find(f"('{name}', 'Succeeded')") for name in names]
+    assert -1 not in shown and shown == sorted(shown), shown
+
+
+@pytest.mark.slow
 def test_notebook_16_every_panel_has_data(executed):
     text = _text(executed["16_cloudwatch_dashboard"])
     assert "arn:aws:cloudwatch::123456789012:dashboard/mlops-nyctaxi-monitoring" in text
