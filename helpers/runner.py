@@ -188,7 +188,7 @@ def _alarm_lines(sess) -> list[str]:
 
     history = workshop.alarm_history(sess)
     fired = [h for h in history if h.new == "ALARM"]
-    state = workshop.alarm_state(sess)["StateValue"]
+    state = workshop.alarm_state(sess).get("StateValue", "?")
     if not fired:
         return [f"drift alarm             : never in ALARM; now {state}"]
     return [f"drift alarm             : went to ALARM at {fired[-1].when:%Y-%m-%d %H:%M:%S} ({fired[-1].reason}); "

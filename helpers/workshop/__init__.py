@@ -34,8 +34,14 @@ from .baseline_fix import (
     wait_for_processing_job,
     write_s3_text,
 )
-from .capture import CaptureFile, capture_files, download_capture_hour, first_capture_record
-from .cleanup import delete_dashboard
+from .capture import (
+    CaptureFile,
+    capture_files,
+    capture_files_by_hour,
+    download_capture_hour,
+    first_capture_record,
+)
+from .cleanup import PRICE_TABLE, delete_dashboard, running_costs
 from .console import console_links
 from .dashboard import create_dashboard, dashboard_panels, dashboards, drift_history
 from .focus import (
@@ -48,6 +54,7 @@ from .focus import (
 )
 from .migrate import Migration, clone_alarm_to_namespace, migrate_to_selfrun
 from .model import invoke_endpoint, model_predictions, send_requests
+from .overview import EstateHistory, PipelineRun, estate_history
 from .pipeline import (
     BaselineJob,
     JobNames,
@@ -77,11 +84,13 @@ from .schedule import (
     FINISHED,
     Execution,
     ScheduleInfo,
+    SdkUnavailable,
     latest_execution,
     monitoring_executions,
     monitoring_schedule,
     report_uri,
     sdk_model_monitor,
+    sdk_monitoring_execution,
     start_quiet_hour,
     wait_for_execution,
     wait_for_hour_report,
@@ -109,6 +118,12 @@ __all__ = [
     "wait_for_processing_job",
     "write_s3_text",
     "typed_client",
+    "PRICE_TABLE",
+    "running_costs",
+    "capture_files_by_hour",
+    "EstateHistory",
+    "PipelineRun",
+    "estate_history",
     "read_csv_split",
     "processing_job",
     "pipeline_execution_status",
@@ -128,6 +143,7 @@ __all__ = [
     "JobNames",
     "Migration",
     "ScheduleInfo",
+    "SdkUnavailable",
     "SelfRunTarget",
     "alarm_state",
     "baseline_job",
@@ -163,6 +179,7 @@ __all__ = [
     "report_uri",
     "schedules_on_endpoint",
     "sdk_model_monitor",
+    "sdk_monitoring_execution",
     "selfrun_schedule",
     "split_s3_uri",
     "start_quiet_hour",
