@@ -7,8 +7,11 @@ return, never from raw dicts.
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -16,7 +19,7 @@ import pandas as pd
 from .formats import Constraints, ConstraintViolations, FeatureStatistics, Statistics
 
 __all__ = [
-    "alarm_metric_figure", "bin_shares", "common_edges", "dashboard_figure", "distribution_figure",
+    "alarm_metric_figure", "text_table", "bin_shares", "common_edges", "dashboard_figure", "distribution_figure",
     "distributions_figure", "drift_cdfs_figure", "drift_history_figure", "ecdf", "histogram_figure",
     "rank_map_cdf", "show", "sketch_cdf", "violations_table", "violations_text",
 ]
@@ -215,64 +218,138 @@ def violations_table(constraints: Constraints, violations: ConstraintViolations)
         **{"white-space": "pre-wrap", "max-width": "28em", "font-size": "0.85em"})
 
 
-def drift_history_figure(history: pd.DataFrame, threshold: float = 0.1) -> Any:
-    """Drift per feature across executions (columns Timestamp, feature, drift) with the threshold."""
-    fig, ax = plt.subplots(figsize=(10, 3.5))
+def text_table(frame: pd.DataFrame, wide: tuple[str, ...] = ()) -> Any:
+    """A table that fits the page and never cuts text: no index, cells wrap, ``wide`` columns
+    (reasons, summaries) get the room; pandas' own table would end long text with "...". """
+    style = frame.style.hide(axis="index").set_properties(
+        **{"white-space": "pre-wrap", "text-align": "left", "font-size": "0.85em", "max-width": "14em"})
+    if wide:
+        style = style.set_properties(subset=list(wide), **{"max-width": "36em", "min-width": "18em"})
+    return style.format(precision=4, na_rep="")
+
+
+def drift_history_figure(history: pd.DataFrame, threshold: float, title: str) -> Any:
+    """Drift per feature across executions (columns Timestamp, feature, drift) against the
+    threshold of the constraints in use: the threshold line is drawn on top and always in view,
+    the legend beside the plot, off the data."""
+    fig, ax = plt.subplots(figsize=(11, 3.8), layout="constrained")
     for feature, rows in history.groupby("feature"):
-        ax.plot(rows["Timestamp"], rows["drift"], marker="o", label=feature)
-    ax.axhline(threshold, color="red", linestyle="--", label=f"comparison threshold {threshold}")
-    ax.set_ylabel("baseline drift distance")
-    ax.legend(fontsize="small", ncols=2)
-    fig.autofmt_xdate()
+        ax.plot(rows["Timestamp"], rows["drift"], marker="o", markersize=4, label=feature)
+    ax.axhline(threshold, color="red", linestyle="--", linewidth=1.5, zorder=5, label=f"comparison threshold {threshold}")
+    top = max([threshold, *history["drift"].dropna()])
+    ax.set_ylim(0, top * 1.15)
+    ax.set_ylabel("baseline drift distance (0 to 1)")
+    ax.set_xlabel("when the execution published it (UTC)")
+    ax.set_title(title)
+    _time_axis(ax, history["Timestamp"])
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig
+
+
+def _time_axis(ax: Any, times: Any) -> None:
+    """Readable UTC times: concise ticks, and at least an hour shown when the points are close."""
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    times = pd.to_datetime(pd.Series(times)).dropna()
+    if len(times) and times.max() - times.min() < pd.Timedelta(hours=1):
+        middle = times.min() + (times.max() - times.min()) / 2
+        ax.set_xlim(middle - pd.Timedelta(minutes=30), middle + pd.Timedelta(minutes=30))
 
 
 def alarm_metric_figure(points: pd.DataFrame, threshold: float, title: str) -> Any:
-    """The alarm's metric (Average per period) against its threshold."""
-    fig, ax = plt.subplots(figsize=(10, 3))
-    ax.plot(points["Timestamp"], points["Average"], marker="o", label="Average")
-    ax.axhline(threshold, color="red", linestyle="--", label=f"alarm threshold {threshold}")
+    """The alarm's metric (Average per period) against its threshold, drawn on top and in view."""
+    fig, ax = plt.subplots(figsize=(11, 3.4), layout="constrained")
+    ax.plot(points["Timestamp"], points["Average"], marker="o", markersize=4, label="Average per 60-second period")
+    ax.axhline(threshold, color="red", linestyle="--", linewidth=1.5, zorder=5, label=f"alarm threshold {threshold}")
+    ax.set_ylim(0, max([threshold, *points["Average"].dropna()]) * 1.15)
+    ax.set_ylabel("drift distance (0 to 1)")
+    ax.set_xlabel("datapoint time (UTC)")
     ax.set_title(title)
-    ax.legend(fontsize="small")
-    fig.autofmt_xdate()
+    _time_axis(ax, points["Timestamp"])
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig
 
 
-def dashboard_figure(body: str, series: dict[tuple, pd.DataFrame], alarms: dict[str, str]) -> Any:
-    """A local rendering of a CloudWatch dashboard body, from the stored metrics.
+def _time_axis(ax: Any, times: Any) -> None:
+    """Readable UTC times: concise ticks, and at least an hour shown when the points are close."""
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    times = pd.to_datetime(pd.Series(times)).dropna()
+    if len(times) and times.max() - times.min() < pd.Timedelta(hours=1):
+        middle = times.min() + (times.max() - times.min()) / 2
+        ax.set_xlim(middle - pd.Timedelta(minutes=30), middle + pd.Timedelta(minutes=30))
 
-    ``series`` maps (namespace, metric name, dimensions...) to a frame of Timestamp and Value;
-    ``alarms`` maps alarm ARNs to their state. Widgets sit on CloudWatch's 24-column grid.
+
+def dashboard_figure(body: str, panels: dict[str, list], alarms: dict[str, str]) -> Any:
+    """A local rendering of a CloudWatch dashboard body from what GetMetricData answered.
+
+    ``panels`` maps a widget's title to its lines, [(label, frame of Timestamp and Value)];
+    ``alarms`` maps alarm ARNs to their state. Widgets sit on CloudWatch's 24-column grid; each
+    axis is labelled with the widget's ``yAxis.left.label`` and its legend sits below the plot,
+    off the data.
     """
     widgets = json.loads(body)["widgets"]
-    height = max(w["y"] + w["height"] for w in widgets)
-    fig = plt.figure(figsize=(14, height * 0.55))
-    grid = fig.add_gridspec(height, 24, hspace=2.5, wspace=1.5)
+    rows = sorted({w["y"] for w in widgets})  # one grid row per band of widgets, as tall as its tallest
+    heights = [max(w["height"] for w in widgets if w["y"] == y) for y in rows]
+    unit = math.gcd(24, *(w["x"] for w in widgets), *(w["width"] for w in widgets))  # the grid's coarsest columns
+    fig = plt.figure(figsize=(14, sum(heights) * 0.95), layout="constrained")
+    grid = fig.add_gridspec(len(rows), 24 // unit, height_ratios=heights)
     for widget in widgets:
-        ax = fig.add_subplot(grid[widget["y"]:widget["y"] + widget["height"], widget["x"]:widget["x"] + widget["width"]])
+        row = rows.index(widget["y"])
+        ax = fig.add_subplot(grid[row, widget["x"] // unit:(widget["x"] + widget["width"]) // unit])
         props = widget["properties"]
-        ax.set_title(props.get("title", ""), fontsize="small")
+        ax.set_title(props.get("title", ""), fontsize="medium")
         if widget["type"] == "alarm":
-            ax.axis("off")
-            for i, arn in enumerate(props["alarms"]):
-                state = alarms.get(arn, "unknown")
-                colour = {"ALARM": "#d62728", "OK": "#2ca02c"}.get(state, "#7f7f7f")
-                ax.text(0.01, 0.6 - 0.3 * i, f"{arn.rsplit(':', 1)[-1]}: {state}", color=colour,
-                        fontsize="medium", transform=ax.transAxes)
+            _alarm_widget(ax, props, alarms)
             continue
-        for metric in expand_metrics(props["metrics"]):
-            frame = series.get(tuple(metric))
-            if frame is not None and len(frame):
-                ax.plot(frame["Timestamp"], frame["Value"], marker=".", label=metric[1])
-        for line in props.get("annotations", {}).get("horizontal", []):
-            ax.axhline(line["value"], color="red", linestyle="--", label=line.get("label"))
-        ax.tick_params(labelsize="x-small")
-        if ax.get_legend_handles_labels()[0]:  # a panel with no data yet has nothing to name
-            ax.legend(fontsize="x-small")
-        else:
-            ax.text(0.5, 0.5, "no data in this period", ha="center", va="center", transform=ax.transAxes,
-                    fontsize="small", color="#777777")
+        _metric_widget(ax, props, panels.get(props.get("title", ""), []))
     return fig
+
+
+def _alarm_widget(ax: Any, props: dict, alarms: dict[str, str]) -> None:
+    ax.axis("off")
+    for i, arn in enumerate(props["alarms"]):
+        state = alarms.get(arn, "unknown")
+        colour = {"ALARM": "#d62728", "OK": "#2ca02c"}.get(state, "#7f7f7f")
+        ax.text(0.01, 0.6 - 0.3 * i, f"{arn.rsplit(':', 1)[-1]}: {state}", color=colour,
+                fontsize="large", transform=ax.transAxes)
+
+
+def _metric_widget(ax: Any, props: dict, lines: list) -> None:
+    for label, frame in lines:
+        if len(frame):
+            ax.plot(frame["Timestamp"], frame["Value"], marker=".", linestyle="-", label=_short(label))
+    for line in props.get("annotations", {}).get("horizontal", []):
+        ax.axhline(line["value"], color="red", linestyle="--", label=f"{line.get('label', '')} {line['value']}".strip())
+    ax.set_ylabel(props.get("yAxis", {}).get("left", {}).get("label", ""), fontsize="small")
+    ax.set_xlabel("time (UTC)", fontsize="small")
+    _time_axis(ax, [ts for _, frame in lines for ts in frame["Timestamp"]])
+    ax.tick_params(labelsize="small")
+    ax.grid(alpha=0.3)
+    handles, _ = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(fontsize="x-small", loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=min(2, len(handles)),
+                  frameon=False)
+    if not any(len(frame) for _, frame in lines):  # a panel with no data yet has nothing to draw
+        ax.text(0.5, 0.5, "no data in this period", ha="center", va="center", transform=ax.transAxes,
+                fontsize="small", color="#777777")
+
+
+_EXECUTION_ID = re.compile(r"([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _short(label: str) -> str:
+    """A SEARCH line's label ("<metric> <endpoint> <variant or schedule>") as "<metric> · endpoint
+    <execution id's first block>": the part that tells the lines of one panel apart."""
+    parts = label.split()
+    named = [f"endpoint {m.group(1)}" if (m := _EXECUTION_ID.search(p)) else p for p in parts]
+    if len(named) >= 3 and any(p.startswith("endpoint ") for p in named):
+        named = named[:-1]  # the variant (or schedule) name: the same on every line
+    return " · ".join(named)
 
 
 def expand_metrics(rows: list[list[str]]) -> list[list[str]]:

@@ -133,21 +133,63 @@ def run_workshop(build: Path, fresh: bool = False) -> int:
 
 
 def summary(root: Path) -> str:
+    """What the workshop left behind: production before and after the retrain, the approval,
+    the alarm's ALARM transition, and the newest monitoring run of each endpoint."""
     from . import workshop
     from .backends import session
 
     sess = session("local", root)
-    execution_id = workshop.pipeline_execution_id(sess)
-    lines = [f"production execution id : {execution_id}"]
-    executions = sess.client("codepipeline").list_pipeline_executions(pipelineName=sess.names.pipeline_name)
-    retrains = [e for e in executions.get("pipelineExecutionSummaries", [])
-                if e.get("trigger", {}).get("triggerType") == "CloudWatchEvent"]
-    latest = workshop.latest_execution(sess, statuses=("Completed", "CompletedWithViolations"))
-    if latest is not None:
-        found = workshop.load_violations(sess, workshop.report_uri(sess, latest) + "/constraint_violations.json")
-        lines.append(f"latest monitoring run   : {latest.scheduled:%Y-%m-%d %H:%M} {latest.status}")
-        lines += [f"  violation             : {v.feature_name} {v.constraint_check_type}" for v in found.violations]
-    lines.append(f"drift alarm             : {workshop.alarm_state(sess).get('StateValue', '?')}")
-    if retrains:
-        lines.append(f"retrain execution       : {retrains[0]['pipelineExecutionId']} ({retrains[0]['status']})")
+    lines = _production_lines(sess) + _approval_lines(sess) + _alarm_lines(sess)
+    runs = workshop.monitoring_executions(sess)
+    by_endpoint: dict[str, list] = {}
+    for run in runs:  # newest first
+        by_endpoint.setdefault(run.raw.get("EndpointName", "?"), []).append(run)
+    for endpoint, own in by_endpoint.items():
+        newest = own[0]
+        why = f" ({newest.failure_reason})" if newest.failure_reason else ""
+        lines.append(f"monitoring runs         : {len(own)} on {endpoint}; newest {newest.scheduled:%Y-%m-%d %H:%M} "
+                     f"{newest.status}{why}")
     return "\n".join(lines)
+
+
+def _production_lines(sess) -> list[str]:
+    from . import workshop
+
+    current = workshop.pipeline_execution_id(sess)
+    pages = sess.client("codepipeline").get_paginator("list_pipeline_executions").paginate(
+        pipelineName=sess.names.pipeline_name)
+    done = sorted((e for p in pages for e in p["pipelineExecutionSummaries"] if e["status"] == "Succeeded"),
+                  key=lambda e: e["startTime"])
+    ids = [e["pipelineExecutionId"] for e in done]
+    before = ids[ids.index(current) - 1] if current in ids and ids.index(current) > 0 else None
+    lines = [f"production execution    : {current} (endpoint {workshop.job_names(sess, current).endpoint})"]
+    if before is not None:
+        trigger = next(e for e in done if e["pipelineExecutionId"] == current).get("trigger", {}).get("triggerType", "?")
+        lines = [f"production before retrain: {before} (endpoint {workshop.job_names(sess, before).endpoint})",
+                 f"production after retrain : {current} (endpoint {workshop.job_names(sess, current).endpoint}, "
+                 f"started by {trigger})"]
+    return lines
+
+
+def _approval_lines(sess) -> list[str]:
+    from . import workshop
+
+    found = workshop.pipeline_approval(sess)
+    if found is None:
+        return ["approval                : none has run"]
+    if found.waiting:
+        return [f"approval                : {found.action} of {found.execution_id} waits (token {found.token})"]
+    return [f"approval                : {found.action} of {found.execution_id} {found.status} "
+            f"at {found.changed:%Y-%m-%d %H:%M} by {found.decided_by}: {found.summary!r}"]
+
+
+def _alarm_lines(sess) -> list[str]:
+    from . import workshop
+
+    history = workshop.alarm_history(sess)
+    fired = [h for h in history if h.new == "ALARM"]
+    state = workshop.alarm_state(sess).get("StateValue", "?")
+    if not fired:
+        return [f"drift alarm             : never in ALARM; now {state}"]
+    return [f"drift alarm             : went to ALARM at {fired[-1].when:%Y-%m-%d %H:%M:%S} ({fired[-1].reason}); "
+            f"now {state}"]

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -283,4 +285,4 @@ print({name: round(d.robust, 4) for name, d in rerun.distances.items()})
 #   before you act on it.
 # - Deequ's distance on a small window is noisy; the Robust correction helps, but only so much.
 #
-# Next: [13c · break it on purpose](13c_break_it_on_purpose.ipynb)
+# Next: [13b · the fix, where Model Monitor sees it](13b_fix_the_baseline.ipynb)

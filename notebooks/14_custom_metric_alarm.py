@@ -18,11 +18,14 @@
 #
 # Each execution publishes `feature_baseline_drift_<feature>` to CloudWatch (namespace
 # `aws/sagemaker/Endpoints/data-metrics`, dimensions `Endpoint` and `MonitoringSchedule`).
-# The alarm `mlops-nyctaxi-metric-gt-threshold` watches the `total_amount` one: Average over
-# 60 s **> 0.2**, 1 of 1 periods (`assets/drift-alarm.template.json`). The hourly drift stayed
-# under 0.2, so to see the whole loop we publish a value above it ourselves.
+# The alarm `mlops-nyctaxi-metric-gt-threshold` watches the `total_amount` one
+# (`assets/drift-alarm.template.json`; its settings are printed below). The hourly drift rarely
+# crosses it, so to see the whole loop we publish a value above it ourselves, then **wait for
+# CloudWatch to evaluate the alarm**: alarms are evaluated about once a minute, not when a
+# datapoint arrives.
 #
-# **The API call:** `cloudwatch.put_metric_data(Namespace=..., MetricData=[...])`.
+# **The API calls:** `cloudwatch.put_metric_data(Namespace=..., MetricData=[...])`, then
+# `cloudwatch.describe_alarms` until the state changes.
 
 # %% tags=["parameters"]
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
@@ -32,6 +35,7 @@ monitoring = None  # AWS only: None runs Model Monitor's schedule; "self" the se
 region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
 profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
 confirm_retrain = False  # AWS only: True publishes the value that fires the alarm and starts a real, paid retrain
+better_alarm = False  # True: give the alarm an hourly period and missing data as not breaching
 
 # %%
 import sys
@@ -45,40 +49,92 @@ from helpers import session
 
 sess = session(backend, workspace, monitoring=monitoring, region=region, profile=profile, **names)
 
+# %% [markdown]
+# First the drift the schedule has published, hour by hour, against the `comparison_threshold` of
+# the constraints the schedule uses **now** (step 13b may have changed them):
+
 # %%
 from helpers import plots
 
 prod = workshop.production_names(sess)
+schedule = workshop.monitoring_schedule(sess)
+threshold = workshop.load_constraints(sess, schedule.constraints_uri).monitoring_config.distribution_constraints.comparison_threshold
 history = workshop.drift_history(sess, prod.endpoint, ["total_amount", "duration_minutes", "passenger_count", "trip_distance"])
-plots.show(plots.drift_history_figure(history, threshold=0.1))
+print(f"{len(history)} drift values of {history['feature'].nunique()} features on {prod.endpoint}; "
+      f"the schedule's constraints ({schedule.constraints_uri}) say comparison_threshold {threshold}")
+plots.show(plots.drift_history_figure(history, threshold=threshold, title=f"baseline drift per execution on {prod.endpoint}"))
 
 # %%
 alarm = workshop.alarm_state(sess)
-print("before:", alarm.get("StateValue"), "|", alarm.get("StateReason", ""))
+settings = {k: alarm.get(k) for k in ("Statistic", "Period", "EvaluationPeriods", "DatapointsToAlarm", "Threshold",
+                                      "ComparisonOperator", "TreatMissingData")}
+print(settings)
+print("now:", alarm.get("StateValue"), "|", alarm.get("StateReason", ""))
+print("the schedule's constraint: comparison_threshold", threshold)
+earlier = [h for h in workshop.alarm_history(sess) if h.new == "ALARM"]
+print(f"times in ALARM so far: {len(earlier)}" + "".join(f"\n  {h.when:%Y-%m-%d %H:%M} UTC: {h.reason}" for h in earlier))
+for what, url in workshop.console_links(sess, alarm=sess.names.alarm_name).items():
+    print(f"{what}: {url}")  # on AWS only
+
+# %% [markdown]
+# Most of the time the alarm sits in **INSUFFICIENT_DATA**, and that is its settings, not a
+# fault: the metric arrives once an hour, but the alarm looks at the last 60-second period
+# (`Period` above) and treats a period without data as *missing*. For 59 minutes of every hour
+# its one period holds no datapoint, so CloudWatch cannot say OK or ALARM. When an execution
+# publishes, the alarm is OK or ALARM for one minute, then unknown again.
+#
+# Its threshold is not the constraint's either (both printed above). The constraint's
+# `comparison_threshold` decides which hours get a *violation* in the report; the alarm's
+# threshold decides when to **retrain**, which costs a pipeline run and a person's approval,
+# so it asks for a larger distance than a small, noisy hour produces by chance.
+#
+# An hour's own drift can cross the alarm's threshold too: the broken traffic of step 13c
+# doubled every distance, the model predicted larger fares, and the prediction's drift may have
+# passed it (the list above shows every time the alarm was in ALARM, and why). Each such change
+# started a retrain through the rule; a newer retrain supersedes one still on its way.
+#
+# Now we publish a drift of 0.25 and wait for the evaluation (on the twin each poll lets a
+# virtual minute pass; on AWS it polls every 15 seconds):
+
+# %%
 if sess.backend == "aws" and not confirm_retrain:
     raise RuntimeError("On AWS the next step starts a real, paid retrain (training, baselining and deploying, about "
                        "45 minutes): set confirm_retrain = True in the parameters cell to go on.")
 datum = workshop.publish_drift_metric(sess, 0.25, prod.endpoint)
-datum
+print("published:", datum["MetricName"], datum["Value"], f"at {datum['Timestamp']:%H:%M:%S}")
+alarm = workshop.wait_for_alarm(sess, "ALARM")
+print("after:", alarm["StateValue"], f"at {alarm['StateUpdatedTimestamp']:%H:%M:%S}", "|", alarm["StateReason"])
+assert datum["Value"] > alarm["Threshold"]
 
 # %%
 points = workshop.read_metric(sess, prod.endpoint)
-plots.show(plots.alarm_metric_figure(points, alarm.get("Threshold", 0.2), f"{datum['MetricName']} on {prod.endpoint}"))
-alarm = workshop.wait_for_alarm(sess, "ALARM", timeout=300, poll=10)  # CloudWatch's alarm_exists waiter
-print("after:", alarm.get("StateValue"), "|", alarm.get("StateReason", ""))
+plots.show(plots.alarm_metric_figure(points, alarm["Threshold"], f"{datum['MetricName']} on {prod.endpoint}"))
 
 # %% [markdown]
-# **What you should see:** the hourly drift points under the dashed 0.1 line or just above it,
-# then our 0.25 above the alarm's 0.2, and the alarm in **ALARM** with the reason
-# *Threshold Crossed: 1 datapoint [0.25 ...] was greater than the threshold (0.2).*
-# On AWS the alarm is evaluated within a minute, so the state read at once would still be OK:
-# `wait_for_alarm` uses CloudWatch's own waiter (`cloudwatch.get_waiter("alarm_exists")` with
-# `StateValue="ALARM"`), polling every 10 s; on the twin the alarm is evaluated as the datapoint
-# arrives. **On AWS this starts a real retrain** (the rule of step 15), which costs money: the
-# notebook stops before publishing unless `confirm_retrain = True`.
+# ### A better alarm, if you choose
+# An alarm that fits an hourly metric looks at an hour and does not call a missing minute
+# unknown. With the settings below it stays OK between executions and goes to ALARM when an
+# hour's drift crosses the threshold. Set `better_alarm = True` in the parameters cell to
+# apply them (the retrain rule keeps working: it listens for any change *to* ALARM).
+
+# %%
+better = {**settings, "Period": 3600, "TreatMissingData": "notBreaching"}
+print("better settings:", better)
+if better_alarm:
+    print(workshop.update_alarm(sess, Period=3600, TreatMissingData="notBreaching"))
+
+# %% [markdown]
+# **What you should see:** the alarm's settings (the Average over one 60-second period against
+# the threshold, missing data treated as missing), the state before, our datapoint above the dashed threshold line,
+# and after the wait the alarm in **ALARM** with the reason
+# *Threshold Crossed: 1 datapoint [0.25 ...] was greater than the threshold*. The transition
+# also starts the retrain (step 15).
 #
 # ## What you learned
 # - Model Monitor's metrics are ordinary CloudWatch metrics: alarms, dashboards and your own
 #   `put_metric_data` calls all work on them.
+# - An alarm is evaluated on its own clock; INSUFFICIENT_DATA on an hourly metric with a
+#   60-second period is the settings speaking.
+# - The report's threshold and the alarm's threshold answer different questions.
 #
 # Next: [15 · the alarm and the retraining run](15_alarm_and_retrain.ipynb)

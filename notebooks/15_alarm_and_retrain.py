@@ -14,14 +14,18 @@
 # ---
 
 # %% [markdown]
-# # 15 · The alarm's state and the new pipeline execution
+# # 15 · The alarm, the retrain, and the person who approves it
 #
 # An EventBridge rule (`assets/retrain-rule.template.json`) matches *CloudWatch Alarm State
-# Change* events of the drift alarm entering ALARM and targets the pipeline: the alarm
-# **retrains** the model on fresher data, re-baselines it and redeploys it.
+# Change* events of the drift alarm entering ALARM and starts the pipeline. The pipeline is the
+# workshop's safe-deployment one; its stages are printed below from `get_pipeline_state`, the
+# same list step 00 shows. One of them trains the model and runs a new baseline job, and
+# DeployDev ends with **ApproveDeploy**, a manual approval that waits for a person before
+# DeployPrd. A retrain never reaches production on its own.
 #
 # **The API calls:** `cloudwatch.describe_alarm_history`, `events.list_targets_by_rule`,
-# `codepipeline.list_pipeline_executions`.
+# `codepipeline.list_pipeline_executions`, `codepipeline.get_pipeline_state` (the approval and
+# its token), `codepipeline.put_approval_result`.
 
 # %% tags=["parameters"]
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
@@ -46,40 +50,96 @@ sess = session(backend, workspace, monitoring=monitoring, region=region, profile
 # %%
 import pandas as pd
 
-history = workshop.alarm_history(sess)  # cloudwatch.describe_alarm_history, newest first
-history.head()
+from helpers import plots
+
+history = workshop.alarm_history(sess)
+for what, url in workshop.console_links(sess, alarm=sess.names.alarm_name, pipeline=sess.names.pipeline_name).items():
+    print(f"{what}: {url}")  # on AWS only
+plots.text_table(pd.DataFrame([{"when (UTC)": f"{h.when:%Y-%m-%d %H:%M:%S}", "from": h.old, "to": h.new, "reason": h.reason}
+                               for h in history[-6:]]), wide=("reason",))
 
 # %%
-workshop.rule_targets(sess)  # events.list_targets_by_rule
-
-# %%
-to_alarm = history[history["HistorySummary"].str.endswith("to ALARM")]
-if to_alarm.empty:
+to_alarm = [h for h in history if h.new == "ALARM"]
+if not to_alarm:
     raise RuntimeError("the alarm has not been in ALARM: run notebook 14 first")
-since = to_alarm["Timestamp"].iloc[0] - pd.Timedelta(seconds=1)
-retrain = workshop.wait_for_retrain(sess, since, timeout=300, poll=15)  # the rule starts it within seconds
-{"pipelineExecutionId": retrain["pipelineExecutionId"], "status": retrain.get("status"),
- "startTime": retrain.get("startTime"), "trigger": retrain.get("trigger", {}).get("triggerType")}
+fired = to_alarm[-1]
+print(f"the alarm went to ALARM at {fired.when:%Y-%m-%d %H:%M:%S} UTC because: {fired.reason}")
+print("the rule starts:", workshop.rule_targets(sess))
+print("its stages:", " -> ".join(stage.name for stage in workshop.pipeline_stages(sess)))
+
+# %%
+started = [e for e in workshop.pipeline_executions_since(sess, fired.when)
+           if e.get("trigger", {}).get("triggerType") == "CloudWatchEvent"]
+if not started:
+    raise RuntimeError("no pipeline execution was started by the alarm's rule")
+first_started = min(started, key=lambda e: e["startTime"])
+retrain = first_started["pipelineExecutionId"]
+print(f"the retrain {retrain} was started at {first_started['startTime']:%Y-%m-%d %H:%M:%S} UTC "
+      f"by {first_started['trigger']['triggerType']}")
+plots.text_table(pd.DataFrame([{"pipelineExecutionId": e["pipelineExecutionId"], "status": e["status"],
+                                "started (UTC)": f"{e['startTime']:%Y-%m-%d %H:%M:%S}",
+                                "trigger": e["trigger"]["triggerType"], "by": e["trigger"].get("triggerDetail", "")}
+                               for e in started]), wide=("pipelineExecutionId", "by"))
 
 # %% [markdown]
-# The pipeline takes about 45 minutes: training, the baseline job, then the two deployments. On
-# AWS, come back later. On the twin we let it live one more virtual hour:
+# The retrain trains on fresher data and runs a new baseline job, then deploys to the dev
+# stage and **waits**. On AWS it takes a while: come back later. On the twin we poll, letting
+# a few virtual minutes pass each time, until the approval waits:
 
 # %%
 previous = workshop.pipeline_execution_id(sess)
-if sess.backend == "local":
-    sess.twin.run_hours(1)
-new_id = workshop.pipeline_execution_id(sess)
-status = workshop.pipeline_execution_status(sess, new_id)
-print(f"production was {previous}\nproduction is  {new_id} ({status})")
-print("new endpoint:", workshop.job_names(sess, new_id).endpoint)
+approval = workshop.wait_for_approval(sess, retrain)
+print(f"{approval.stage}/{approval.action} of {approval.execution_id}: {approval.status}, token {approval.token}")
+assert workshop.pipeline_execution_id(sess) == previous  # production has not moved
+plots.text_table(pd.DataFrame(workshop.pipeline_actions(sess)), wide=("summary",))
 
 # %% [markdown]
-# **What you should see:** the alarm went *to ALARM*, a pipeline execution started by a
-# **CloudWatchEvent**, and (on the twin, after the virtual hour) a new production execution id,
-# with its own endpoint, baseline job and an updated schedule.
+# `get_pipeline_state` shows ApproveDeploy **InProgress** with a token: production still runs
+# the execution printed as `previous` below. A person looks at the new model (its training
+# metrics, its baseline) and approves with that token:
+
+# %%
+approved_at = workshop.approve(sess, approval, summary="drift alarm: retrained model reviewed in the workshop")
+status = workshop.wait_for_pipeline_execution(sess, retrain)
+now = workshop.pipeline_execution_id(sess)
+print(f"approved at {approved_at:%H:%M:%S} UTC; the retrain {status}")
+print(f"production was {previous}\nproduction is  {now} ({status})")
+print("new endpoint:", workshop.job_names(sess, now).endpoint)
+print("schedule now watches:", workshop.monitoring_schedule(sess).endpoint)
+print("with the baseline:", workshop.monitoring_schedule(sess).constraints_uri)
+assert now == retrain != previous
+
+# %% [markdown]
+# The schedule now watches the new endpoint, with the **new pipeline baseline**: statistics of
+# the training set, labels in the first column. The first hour of the new endpoint:
+
+# %%
+new_endpoint = workshop.job_names(sess, now).endpoint
+first = workshop.wait_for_hour_report(sess, sess.now(), new_endpoint)
+print(f"{first.scheduled:%Y-%m-%d %H:%M} UTC on {first.raw.get('EndpointName')}: {first.status}"
+      + (f" ({first.failure_reason})" if first.failure_reason else ""))
+if first.status in ("Completed", "CompletedWithViolations"):
+    for v in workshop.load_violations(sess, workshop.report_uri(sess, first) + "/constraint_violations.json").violations:
+        print(f"  {v.feature_name}: {v.constraint_check_type}: {v.description}")
+
+# %% [markdown]
+# **What you should see:** the alarm's history with the change *to ALARM* and its reason, a
+# pipeline execution started by a **CloudWatchEvent**, the pipeline state with ApproveDeploy
+# *InProgress* and a token while production stays on the previous execution, then after
+# `put_approval_result` production on the new execution, its endpoint watched by the schedule,
+# and the first monitoring run of the new endpoint.
+#
+# ## What retraining can and cannot fix
+# Retraining fixes a model that has gone stale: new data, a new model, a new baseline of that
+# data. It **cannot** fix a serialisation bug: the client sends what it sends, whatever model
+# answers. And it **cannot** fix a baseline built from labels: the pipeline baselines the
+# training set again, with `total_amount` as the true fare, so the schedule is back to
+# comparing predictions with labels (the baseline printed above), and the drift of step 13
+# can come back in any hour; the fix of step 13b has to go into the pipeline's baseline step
+# to last.
 #
 # ## What you learned
-# - Alarm, rule and pipeline make a closed loop: drift triggers retraining without a person.
+# - Alarm, rule and pipeline make a loop; the manual approval keeps a person in it.
+# - `get_pipeline_state` shows a waiting approval and its token; `put_approval_result` decides it.
 #
 # Next: [16 · a CloudWatch dashboard](16_cloudwatch_dashboard.ipynb)

@@ -14,15 +14,18 @@
 # ---
 
 # %% [markdown]
-# # 16 · A CloudWatch dashboard for the endpoint
+# # 16 · A CloudWatch dashboard that follows production
 #
 # One page with invocations and errors, model and overhead latency, CPU, memory and disk, the
-# drift metric and the alarm. The body is `assets/dashboard-body.json` with the endpoint's
-# names filled in.
+# drift metric and the alarm. The body is `assets/dashboard-body.json`. Like the workshop's
+# original, its panels are **SEARCH expressions** over the production variant
+# (`SEARCH('{AWS/SageMaker,EndpointName,VariantName} MetricName="Invocations" VariantName="..."', 'Sum', 60)`),
+# not one endpoint's name: after a retrain the new endpoint shows up on the same panels. The
+# latency panel adds metric math (`model / 1000`: microseconds to milliseconds).
 #
-# **The API calls:** `cloudwatch.put_dashboard(DashboardName=..., DashboardBody=...)`, then
-# `get_dashboard`. On AWS, open it in the CloudWatch console; on the twin it is drawn below from
-# the metrics the twin stored.
+# **The API calls:** `cloudwatch.put_dashboard(DashboardName=..., DashboardBody=...)`,
+# `get_dashboard`, then `get_metric_data` with each widget's expressions. On AWS, open it in
+# the CloudWatch console; on the twin it is drawn below from what `get_metric_data` answers.
 
 # %% tags=["parameters"]
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
@@ -31,6 +34,7 @@ names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule
 monitoring = None  # AWS only: None runs Model Monitor's schedule; "self" the self-run schedule (accounts Model Monitor no longer admits)
 region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
 profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
+hours = 8  # how far back the panels look
 
 # %%
 import sys
@@ -47,26 +51,84 @@ sess = session(backend, workspace, monitoring=monitoring, region=region, profile
 # %%
 import json
 
+import pandas as pd
+
 from helpers import plots
 
 prod = workshop.production_names(sess)
 board = workshop.create_dashboard(sess, prod.endpoint)
 print(board.get("DashboardArn", sess.names.dashboard_name))
+for what, url in workshop.console_links(sess, dashboard=sess.names.dashboard_name).items():
+    print(f"{what}: {url}")  # on AWS only
 [w["properties"]["title"] for w in json.loads(board["DashboardBody"])["widgets"]]
 
 # %%
-series, alarms = workshop.dashboard_series(sess, board["DashboardBody"], hours=48)
-plots.show(plots.dashboard_figure(board["DashboardBody"], series, alarms))
-
-# %%
-workshop.dashboards(sess)  # cloudwatch.list_dashboards
+panels, alarms = workshop.dashboard_panels(sess, board["DashboardBody"], hours=hours)
+plots.show(plots.dashboard_figure(board["DashboardBody"], panels, alarms))
 
 # %% [markdown]
-# **What you should see:** five widgets; invocations in small bursts (the notebook's traffic),
-# latencies of a fraction of a millisecond, and the alarm's state. On a freshly deployed
-# endpoint the panels start empty until traffic arrives.
+# What each panel holds, line by line (one line per endpoint the SEARCH found):
+
+# %%
+summary = pd.DataFrame([{"panel": title, "line": label, "points": len(frame),
+                         "first (UTC)": f"{frame['Timestamp'].min():%d %H:%M}" if len(frame) else "",
+                         "last (UTC)": f"{frame['Timestamp'].max():%d %H:%M}" if len(frame) else "",
+                         "mean": frame["Value"].mean() if len(frame) else None}
+                        for title, lines in panels.items() for label, frame in lines],
+                       columns=["panel", "line", "points", "first (UTC)", "last (UTC)", "mean"])
+empty = [title for title, lines in panels.items() if not any(len(frame) for _, frame in lines)]
+print("panels without data:", empty or "none")
+print("endpoints on the invocations panel:", summary[summary.panel == "Invocations and errors"].line.str.split().str[1].nunique())
+print("alarm:", alarms)
+plots.text_table(summary, wide=("panel", "line"))
+
+# %% [markdown]
+# The same panels, in a few sentences written from their numbers:
+
+# %%
+from IPython.display import Markdown
+
+
+def per_endpoint(title: str, metric: str) -> dict:
+    """One metric's lines of a panel by endpoint (a SEARCH label reads "<metric> <endpoint> <variant>")."""
+    return {label.split()[-2]: frame["Value"] for label, frame in panels.get(title, []) if metric in label.split() and len(frame)}
+
+
+requests_by = per_endpoint("Invocations and errors", "Invocations")
+refused_by = per_endpoint("Invocations and errors", "Invocation4XXErrors")
+latency_by = per_endpoint("Model and overhead latency (milliseconds)", "ModelLatency")
+drift_by = per_endpoint("Baseline drift of total_amount", "feature_baseline_drift_total_amount")
+
+
+def sentence(endpoint: str, requests: pd.Series) -> str:
+    refused = refused_by.get(endpoint, pd.Series(dtype=float)).sum()
+    latency = f"model latency {latency_by[endpoint].mean():.0f} ms on average" if endpoint in latency_by else "no latency"
+    return (f"- `{endpoint}`{' (production now)' if endpoint == prod.endpoint else ''}: {requests.sum():,.0f} requests "
+            f"over {len(requests)} minutes, {refused:,.0f} refused (4XX), {latency}, "
+            f"{len(drift_by.get(endpoint, []))} drift point(s)")
+
+
+lines = [sentence(endpoint, requests) for endpoint, requests in requests_by.items()]
+drift_threshold = next((line["value"] for w in json.loads(board["DashboardBody"])["widgets"]
+                        for line in w["properties"].get("annotations", {}).get("horizontal", [])), None)
+highest = max((float(v.max()) for v in drift_by.values()), default=None)
+Markdown(f"**In the last {hours} hours** the invocations panel has {len(requests_by)} line(s) of requests, one per endpoint:\n\n"
+         + ("\n".join(lines) or "- no requests in this window") + "\n\n"
+         + (f"The highest drift point is {highest:.3f}, against the alarm threshold of {drift_threshold} drawn on its panel. "
+            if highest is not None else "No drift point in this window. ")
+         + f"The alarm widget says {', '.join(sorted(set(alarms.values()))) or 'nothing'}.")
+
+# %% [markdown]
+# **What you should see:** five widgets. The invocations panel has a line per endpoint that
+# production ran in the window (the table counts them): the endpoint before the retrain and
+# the one after, with no gap, because the client keeps sending to whichever endpoint is in
+# production. Latencies are in milliseconds (the `mean` column), the drift panel has one
+# point per monitoring execution (and the one we published in step 14) with the alarm's
+# threshold drawn across it, and the alarm widget shows the alarm's current state.
 #
 # ## What you learned
 # - A dashboard is a JSON body: keep it in version control next to the rest of the infrastructure.
+# - SEARCH expressions make panels follow resources that are replaced, such as an endpoint
+#   after a retrain; metric math changes units or combines series.
 #
 # Next: [99 · clean-up](99_cleanup.ipynb)

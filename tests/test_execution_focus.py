@@ -16,8 +16,10 @@ def _sess(twin):
 
 def test_the_newest_execution_with_a_report_is_chosen_and_failed_ones_are_skipped(twin_copy, tmp_path):
     sess = _sess(twin_copy)
-    with twin_copy.ws.exclusive():  # an hour with no traffic: its execution fails
-        twin_copy.advance(twin_copy.ws.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=2, minutes=15))
+    hour = twin_copy.ws.now().replace(minute=0, second=0, microsecond=0)
+    with twin_copy.ws.exclusive():  # an hour with no traffic (the twin's client kept away): its execution fails
+        twin_copy.traffic.keep_quiet(hour + timedelta(hours=1))
+        twin_copy.advance(hour + timedelta(hours=2, minutes=15))
     executions = workshop.monitoring_executions(sess)
     assert executions[0].status == "Failed" and executions[0].failure_reason == "Job inputs had no data"
     focus = workshop.execution_in_focus(sess, tmp_path)

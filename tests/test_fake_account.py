@@ -23,10 +23,14 @@ STOPS: dict[str, str | None] = {
     # the fixed traffic reaches the capture minutes later on AWS (moto writes none): the
     # markdown says to wait; the check then says what the service says of an empty hour
     "13_visualize_violations": r"NoDataError: Job inputs had no data",
+    # the fix sends requests to the production endpoint and repoints the schedule: asked first
+    "13b_fix_the_baseline": r"RuntimeError: On AWS the next steps send requests to your production endpoint .* "
+                            r"set confirm_update = True in the parameters cell to go on\.",
     # the bad traffic goes to the production endpoint: asked first
     "13c_break_it_on_purpose": r"RuntimeError: On AWS the next step sends \d+ requests, some malformed, to your "
                                r"production endpoint .* set confirm_traffic = True in the parameters cell to go on\.",
-    # publishing a value above the threshold starts a real, paid retrain: asked first
+    # publishing a value above the threshold starts a real, paid retrain: asked first (so the
+    # fake account, whose alarms are never evaluated, is never waited on)
     "14_custom_metric_alarm": r"On AWS the next step starts a real, paid retrain .* set confirm_retrain = True "
                               r"in the parameters cell to go on\.",
     "15_alarm_and_retrain": r"RuntimeError: the alarm has not been in ALARM: run notebook 14 first",

@@ -15,6 +15,7 @@ import pytest
 
 from helpers import session
 from helpers import workshop as w
+from helpers.aws import WorkshopAwsError
 from helpers.formats import ConstraintViolations
 from helpers.twin.estate import Twin
 from helpers.twin.store import Workspace, WorkspaceError
@@ -74,29 +75,108 @@ def test_endpoint_metrics_come_from_the_invocations(built_twin):
     assert all(p["Average"] > 0 for p in latency)
 
 
-def test_alarm_retrains_through_the_pipeline(twin_copy):
+def test_alarm_retrain_waits_for_approval_then_production_changes(twin_copy):
     sess = session("local", workspace=twin_copy.ws.root)
-    old_endpoint = w.job_names(sess, w.pipeline_execution_id(sess)).endpoint
+    old_id = w.pipeline_execution_id(sess)
+    old_endpoint = w.job_names(sess, old_id).endpoint
     before = sess.now()
     w.publish_drift_metric(sess, 0.25, old_endpoint)
-    alarm = w.alarm_state(sess)
-    assert alarm["StateValue"] == "ALARM"
+    assert w.alarm_state(sess)["StateValue"] != "ALARM"  # CloudWatch evaluates at the end of the minute
+    alarm = w.wait_for_alarm(sess, "ALARM")
+    assert alarm["StateReason"].startswith("Threshold Crossed: 1 datapoint [0.25 (")
+    assert [(h.old, h.new) for h in w.alarm_history(sess)][-1] == ("INSUFFICIENT_DATA", "ALARM")
     started = w.pipeline_executions_since(sess, before)
-    assert len(started) == 1 and started[0]["status"] == "InProgress"
-    assert started[0]["trigger"]["triggerType"] == "CloudWatchEvent"
-    history = sess.client("cloudwatch").describe_alarm_history(AlarmName=alarm["AlarmName"], HistoryItemType="StateUpdate")
-    assert history["AlarmHistoryItems"][0]["HistorySummary"].endswith("to ALARM")
-    twin_copy.run_hours(1)
-    new_id = w.pipeline_execution_id(sess)
-    assert new_id == started[0]["pipelineExecutionId"]
-    assert sess.client("codepipeline").get_pipeline_execution(
-        pipelineName="mlops-nyctaxi", pipelineExecutionId=new_id)["pipelineExecution"]["status"] == "Succeeded"
-    new_endpoint = w.job_names(sess, new_id).endpoint
+    assert len(started) == 1 and started[0]["trigger"]["triggerType"] == "CloudWatchEvent"
+    retrain = started[0]["pipelineExecutionId"]
+    approval = w.wait_for_approval(sess, retrain)
+    assert (approval.stage, approval.action, approval.status) == ("DeployDev", "ApproveDeploy", "InProgress")
+    twin_copy.run_hours(2)  # nobody approves: it waits, production stays
+    assert w.pipeline_approval(sess).token == approval.token and w.pipeline_execution_id(sess) == old_id
+    cp = sess.client("codepipeline")
+    with pytest.raises(cp.exceptions.InvalidApprovalTokenException):
+        cp.put_approval_result(pipelineName="mlops-nyctaxi", stageName="DeployDev", actionName="ApproveDeploy",
+                               result={"summary": "x", "status": "Approved"}, token="not-the-token")
+    assert w.approve(sess, approval, "looks good") == sess.now()
+    with pytest.raises(WorkshopAwsError, match="ApprovalAlreadyCompletedException"):
+        w.approve(sess, approval, "again")
+    assert w.wait_for_pipeline_execution(sess, retrain) == "Succeeded"
+    assert w.pipeline_execution_id(sess) == retrain
+    decided = w.pipeline_approval(sess)
+    assert (decided.status, decided.token, decided.summary) == ("Succeeded", None, "looks good")
+    new_endpoint = w.job_names(sess, retrain).endpoint
     assert sess.client("sagemaker").describe_endpoint(EndpointName=new_endpoint)["EndpointStatus"] == "InService"
     with pytest.raises(botocore.exceptions.ClientError, match="Could not find endpoint"):
         sess.client("sagemaker").describe_endpoint(EndpointName=old_endpoint)
     assert w.monitoring_schedule(sess).endpoint == new_endpoint
     assert {"Name": "Endpoint", "Value": new_endpoint} in w.alarm_state(sess)["Dimensions"]
+    twin_copy.run_hours(1)  # the client keeps sending: the new endpoint's first hour is monitored
+    newest = w.monitoring_executions(sess)[0]
+    assert newest.raw["EndpointName"] == new_endpoint and newest.status in ("Completed", "CompletedWithViolations")
+
+
+def test_processing_jobs_and_schedule_updates(twin_copy):
+    """CreateProcessingJob runs the analyzer as a job (InProgress, then Completed with outputs);
+    UpdateMonitoringSchedule points the next execution at its files. Shapes from botocore."""
+    from botocore.validate import ParamValidator
+
+    from helpers.twin.processing import baseline_request
+
+    sess = session("local", workspace=twin_copy.ws.root)
+    sm = sess.client("sagemaker")
+    names = w.production_names(sess)
+    dataset = w.baseline_job(sess, names.baseline_job).dataset_uri
+    out = f"s3://{sess.default_bucket}/mine/output"
+    request = {k: v for k, v in baseline_request(twin_copy.core, "my-baseline", dataset, out).items()}
+    created = sm.create_processing_job(**request)
+    assert created["ProcessingJobArn"].endswith(":processing-job/my-baseline")
+    assert sm.describe_processing_job(ProcessingJobName="my-baseline")["ProcessingJobStatus"] == "InProgress"
+    with pytest.raises(sm.exceptions.ResourceInUse):
+        sm.create_processing_job(**request)
+    with pytest.raises(botocore.exceptions.ClientError, match="runs only the Model Monitor analyzer image"):
+        sm.create_processing_job(**{**request, "ProcessingJobName": "x", "AppSpecification": {"ImageUri": "my/image:1"}})
+    job = w.wait_for_processing_job(sess, "my-baseline")
+    assert (job.status, job.output_uri) == ("Completed", out)
+    assert w.load_constraints(sess, out + "/constraints.json").feature("passenger_count").inferred_type == "Integral"
+    missing = sm.create_processing_job(**{**request, "ProcessingJobName": "no-data", "ProcessingInputs": [
+        {**request["ProcessingInputs"][0], "S3Input": {**request["ProcessingInputs"][0]["S3Input"], "S3Uri": out + "/nothing"}}]})
+    assert missing and w.wait_for_processing_job(sess, "no-data").failure_reason.startswith("ClientError: no objects under")
+    arn = w.use_baseline(sess, out + "/statistics.json", out + "/constraints.json")
+    assert arn == sm.describe_monitoring_schedule(MonitoringScheduleName=names.schedule)["MonitoringScheduleArn"]
+    assert w.monitoring_schedule(sess).constraints_uri == out + "/constraints.json"
+    for method, response in (("describe_processing_job", sm.describe_processing_job(ProcessingJobName="no-data")),
+                             ("create_processing_job", created)):
+        response.pop("ResponseMetadata", None)
+        operation = sm.meta.service_model.operation_model(sm.meta.method_to_api_mapping[method])
+        assert not ParamValidator().validate(response, operation.output_shape).has_errors()
+
+
+def test_dashboard_search_and_math_follow_production(twin_copy):
+    sess = session("local", workspace=twin_copy.ws.root)
+    board = w.create_dashboard(sess, w.production_names(sess).endpoint)
+    panels, alarms = w.dashboard_panels(sess, board["DashboardBody"], hours=4)
+    assert set(panels) == {"Invocations and errors", "Model and overhead latency (milliseconds)",
+                           "CPU, memory and disk (%)", "Baseline drift of total_amount"}
+    assert all(any(len(frame) for _, frame in lines) for lines in panels.values())
+    assert list(alarms.values()) == [w.alarm_state(sess)["StateValue"]]
+    cw = sess.client("cloudwatch")
+    end = sess.now()
+    search = ("SEARCH('{AWS/SageMaker,EndpointName,VariantName} MetricName=\"ModelLatency\" "
+              "VariantName=\"prd-mlops-nyctaxi\"', 'Average', 3600)")
+    answer = cw.get_metric_data(MetricDataQueries=[
+        {"Id": "us", "Expression": search, "ReturnData": False},
+        {"Id": "ms", "Expression": "us / 1000", "Label": "ms"},
+        {"Id": "most", "Expression": "MAX(us)"}], StartTime=end - timedelta(hours=4), EndTime=end,
+        ScanBy="TimestampAscending")["MetricDataResults"]
+    ms, most = answer
+    stats = cw.get_metric_statistics(Namespace="AWS/SageMaker", MetricName="ModelLatency", StartTime=end - timedelta(hours=4),
+                                     EndTime=end, Period=3600, Statistics=["Average"], Dimensions=[
+                                         {"Name": "EndpointName", "Value": w.production_names(sess).endpoint},
+                                         {"Name": "VariantName", "Value": "prd-mlops-nyctaxi"}])["Datapoints"]
+    assert ms["Values"] == pytest.approx([p["Average"] / 1000 for p in sorted(stats, key=lambda p: p["Timestamp"])])
+    assert most["Values"] == pytest.approx([p["Average"] for p in sorted(stats, key=lambda p: p["Timestamp"])])
+    with pytest.raises(botocore.exceptions.ClientError, match="boolean operators are not supported"):
+        cw.get_metric_data(MetricDataQueries=[{"Id": "x", "Expression": "SEARCH('{AWS/SageMaker,EndpointName} a OR b', 'Sum', 60)"}],
+                           StartTime=end - timedelta(hours=1), EndTime=end)
 
 
 def test_invoke_endpoint_predicts_and_captures(twin_copy):
@@ -263,7 +343,7 @@ def test_twin_dashboard_round_trip(twin_copy):
     endpoint = w.job_names(sess, w.pipeline_execution_id(sess)).endpoint
     board = w.create_dashboard(sess, endpoint)
     body = json.loads(board["DashboardBody"])
-    assert any(endpoint in json.dumps(widget) for widget in body["widgets"])
+    assert all("SEARCH(" in json.dumps(widget) for widget in body["widgets"] if widget["type"] == "metric")
     assert sess.client("cloudwatch").list_dashboards()["DashboardEntries"][0]["DashboardName"] == board["DashboardName"]
     with pytest.raises(botocore.exceptions.ClientError, match="InvalidParameterInput"):
         sess.client("cloudwatch").put_dashboard(DashboardName="x", DashboardBody="{not json")

@@ -55,8 +55,10 @@ def calls(clients, bucket, now):
 # where moto and AWS differ, we follow AWS and say so here
 KNOWN = {
     # moto lists Metrics: [] for every alarm (AWS: only for metric-math alarms) and lacks
-    # StateTransitionedTimestamp, which AWS added in 2021
-    "describe_alarms": ("MetricAlarms", "Metrics", "StateTransitionedTimestamp"),
+    # StateTransitionedTimestamp, which AWS added in 2021. moto also sets StateReasonData "{}"
+    # on an alarm never evaluated; botocore marks it optional and AWS writes it at the first
+    # state change (the twin: when a complete period has been evaluated, not at PutMetricAlarm)
+    "describe_alarms": ("MetricAlarms", "Metrics", "StateTransitionedTimestamp", "StateReasonData"),
     # moto leaves Unit out of datapoints; AWS returns it ("None" when none was given)
     "get_metric_statistics": ("Datapoints", "Unit"),
     # moto does not yet return ChecksumType (FULL_OBJECT), which S3 adds to checksummed objects

@@ -17,7 +17,7 @@ from typing import Any
 from ..config import WorkshopNames, load_names
 from ..formats.generation import Container, parse_container
 from ..infra import resource_properties
-from . import pipeline, schedule
+from . import pipeline, processing, schedule
 from .api import make_client
 from .core import Core
 from .endpoint import EndpointRuntime, current_endpoint
@@ -26,7 +26,7 @@ from .services.codepipeline import CodePipeline
 from .services.events import Events
 from .services.s3 import S3
 from .services.sagemaker import SageMaker, SageMakerRuntime
-from .store import Workspace, default_workspace, iso
+from .store import Workspace, default_workspace, iso, parse_iso
 from .traffic import Traffic
 
 __all__ = ["START", "Twin"]
@@ -65,7 +65,8 @@ class Twin:
     @classmethod
     def up(cls, root: str | Path | None = None, start: datetime = START,
            container: Container | str | None = None) -> Twin:
-        """Build the estate from nothing: bucket, rule, first pipeline execution, deployed.
+        """Build the estate from nothing: bucket, rule, first pipeline execution, approved and
+        deployed (the workshop's set-up approves the first deployment), the client ready.
 
         ``container`` ("current", the default, or "2021") is the Model Monitor generation its
         baseline and monitoring jobs write; it is recorded in the workspace (``core.container``).
@@ -78,8 +79,16 @@ class Twin:
         with ws.exclusive():
             ws.create_bucket(twin.bucket)
             twin._create_retrain_rule()
-            pipeline.start_execution(twin.core, "StartPipelineExecution", "initial deployment")
-            twin.advance(ws.now() + timedelta(minutes=pipeline.STAGES[-1][2]))
+            execution_id = pipeline.start_execution(twin.core, "StartPipelineExecution", "initial deployment")
+            while (token := pipeline.waiting_approval(twin.core, execution_id)) is None:
+                twin.advance(pipeline.next_due(twin.core))
+            stage, action = pipeline.APPROVAL
+            pipeline.approve(twin.core, {"pipelineName": names.pipeline_name, "stageName": stage, "actionName": action,
+                                         "token": token, "result": {"status": "Approved", "summary": "workshop set-up"}},
+                             twin.core.role_arn("setup"))
+            while (due := pipeline.next_due(twin.core)) is not None:
+                twin.advance(due)
+            twin.traffic.start_at(_ceil_hour(ws.now()))  # a fresh endpoint idles until the next hour
         return twin
 
     def client(self, service: str) -> Any:
@@ -99,36 +108,43 @@ class Twin:
         self.core.set_clock(moment)
 
     def advance(self, until: datetime) -> None:
-        """Do everything due up to ``until``: pipeline stages, then each hour's schedule firing."""
-        step = _ceil_hour(self.ws.now() + timedelta(microseconds=1))
+        """Live up to ``until`` in time order: the client's traffic, pipeline actions, processing
+        jobs, each hour's schedule firing and the alarms' evaluations, each when it is due."""
+        core, cloudwatch = self.core, self.cloudwatch
         while True:
-            target = min(step, until)
-            pipeline.complete_due(self.core, self.cloudwatch, target)
-            schedule.fire_due(self.core, self.cloudwatch, target)
-            if target >= until:
+            now = self.ws.now()
+            dues = [until, _ceil_hour(now + timedelta(microseconds=1)), pipeline.next_due(core),
+                    processing.next_due(core), cloudwatch.next_evaluation()]
+            target = max(now, min(d for d in dues if d is not None))
+            self.traffic.send_until(target)
+            pipeline.complete_due(core, cloudwatch, target)
+            processing.complete_due(core, target)
+            schedule.fire_due(core, cloudwatch, target)
+            self.set_clock(target)
+            if self.ws.now() >= until:
                 break
-            step += timedelta(hours=1)
-        self.set_clock(until)
+
+    def live(self, until: datetime) -> None:
+        """``advance`` under the workspace's run lock (what waiting notebooks call)."""
+        with self.ws.exclusive():
+            self.advance(until)
 
     def run_hours(self, hours: int, progress: Any = None) -> None:
-        """Live ``hours`` hours: each hour the schedule fires for the hour before, then traffic."""
+        """Live ``hours`` hours of the client's traffic (the hour under way counts as the first;
+        a fresh estate's client starts at the next full hour), each hour analysed by the
+        schedule's next firing, and 15 minutes more so the last execution has finished."""
         with self.ws.exclusive():
+            now = self.ws.now()
+            starts = self.ws.meta_or("traffic_starts", "")
+            start = max(now, parse_iso(starts)) if starts else now
+            boundary = _ceil_hour(start + timedelta(microseconds=1))
+            self.advance(max(now, start))
             for _ in range(hours):
-                now = self.ws.now()
-                hour = now.replace(minute=0, second=0, microsecond=0)
-                sent_until = self.ws.meta_or("traffic_sent_until", "")
-                # carry on in the current hour, unless it already has its traffic or little of
-                # it is left (a fresh endpoint idles until the next hour, as in the workshop)
-                if sent_until > iso(hour) or now - hour > timedelta(minutes=30):
-                    hour += timedelta(hours=1)
-                self.advance(hour)
-                endpoint = self.current_endpoint()
-                if endpoint:
-                    self.traffic.send_hour(endpoint, hour, not_before=max(self.ws.now(), hour))
-                    self.ws.set_meta("traffic_sent_until", iso(hour + timedelta(hours=1)))
+                self.advance(boundary)
+                boundary += timedelta(hours=1)
                 if progress is not None:
                     progress.update(1)
-            self.advance(_ceil_hour(self.ws.now()) + timedelta(minutes=15))
+            self.advance(max(self.ws.now(), boundary - timedelta(hours=1) + timedelta(minutes=15)))
 
     # -- deployment and events --------------------------------------------------------------
     def _create_retrain_rule(self) -> None:
@@ -165,8 +181,9 @@ class Twin:
                  f"bucket      s3://{self.bucket}",
                  f"container   {self.core.container} (the Model Monitor generation its jobs write)"]
         for ex in sorted(self.ws.resources("pipeline_execution"), key=lambda e: e["startTime"]):
+            waits = "  waits at ApproveDeploy" if pipeline.waiting_approval(self.core, ex["pipelineExecutionId"]) else ""
             lines.append(f"pipeline    {ex['pipelineExecutionId']}  {ex['status']:11s} "
-                         f"started {ex['startTime']:%H:%M} by {ex['trigger']['triggerType']}")
+                         f"started {ex['startTime']:%H:%M} by {ex['trigger']['triggerType']}{waits}")
         for ep in self.ws.resources("endpoint"):
             lines.append(f"endpoint    {ep['EndpointName']}  {ep['EndpointStatus']}")
         sched = self.ws.resource("monitoring_schedule", self.names.schedule_name)

@@ -1,11 +1,12 @@
-"""The pipeline ``mlops-nyctaxi``: Source, Build (train, baseline), DeployDev, DeployPrd.
+"""The pipeline ``mlops-nyctaxi``: its stages, actions, executions and the manual approval.
 
-An execution is started (by the CLI, ``start_pipeline_execution`` or the retrain rule) and its
-stages finish at virtual times; the work of a stage is done when the clock passes its end, so
-learners see an execution InProgress and then Succeeded, as in the console. Each execution
-trains a real XGBoost model on fresher synthetic trips, baselines the training set with the
-analyzer (the processing job ``mlops-nyctaxi-pbl-<execution id>``), and deploys the endpoint
-``mlops-nyctaxi-prd-<execution id>`` with data capture, the schedule and the drift alarm.
+As the workshop's real pipeline: Source (GitSource, DataSource) -> Build (BuildTemplates,
+CreateWorkflow, CreateCustomResources) -> Train (StartWorkflow: training and the baseline job)
+-> DeployDev (DeployModelDev, then ApproveDeploy, a manual approval) -> DeployPrd
+(DeployModelPrd). An execution (started by the CLI, ``start_pipeline_execution`` or the retrain
+rule) moves through the actions at virtual times; ApproveDeploy waits, with a token, until
+``put_approval_result`` approves (or rejects) it: nothing reaches production without a person.
+The work of an action is done when the clock passes its end (see ``pipeline_actions``).
 """
 
 from __future__ import annotations
@@ -13,195 +14,160 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from ..analyzer.baseline import run_baseline
-from ..datasets import nyc_taxi_trips, split_trips
-from ..infra import resource_properties
+from .api import TwinError
 from .core import Core
-from .model import HYPERPARAMETERS, train_artifact
-from .schedule import deploy_monitoring
+from .pipeline_actions import deploy_production, train_and_baseline
 from .services.cloudwatch import CloudWatch
 
-__all__ = ["STAGES", "complete_due", "start_execution"]
+__all__ = ["APPROVAL", "STAGES", "approve", "complete_due", "next_due", "start_execution", "waiting_approval"]
 
-# (stage, [(action, provider)], minutes after the execution starts when the stage ends)
+# stage -> [(action, provider, run order, minutes; None for a manual approval)]
 STAGES = [
-    ("Source", [("GitSource", "CodeCommit"), ("DataSource", "S3")], 1),
-    ("Build", [("BuildModel", "CodeBuild")], 24),
-    ("DeployDev", [("DeployDevModel", "CloudFormation")], 32),
-    ("DeployPrd", [("DeployPrdModel", "CloudFormation")], 44),
+    ("Source", [("GitSource", "CodeCommit", 1, 1), ("DataSource", "S3", 1, 1)]),
+    ("Build", [("BuildTemplates", "CodeBuild", 1, 3), ("CreateWorkflow", "CloudFormation", 2, 1),
+               ("CreateCustomResources", "CloudFormation", 3, 1)]),
+    ("Train", [("StartWorkflow", "StepFunctions", 1, 20)]),
+    ("DeployDev", [("DeployModelDev", "CloudFormation", 1, 6), ("ApproveDeploy", "Manual", 2, None)]),
+    ("DeployPrd", [("DeployModelPrd", "CloudFormation", 1, 12)]),
 ]
-TRIPS_PER_EXECUTION = 860_000  # 70 % of it trains: a baseline of about 600k rows, as the real run
-ANALYZER_IMAGE = "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer"
-XGBOOST_IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.0-1-cpu-py3"
+APPROVAL = ("DeployDev", "ApproveDeploy")
 
 
 def start_execution(core: Core, trigger_type: str = "StartPipelineExecution", detail: str = "") -> str:
     """Record a new execution InProgress; older executions in progress are superseded."""
-    now = core.ws.now()
+    now = core.now()
     execution_id = str(uuid.uuid4())
     for old in core.ws.resources("pipeline_execution"):
         if old["status"] == "InProgress":
-            old.update(status="Superseded", lastUpdateTime=now)
+            _supersede(old, now)
             core.ws.put_resource("pipeline_execution", old["pipelineExecutionId"], old)
-    stages = {}
-    for i, (stage, actions, minutes) in enumerate(STAGES):
-        stages[stage] = {"status": "InProgress" if i == 0 else "NotStarted",
-                         "ends": now + timedelta(minutes=minutes),
-                         "started": now if i == 0 else None,
-                         "actions": [a for a, _ in actions]}
-    core.ws.put_resource("pipeline_execution", execution_id, {
+    stages = {stage: {"status": "NotStarted", "actions": {a: {"status": "NotStarted"} for a, *_ in actions}}
+              for stage, actions in STAGES}
+    execution = {
         "pipelineName": core.names.pipeline_name, "pipelineVersion": 1,
         "pipelineExecutionId": execution_id, "status": "InProgress",
         "startTime": now, "lastUpdateTime": now, "executionMode": "SUPERSEDED",
         "trigger": {"triggerType": trigger_type, "triggerDetail": detail or core.role_arn("pipeline")},
-        "dataSeed": core.ws.next_number("data_seed"), "stages": stages})
+        "dataSeed": core.ws.next_number("data_seed"), "stages": stages}
+    _start_stage(execution, STAGES[0][0], now)
+    core.ws.put_resource("pipeline_execution", execution_id, execution)
     return execution_id
 
 
+def _supersede(execution: dict, now: datetime) -> None:
+    execution.update(status="Superseded", lastUpdateTime=now)
+    for state in execution["stages"].values():
+        if state["status"] == "InProgress":
+            state.update(status="Stopped", finished=now)
+            for action in state["actions"].values():
+                if action["status"] == "InProgress":
+                    action.update(status="Abandoned", finished=now)
+                    action.pop("token", None)
+
+
+def _actions(stage: str) -> list[tuple]:
+    return next(actions for name, actions in STAGES if name == stage)
+
+
+def _start_stage(execution: dict, stage: str, now: datetime) -> None:
+    execution["stages"][stage].update(status="InProgress", started=now)
+    _start_run_order(execution, stage, 1, now)
+
+
+def _start_run_order(execution: dict, stage: str, order: int, now: datetime) -> None:
+    for action, _, run_order, minutes in _actions(stage):
+        if run_order == order:
+            state = {"status": "InProgress", "started": now, "runOrder": order,
+                     "ends": now + timedelta(minutes=minutes) if minutes is not None else None}
+            if minutes is None:
+                state["token"] = str(uuid.uuid4())  # what put_approval_result must quote
+            execution["stages"][stage]["actions"][action] = state
+
+
+def next_due(core: Core) -> datetime | None:
+    """When the earliest running (timed) action of any execution ends."""
+    ends = [a["ends"] for e in core.ws.resources("pipeline_execution") if e["status"] == "InProgress"
+            for s in e["stages"].values() for a in s["actions"].values()
+            if a["status"] == "InProgress" and a.get("ends") is not None]
+    return min(ends) if ends else None
+
+
 def complete_due(core: Core, cloudwatch: CloudWatch, until: datetime) -> None:
-    """Finish every stage whose end is at or before ``until``, in time order."""
-    while True:
-        due = []
+    """Finish every timed action whose end is at or before ``until``, in time order."""
+    while (due := next_due(core)) is not None and due <= until:
+        core.set_clock(due)
         for execution in core.ws.resources("pipeline_execution"):
             if execution["status"] != "InProgress":
                 continue
-            for stage, *_ in STAGES:
-                state = execution["stages"][stage]
-                if state["status"] in ("InProgress", "NotStarted") and state["ends"] <= until:
-                    due.append((state["ends"], execution["pipelineExecutionId"], stage))
-                    break
-        if not due:
-            return
-        ends, execution_id, stage = min(due)
-        core.set_clock(ends)
-        _finish_stage(core, cloudwatch, execution_id, stage)
+            for stage, state in execution["stages"].items():
+                for action, info in state["actions"].items():
+                    if info["status"] == "InProgress" and info.get("ends") == due:
+                        _do_work(core, cloudwatch, execution, action)
+                        _finish_action(execution, stage, action, "Succeeded", core.now())
+            core.ws.put_resource("pipeline_execution", execution["pipelineExecutionId"], execution)
 
 
-def _finish_stage(core: Core, cloudwatch: CloudWatch, execution_id: str, stage: str) -> None:
-    execution = core.ws.resource("pipeline_execution", execution_id)
-    if stage == "Build":
-        _build(core, execution)
-    elif stage == "DeployPrd":
-        _deploy(core, cloudwatch, execution)
-    now = core.ws.now()
-    names = [s for s, *_ in STAGES]
+def _do_work(core: Core, cloudwatch: CloudWatch, execution: dict, action: str) -> None:
+    if action == "StartWorkflow":
+        train_and_baseline(core, execution)
+    elif action == "DeployModelPrd":
+        deploy_production(core, cloudwatch, execution)
+
+
+def _finish_action(execution: dict, stage: str, action: str, status: str, now: datetime, **extra: str) -> None:
+    """Mark one action done, then start what follows it: the next run order, stage or the end."""
+    info = execution["stages"][stage]["actions"][action]
+    info.update(status=status, finished=now, **extra)
+    info.pop("token", None)
+    execution["lastUpdateTime"] = now
+    if status != "Succeeded":
+        execution["stages"][stage].update(status="Failed", finished=now)
+        execution["status"] = "Failed"
+        return
+    order = info["runOrder"]
+    if any(execution["stages"][stage]["actions"][a]["status"] == "InProgress" for a, *_ in _actions(stage)):
+        return
+    later = sorted({o for _, _, o, _ in _actions(stage) if o > order})
+    if later:
+        _start_run_order(execution, stage, later[0], now)
+        return
     execution["stages"][stage].update(status="Succeeded", finished=now)
+    names = [s for s, _ in STAGES]
     position = names.index(stage)
     if position + 1 < len(names):
-        execution["stages"][names[position + 1]].update(status="InProgress", started=now)
+        _start_stage(execution, names[position + 1], now)
     else:
         execution["status"] = "Succeeded"
-    execution["lastUpdateTime"] = now
-    core.ws.put_resource("pipeline_execution", execution_id, execution)
 
 
-def _build(core: Core, execution: dict) -> None:
-    """Fresher data, a real training job, and the baseline processing job."""
-    execution_id = execution["pipelineExecutionId"]
-    start = execution["stages"]["Build"]["started"]
-    train, validation, test = split_trips(nyc_taxi_trips(TRIPS_PER_EXECUTION, seed=2018 + execution["dataSeed"]),
-                                          seed=execution["dataSeed"])
-    prefix = f"{core.names.model_name}/{execution_id}"
-    put = core.put_csv
-    put(f"{prefix}/input/training/train.csv", train, header=False)
-    put(f"{prefix}/input/validation/validation.csv", validation, header=False)
-    put(f"{prefix}/input/baseline/baseline.csv", train, header=True)
-    put(f"{prefix}/input/test/test.csv", test, header=True)
-    artifact, metrics = train_artifact(train, validation, seed=execution["dataSeed"])
-    model_key = f"{prefix}/output/model.tar.gz"
-    core.ws.put_object(core.bucket, model_key, artifact)
-    job = f"mlops-{core.names.model_name}-{execution_id}"
-    core.ws.put_resource("training_job", job, _training_job(core, job, prefix, model_key, start, metrics))
-    _baseline_job(core, execution_id, f"{prefix}/input/baseline/baseline.csv", start + timedelta(minutes=12))
+def approve(core: Core, params: dict, approver: str) -> datetime:
+    """PutApprovalResult: the waiting approval with this token is Approved or Rejected."""
+    stage, action, token = params["stageName"], params["actionName"], params["token"]
+    if stage not in dict(STAGES):
+        raise TwinError("StageNotFoundException", f"Stage {stage} does not exist in pipeline {params['pipelineName']}")
+    if action not in [a for a, *_ in _actions(stage)]:
+        raise TwinError("ActionNotFoundException", f"Action {action} does not exist in stage {stage}")
+    now = core.now()
+    for execution in core.ws.resources("pipeline_execution"):
+        info = execution["stages"][stage]["actions"][action]
+        if info.get("token") == token:
+            break
+        if info.get("approvalToken") == token:
+            raise TwinError("ApprovalAlreadyCompletedException", f"Approval for {action} has already been completed")
+    else:
+        raise TwinError("InvalidApprovalTokenException", f"The token {token} is not valid for {stage}/{action}")
+    status = params["result"]["status"]
+    if status not in ("Approved", "Rejected"):
+        raise TwinError("ValidationException", f"result.status must be Approved or Rejected, not {status}")
+    _finish_action(execution, stage, action, "Succeeded" if status == "Approved" else "Failed", now,
+                   summary=params["result"]["summary"], lastUpdatedBy=approver, approvalToken=token)
+    core.ws.put_resource("pipeline_execution", execution["pipelineExecutionId"], execution)
+    return now
 
 
-def _training_job(core: Core, job: str, prefix: str, model_key: str, start: datetime, metrics: dict) -> dict:
-    uri = f"s3://{core.bucket}/{prefix}"
-    return {
-        "TrainingJobName": job, "TrainingJobArn": core.arn("sagemaker", f"training-job/{job}"),
-        "TrainingJobStatus": "Completed", "SecondaryStatus": "Completed",
-        "HyperParameters": {k: str(v) for k, v in HYPERPARAMETERS.items()},
-        "AlgorithmSpecification": {"TrainingImage": XGBOOST_IMAGE, "TrainingInputMode": "File"},
-        "InputDataConfig": [{"ChannelName": c, "DataSource": {"S3DataSource": {
-            "S3DataType": "S3Prefix", "S3Uri": f"{uri}/input/{c}", "S3DataDistributionType": "FullyReplicated"}},
-            "ContentType": "text/csv"} for c in ("training", "validation")],
-        "OutputDataConfig": {"S3OutputPath": f"{uri}/output"},
-        "ModelArtifacts": {"S3ModelArtifacts": f"s3://{core.bucket}/{model_key}"},
-        "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30},
-        "StoppingCondition": {"MaxRuntimeInSeconds": 3600}, "RoleArn": core.role_arn("sagemaker"),
-        "FinalMetricDataList": [{"MetricName": k, "Value": v, "Timestamp": start + timedelta(minutes=10)}
-                                for k, v in metrics.items()],
-        "CreationTime": start, "TrainingStartTime": start + timedelta(minutes=2),
-        "TrainingEndTime": start + timedelta(minutes=10), "LastModifiedTime": start + timedelta(minutes=11),
-    }
-
-
-def _baseline_job(core: Core, execution_id: str, dataset_key: str, start: datetime) -> None:
-    """The real analyzer over the training set, written where the baseline job writes."""
-    job = core.names.baseline_job(execution_id)
-    output = f"{core.names.model_name}/monitoring/baseline/{job}"
-    local = core.ws.object_path(core.bucket, dataset_key)
-    result = run_baseline(local, header=True, container=core.container)
-    core.ws.put_object(core.bucket, f"{output}/statistics.json", result.statistics.to_json().encode())
-    core.ws.put_object(core.bucket, f"{output}/constraints.json", result.constraints.to_json().encode())
-    dataset_uri = f"s3://{core.bucket}/{dataset_key}"
-    core.ws.put_resource("processing_job", job, {
-        "ProcessingInputs": [{"InputName": "baseline_dataset_input", "AppManaged": False, "S3Input": {
-            "S3Uri": dataset_uri, "LocalPath": "/opt/ml/processing/input/baseline_dataset_input",
-            "S3DataType": "S3Prefix", "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated"}}],
-        "ProcessingOutputConfig": {"Outputs": [{"OutputName": "monitoring_output", "AppManaged": False,
-            "S3Output": {"S3Uri": f"s3://{core.bucket}/{output}", "LocalPath": "/opt/ml/processing/output",
-                         "S3UploadMode": "EndOfJob"}}]},
-        "ProcessingJobName": job,
-        "ProcessingResources": {"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge",
-                                                  "VolumeSizeInGB": 30}},
-        "StoppingCondition": {"MaxRuntimeInSeconds": 1800},
-        "AppSpecification": {"ImageUri": ANALYZER_IMAGE},
-        "Environment": {"dataset_format": '{"csv": {"header": true, "output_columns_position": "START"}}',
-                        "dataset_source": "/opt/ml/processing/input/baseline_dataset_input",
-                        "output_path": "/opt/ml/processing/output", "publish_cloudwatch_metrics": "Disabled"},
-        "RoleArn": core.role_arn("sagemaker"),
-        "ProcessingJobArn": core.arn("sagemaker", f"processing-job/{job}"),
-        "ProcessingJobStatus": "Completed", "ExitMessage": "Completed: Job completed successfully with no violations.",
-        "ProcessingEndTime": start + timedelta(minutes=9), "ProcessingStartTime": start + timedelta(minutes=3),
-        "LastModifiedTime": start + timedelta(minutes=10), "CreationTime": start,
-    })
-
-
-def _deploy(core: Core, cloudwatch: CloudWatch, execution: dict) -> None:
-    """Model, endpoint config (from the asset), endpoint, schedule and alarm for this execution."""
-    execution_id = execution["pipelineExecutionId"]
-    now = core.ws.now()
-    started = execution["stages"]["DeployPrd"]["started"]
-    endpoint = core.names.endpoint(execution_id)
-    model_name = f"{core.names.model_name}-{execution_id}"
-    artifact = f"s3://{core.bucket}/{core.names.model_name}/{execution_id}/output/model.tar.gz"
-    core.ws.put_resource("model", model_name, {
-        "ModelName": model_name, "ModelArn": core.arn("sagemaker", f"model/{model_name}"),
-        "PrimaryContainer": {"Image": XGBOOST_IMAGE, "Mode": "SingleModel", "ModelDataUrl": artifact,
-                             "Environment": {}},
-        "ExecutionRoleArn": core.role_arn("sagemaker"), "CreationTime": started})
-    config = resource_properties("endpoint-config.template.json", {
-        "EndpointConfigName": endpoint, "ModelName": model_name, "VariantName": core.names.variant_name,
-        "CaptureUri": f"s3://{core.bucket}/{core.names.capture_prefix}"},
-        region=core.ws.region, account_id=core.ws.account_id)
-    config.update(EndpointConfigArn=core.arn("sagemaker", f"endpoint-config/{endpoint}"), CreationTime=started)
-    core.ws.put_resource("endpoint_config", endpoint, config)
-    capture = config["DataCaptureConfig"]
-    variant = config["ProductionVariants"][0]
-    for old in core.ws.resources("endpoint"):  # the production stack replaces its endpoint
-        core.ws.delete_resource("endpoint", old["EndpointName"])
-    core.ws.put_resource("endpoint", endpoint, {
-        "EndpointName": endpoint, "EndpointArn": core.arn("sagemaker", f"endpoint/{endpoint}"),
-        "EndpointConfigName": endpoint,
-        "ProductionVariants": [{"VariantName": variant["VariantName"], "DeployedImages": [{
-            "SpecifiedImage": XGBOOST_IMAGE, "ResolvedImage": XGBOOST_IMAGE, "ResolutionTime": started}],
-            "CurrentWeight": 1.0, "DesiredWeight": 1.0, "CurrentInstanceCount": 1, "DesiredInstanceCount": 1}],
-        "DataCaptureConfig": {"EnableCapture": capture["EnableCapture"], "CaptureStatus": "Started",
-                              "CurrentSamplingPercentage": capture["InitialSamplingPercentage"],
-                              "DestinationS3Uri": capture["DestinationS3Uri"],
-                              "KmsKeyId": capture.get("KmsKeyId", "")},
-        "EndpointStatus": "InService", "CreationTime": started, "LastModifiedTime": now,
-        "ModelDataUrl": artifact})
-    deploy_monitoring(core, cloudwatch, endpoint, core.names.baseline_job(execution_id))
-
+def waiting_approval(core: Core, execution_id: str) -> str | None:
+    """The token of the execution's approval while it waits for a person, else None."""
+    execution = core.ws.resource("pipeline_execution", execution_id)
+    stage, action = APPROVAL
+    info = execution["stages"][stage]["actions"][action] if execution else {}
+    return info.get("token") if info.get("status") == "InProgress" else None

@@ -18,13 +18,14 @@ from ..formats.layout import hour_path
 from ..infra import resource_properties
 from ..monitoring.hourly import HourOutcome, run_hour
 from ..monitoring.pause import pause_point
+from .api import TwinError
 from .core import Core
-from .cron import next_runs
+from .cron import aws_cron_to_unix, next_runs
 from .monitoring_run import ExecutionFinish, WorkspaceObjects, hourly_run
 from .services.cloudwatch import CloudWatch
 from .store import iso, parse_iso
 
-__all__ = ["deploy_monitoring", "deploy_schedule", "fire_due"]
+__all__ = ["deploy_monitoring", "deploy_schedule", "fire_due", "update_schedule"]
 
 CAPTURE_FORMAT = '{"sagemakerCaptureJson":{"captureIndexNames":["endpointInput","endpointOutput"]}}'
 
@@ -127,8 +128,7 @@ def _run(core: Core, cloudwatch: CloudWatch, schedule: dict, scheduled: datetime
     finish = ExecutionFinish(core, cloudwatch, ended, record)
     run_hour(hourly_run(core, schedule), scheduled, WorkspaceObjects(core), finish, finish=finish.finish,
              reuse_reports=False)  # the execution's record, not the report set, says whether the hour is done
-    pause_point("finished")
-    cloudwatch.evaluate_for(finish.rows)
+    pause_point("finished")  # the alarms see the metrics at their next evaluation
     return execution
 
 
@@ -180,3 +180,20 @@ def _processing_job(core: Core, schedule: dict, job: str, window, created: datet
             body["FailureReason"] = message
     return body
 
+
+def update_schedule(core: Core, name: str, config: dict) -> dict:
+    """UpdateMonitoringSchedule: the new config (a new baseline, say) from the next execution on."""
+    schedule = core.ws.resource("monitoring_schedule", name)
+    if schedule is None:
+        raise TwinError("ResourceNotFound", f"Monitoring Schedule '{name}' does not exist in account {core.ws.account_id}.")
+    if "MonitoringJobDefinition" not in config:
+        raise TwinError("ValidationException", "the local twin's schedules hold their job definition inline: "
+                        "MonitoringScheduleConfig.MonitoringJobDefinition is required")
+    expression = config.get("ScheduleConfig", {}).get("ScheduleExpression", "")
+    try:
+        aws_cron_to_unix(expression)
+    except ValueError as err:
+        raise TwinError("ValidationException", f"Invalid ScheduleExpression: {err}") from None
+    schedule.update(MonitoringScheduleConfig=config, LastModifiedTime=core.now(), MonitoringScheduleStatus="Scheduled")
+    core.ws.put_resource("monitoring_schedule", name, schedule)
+    return schedule

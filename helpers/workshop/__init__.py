@@ -8,12 +8,31 @@ botocore traceback.
 from __future__ import annotations
 
 from .alarms import (
+    AlarmChange,
     alarm_history,
     alarm_state,
     publish_drift_metric,
     read_metric,
     rule_targets,
+    update_alarm,
     wait_for_alarm,
+)
+from .approval import (
+    Approval,
+    approve,
+    pipeline_actions,
+    pipeline_approval,
+    wait_for_approval,
+    wait_for_pipeline_execution,
+)
+from .baseline_fix import (
+    ProcessingJob,
+    predictions_dataset,
+    suggest_baseline,
+    typed_client,
+    use_baseline,
+    wait_for_processing_job,
+    write_s3_text,
 )
 from .capture import (
     CaptureFile,
@@ -24,7 +43,7 @@ from .capture import (
 )
 from .cleanup import PRICE_TABLE, delete_dashboard, running_costs
 from .console import console_links
-from .dashboard import create_dashboard, dashboard_series, dashboards, drift_history
+from .dashboard import create_dashboard, dashboard_panels, dashboards, drift_history
 from .focus import (
     REPORTED,
     ExecutionInFocus,
@@ -79,6 +98,26 @@ from .schedule import (
 from .selfrun import SelfRunTarget, deploy_selfrun, ensure_selfrun, selfrun_schedule
 
 __all__ = [
+    "AlarmChange",
+    "Approval",
+    "ProcessingJob",
+    "alarm_history",
+    "approve",
+    "pipeline_actions",
+    "pipeline_approval",
+    "predictions_dataset",
+    "rule_targets",
+    "send_requests",
+    "suggest_baseline",
+    "update_alarm",
+    "use_baseline",
+    "wait_for_alarm",
+    "wait_for_approval",
+    "wait_for_hour_report",
+    "wait_for_pipeline_execution",
+    "wait_for_processing_job",
+    "write_s3_text",
+    "typed_client",
     "PRICE_TABLE",
     "running_costs",
     "capture_files_by_hour",
@@ -89,10 +128,7 @@ __all__ = [
     "processing_job",
     "pipeline_execution_status",
     "invoke_endpoint",
-    "send_requests",
     "dashboards",
-    "rule_targets",
-    "alarm_history",
     "FINISHED",
     "REPORTED",
     "ExecutionInFocus",
@@ -115,7 +151,7 @@ __all__ = [
     "clone_alarm_to_namespace",
     "console_links",
     "create_dashboard",
-    "dashboard_series",
+    "dashboard_panels",
     "delete_dashboard",
     "deploy_selfrun",
     "download_capture_hour",
@@ -147,8 +183,6 @@ __all__ = [
     "selfrun_schedule",
     "split_s3_uri",
     "start_quiet_hour",
-    "wait_for_alarm",
     "wait_for_execution",
-    "wait_for_hour_report",
     "wait_for_retrain",
 ]

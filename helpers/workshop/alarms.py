@@ -1,8 +1,10 @@
-"""Steps 14 and 15: the drift metric and the alarm that watches it."""
+"""Steps 14 and 15: the drift metric, the alarm that watches it, and the alarm's history."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import pandas as pd
 
@@ -41,15 +43,41 @@ def alarm_state(sess: WorkshopSession) -> dict:
     return answer(alarms[0], "cloudwatch:DescribeAlarms")
 
 
+@dataclass(frozen=True)
+class AlarmChange:
+    """One state change from the alarm's history."""
+
+    when: datetime
+    old: str
+    new: str
+    reason: str
+
+
+@guarded("reading the alarm's history (cloudwatch:DescribeAlarmHistory)")
+def alarm_history(sess: WorkshopSession) -> list[AlarmChange]:
+    """Step 15: the drift alarm's state changes, oldest first, with the reason of each."""
+    pages = sess.client("cloudwatch").get_paginator("describe_alarm_history").paginate(
+        AlarmName=sess.names.alarm_name, HistoryItemType="StateUpdate", ScanBy="TimestampAscending")
+    changes = []
+    for item in (i for p in pages for i in p.get("AlarmHistoryItems", [])):
+        data = json.loads(item.get("HistoryData") or "{}")
+        changes.append(AlarmChange(item["Timestamp"], data.get("oldState", {}).get("stateValue", ""),
+                                   data.get("newState", {}).get("stateValue", ""),
+                                   data.get("newState", {}).get("stateReason", item.get("HistorySummary", ""))))
+    return changes
+
+
 @guarded("waiting for the alarm (cloudwatch:DescribeAlarms, CloudWatch's alarm_exists waiter)")
 def wait_for_alarm(sess: WorkshopSession, state: str = "ALARM", timeout: float = 300, poll: float = 10) -> dict:
     """Step 14: wait until the drift alarm is in ``state``; CloudWatch's own waiter on AWS.
 
     A new datapoint takes about a minute to be evaluated (the alarm's period is 60 s), so the
-    state read at once is still the old one. On the twin the alarm is evaluated when the
-    metric is stored: the first poll already answers.
+    state read at once is still the old one. On the twin each poll lets a virtual minute pass.
     """
     from botocore.exceptions import WaiterError
+
+    if sess.twin is not None:
+        return _wait_on_twin(sess, state, timeout)
 
     waiter = sess.client("cloudwatch").get_waiter("alarm_exists")
     attempts = max(1, int(timeout // poll))
@@ -62,13 +90,14 @@ def wait_for_alarm(sess: WorkshopSession, state: str = "ALARM", timeout: float =
     return alarm_state(sess)
 
 
-@guarded("reading the alarm's history (cloudwatch:DescribeAlarmHistory)")
-def alarm_history(sess: WorkshopSession) -> pd.DataFrame:
-    """Step 15: the drift alarm's state changes, newest first (Timestamp, HistorySummary), paginated."""
-    pages = sess.client("cloudwatch").get_paginator("describe_alarm_history").paginate(
-        AlarmName=sess.names.alarm_name, HistoryItemType="StateUpdate", ScanBy="TimestampDescending")
-    items = [(h.get("Timestamp"), h.get("HistorySummary", "")) for p in pages for h in p.get("AlarmHistoryItems", [])]
-    return pd.DataFrame(items, columns=["Timestamp", "HistorySummary"])
+def _wait_on_twin(sess: WorkshopSession, state: str, timeout: float) -> dict:
+    for _ in range(max(1, int(timeout // 60)) + 1):
+        alarm = alarm_state(sess)
+        if alarm["StateValue"] == state:
+            return alarm
+        sess.twin.live(sess.now() + timedelta(seconds=60))
+    raise TimeoutError(f"alarm {sess.names.alarm_name} did not reach {state} within {timeout:.0f} s; "
+                       "check the metric's datapoints (step 14) and the alarm's threshold")
 
 
 @guarded("reading the retrain rule's targets (events:ListTargetsByRule)")
@@ -76,3 +105,18 @@ def rule_targets(sess: WorkshopSession) -> list[str]:
     """Step 15: the ARNs the retrain rule sends its events to (the pipeline), paginated."""
     pages = sess.client("events").get_paginator("list_targets_by_rule").paginate(Rule=sess.names.retrain_rule)
     return [t["Arn"] for p in pages for t in p.get("Targets", [])]
+
+
+_ALARM_SETTINGS = ("AlarmName", "AlarmDescription", "ActionsEnabled", "OKActions", "AlarmActions",
+                   "InsufficientDataActions", "MetricName", "Namespace", "Statistic", "Dimensions", "Period",
+                   "EvaluationPeriods", "DatapointsToAlarm", "Threshold", "ComparisonOperator", "TreatMissingData")
+
+
+@guarded("changing the alarm (cloudwatch:PutMetricAlarm)")
+def update_alarm(sess: WorkshopSession, **changes) -> dict:
+    """Step 14: the drift alarm with some settings changed (PutMetricAlarm replaces it whole)."""
+    alarm = alarm_state(sess)
+    settings = {k: alarm[k] for k in _ALARM_SETTINGS if alarm.get(k) is not None}
+    settings.update(changes)
+    sess.client("cloudwatch").put_metric_alarm(**settings)
+    return {k: settings.get(k) for k in ("Period", "EvaluationPeriods", "Threshold", "TreatMissingData")}

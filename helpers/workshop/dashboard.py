@@ -67,25 +67,55 @@ def drift_history(sess: WorkshopSession, endpoint: str, features: list[str], hou
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["Timestamp", "drift", "feature"])
 
 
-def dashboard_series(sess: WorkshopSession, body: str, hours: int = 24) -> tuple[dict[tuple, pd.DataFrame], dict[str, str]]:
-    """The metrics and alarm states a dashboard body shows (for ``plots.dashboard_figure``)."""
-    import json
-
+def widget_queries(metrics: list[list]) -> list[dict]:
+    """A metric widget's ``metrics`` rows as GetMetricData queries: expressions (SEARCH, math)
+    as they are, plain metric rows (with CloudWatch's ``"."`` shorthand) as MetricStat."""
     from ..plots import expand_metrics
 
-    series: dict[tuple, pd.DataFrame] = {}
+    queries, plain = [], expand_metrics(metrics)
+    for i, (row, expanded) in enumerate(zip(metrics, plain, strict=True)):
+        options = next((v for v in row if isinstance(v, dict)), {})
+        query = {"Id": options.get("id", f"m{i}"), "ReturnData": options.get("visible", True)}
+        if "label" in options:
+            query["Label"] = options["label"]
+        if "expression" in options:
+            query["Expression"] = options["expression"]
+        else:
+            namespace, name, *dims = expanded
+            query["MetricStat"] = {"Metric": {"Namespace": namespace, "MetricName": name, "Dimensions": [
+                {"Name": dims[j], "Value": dims[j + 1]} for j in range(0, len(dims), 2)]},
+                "Period": options.get("period", 60), "Stat": options.get("stat", "Average")}
+        queries.append(query)
+    return queries
+
+
+@guarded("reading the dashboard's metrics (cloudwatch:GetMetricData)")
+def dashboard_panels(sess: WorkshopSession, body: str, hours: int = 24) -> tuple[dict[str, list], dict[str, str]]:
+    """What each widget of a dashboard body shows: title -> [(label, frame of Timestamp, Value)],
+    and the alarm widgets' states (alarm ARN -> state)."""
+    import json
+
+    end = sess.now() + timedelta(minutes=1)
+    cloudwatch = sess.client("cloudwatch")
+    panels: dict[str, list] = {}
     alarms: dict[str, str] = {}
     for widget in json.loads(body)["widgets"]:
         props = widget["properties"]
         if widget["type"] == "alarm":
             names = [arn.rsplit(":", 1)[-1] for arn in props["alarms"]]
-            pages = sess.client("cloudwatch").get_paginator("describe_alarms").paginate(AlarmNames=names)
+            pages = cloudwatch.get_paginator("describe_alarms").paginate(AlarmNames=names)
             alarms.update({a["AlarmArn"]: a["StateValue"] for p in pages for a in p.get("MetricAlarms", [])
                            if a.get("AlarmArn") and a.get("StateValue")})
             continue
-        series.update(_series(sess, expand_metrics(props["metrics"]), props.get("stat", "Average"),
-                              props.get("period", 300), hours))
-    return series, alarms
+        pages = cloudwatch.get_paginator("get_metric_data").paginate(
+            MetricDataQueries=widget_queries(props["metrics"]), StartTime=end - timedelta(hours=hours), EndTime=end,
+            ScanBy="TimestampAscending")
+        lines = panels.setdefault(props.get("title", ""), [])
+        for page in pages:
+            for result in page.get("MetricDataResults", []):
+                lines.append((result.get("Label", result["Id"]),
+                              pd.DataFrame({"Timestamp": result.get("Timestamps", []), "Value": result.get("Values", [])})))
+    return panels, alarms
 
 
 @guarded("listing dashboards (cloudwatch:ListDashboards)")

@@ -29,9 +29,16 @@ def pipeline_execution_id(sess: WorkshopSession) -> str:
     """Step 1: the execution that deployed production, from the DeployPrd stage."""
     state = sess.client("codepipeline").get_pipeline_state(name=sess.names.pipeline_name)
     for stage in state.get("stageStates", []):
-        execution = stage.get("latestExecution", {}).get("pipelineExecutionId")
-        if stage.get("stageName") == sess.names.deploy_stage and execution:
-            return execution
+        latest = stage.get("latestExecution", {})
+        if stage.get("stageName") == sess.names.deploy_stage and latest.get("pipelineExecutionId"):
+            if latest.get("status") == "Succeeded":
+                return latest["pipelineExecutionId"]
+            # a deployment in progress (or failed) is not production yet: the newest that succeeded is
+            pages = sess.client("codepipeline").get_paginator("list_pipeline_executions").paginate(
+                pipelineName=sess.names.pipeline_name)
+            done = [e for p in pages for e in p.get("pipelineExecutionSummaries", []) if e.get("status") == "Succeeded"]
+            if done:
+                return max(done, key=lambda e: e["startTime"])["pipelineExecutionId"]
     raise LookupError(f"pipeline {sess.names.pipeline_name} has no {sess.names.deploy_stage} execution yet: "
                       "the workshop's deployment has not reached production")
 

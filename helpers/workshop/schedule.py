@@ -201,11 +201,13 @@ def sdk_model_monitor(sess: WorkshopSession) -> Any:
     import os
 
     os.environ.setdefault("SAGEMAKER_SUPPRESS_V2_WARNING", "1")
-    # the SDK logs "sagemaker.config INFO - Not applying SDK defaults ..." on every import unless
-    # its config logger already has a level: a learner needs none of it
-    config_log = logging.getLogger("sagemaker.config")
-    if config_log.level == logging.NOTSET:
-        config_log.setLevel(logging.WARNING)
+    # the SDK logs "sagemaker.config INFO - Not applying SDK defaults ..." on every import, and
+    # "Creating processing-job with name ..." per job, unless its loggers already have a level:
+    # a learner needs none of it
+    for name in ("sagemaker", "sagemaker.config"):
+        log = logging.getLogger(name)
+        if log.level == logging.NOTSET:
+            log.setLevel(logging.WARNING)
     import boto3
 
     try:
@@ -250,19 +252,20 @@ def sdk_monitoring_execution(sess: WorkshopSession, processing_job: str) -> Any:
 
 
 def start_quiet_hour(sess: WorkshopSession) -> datetime:
-    """Step 13c: when requests sent from now on will be alone in their hour.
+    """Steps 13b and 13c: when requests sent from now on will be alone in their hour.
 
     On the twin the clock moves to one minute past the next full hour (the schedule fires for
-    the hour before, as it would); no traffic is sent, so the new hour holds only what the
-    notebook sends. On AWS nothing can be moved: the time is now, and the hour also holds any
-    other traffic the endpoint receives.
+    the hour before, as it would), and the twin's own client stays away for that hour, so it
+    holds only what the notebook sends. On AWS nothing can be moved: the time is now, and the
+    hour also holds any other traffic the endpoint receives.
     """
     if sess.twin is None:
         return sess.now()
-    start = sess.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1, minutes=1)
+    hour = sess.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     with sess.twin.ws.exclusive():
-        sess.twin.advance(start)
-    return start
+        sess.twin.traffic.keep_quiet(hour)
+        sess.twin.advance(hour + timedelta(minutes=1))
+    return hour + timedelta(minutes=1)
 
 
 @guarded("waiting for a monitoring execution (sagemaker:ListMonitoringExecutions)")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
 from ..alarms import Datapoint, aggregate, evaluate_alarm, period_start
 from ..api import TwinError
 from ..store import Workspace, iso, parse_iso
+from .metric_queries import Search, Series, evaluate_math, parse_search, search_matches
 from .pagination import page
 
 STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
@@ -44,24 +46,14 @@ class CloudWatch:
         return {}
 
     def record(self, rows: list[tuple], db=None) -> None:
-        """Store datapoints (also used for the service's own AWS/ metrics), then evaluate alarms.
-
-        Inside a caller's transaction (``db``) only the rows are stored: the caller evaluates
-        (``evaluate_for``) once it has committed.
-        """
+        """Store datapoints (also used for the service's own AWS/ metrics), inside the caller's
+        transaction when given one (``db``). Alarms see them at their next evaluation
+        (``next_evaluation``), not at once, as CloudWatch does."""
         if db is not None:
             db.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             return
         with self.ws.transaction() as tx:
             tx.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        self.evaluate_for(rows)
-
-    def evaluate_for(self, rows: list[tuple]) -> None:
-        """Evaluate the alarms watching any series these rows belong to."""
-        touched = {(r[0], r[1], r[2]) for r in rows}
-        for alarm in self.ws.resources("alarm"):
-            if (alarm["Namespace"], alarm["MetricName"], dimensions_key(alarm.get("Dimensions"))) in touched:
-                self.evaluate(alarm["AlarmName"])
 
     def _points(self, namespace: str, name: str, dims: str, start: datetime, end: datetime) -> list[Datapoint]:
         rows = self.ws.db.execute(
@@ -93,21 +85,62 @@ class CloudWatch:
         return {"Label": params["MetricName"], "Datapoints": datapoints}
 
     def GetMetricData(self, params: dict) -> dict:
+        """MetricStat queries, SEARCH expressions (one result per series found, all with the
+        query's Id) and metric math over other queries' ids."""
+        queries = {q["Id"]: q for q in params["MetricDataQueries"]}
+        answered: dict[str, list[Series]] = {}
+
+        def answer(query_id: str, visiting: frozenset = frozenset()) -> list[Series]:
+            if query_id in answered:
+                return answered[query_id]
+            if query_id in visiting:
+                raise TwinError("ValidationError", f"Metric math expression {query_id} refers to itself")
+            query = queries[query_id]
+            if "MetricStat" in query:
+                series = [self._stat_series(query["MetricStat"], params["StartTime"], params["EndTime"])]
+            elif (search := parse_search(query["Expression"])) is not None:
+                series = self._search(search, query.get("Period"), params["StartTime"], params["EndTime"])
+            else:
+                for name in set(re.findall(r"[A-Za-z_]\w*", query["Expression"])) & set(queries):
+                    answer(name, visiting | {query_id})
+                series = evaluate_math(query["Expression"], answered)
+            answered[query_id] = series
+            return series
+
+        descending = params.get("ScanBy", "TimestampDescending") == "TimestampDescending"
         results = []
-        for query in params["MetricDataQueries"]:
-            if "MetricStat" not in query:
-                raise TwinError("ValidationError", "The local twin answers MetricStat queries only, not Expression.")
-            stat = query["MetricStat"]
-            metric = stat["Metric"]
-            series = self._series(metric["Namespace"], metric["MetricName"], metric.get("Dimensions"),
-                                  params["StartTime"], params["EndTime"], stat["Period"])
-            ordered = sorted(series.items(), reverse=params.get("ScanBy", "TimestampDescending") == "TimestampDescending")
-            if query.get("ReturnData", True):
-                results.append({"Id": query["Id"], "Label": query.get("Label", metric["MetricName"]),
-                                "Timestamps": [t for t, _ in ordered],
-                                "Values": [aggregate(p, stat["Stat"]) for _, p in ordered],
-                                "StatusCode": "Complete"})
+        for query_id, query in queries.items():
+            series = answer(query_id)
+            if not query.get("ReturnData", True):
+                continue
+            for one in series:
+                label = query.get("Label") if query.get("Label") and len(series) == 1 else \
+                    " ".join(filter(None, [query.get("Label"), one.label]))
+                ordered = sorted(one.points.items(), reverse=descending)
+                results.append({"Id": query_id, "Label": label, "Timestamps": [t for t, _ in ordered],
+                                "Values": [v for _, v in ordered], "StatusCode": "Complete"})
         return {"MetricDataResults": results, "Messages": []}
+
+    def _stat_series(self, stat: dict, start: datetime, end: datetime) -> Series:
+        metric = stat["Metric"]
+        grouped = self._series(metric["Namespace"], metric["MetricName"], metric.get("Dimensions"), start, end,
+                               stat["Period"])
+        return Series(metric["MetricName"], {t: aggregate(p, stat["Stat"]) for t, p in grouped.items()})
+
+    def _search(self, search: Search, period: int | None, start: datetime, end: datetime) -> list[Series]:
+        """Every stored series the SEARCH matches (label: metric name and dimension values) [inferred]."""
+        rows = self.ws.db.execute("SELECT DISTINCT name, dims FROM metrics WHERE namespace = ? ORDER BY name, dims",
+                                  (search.namespace,)).fetchall()
+        found = []
+        for name, dims in rows:
+            if search_matches(search, search.namespace, name, dims):
+                pairs = json.loads(dims)
+                grouped: dict[datetime, list[Datapoint]] = {}
+                for p in self._points(search.namespace, name, dims, start, end):
+                    grouped.setdefault(period_start(p.timestamp, search.period or period or 300), []).append(p)
+                found.append(Series(" ".join([name, *(v for _, v in pairs)]),
+                                    {t: aggregate(points, search.stat) for t, points in grouped.items()}))
+        return found
 
     def ListMetrics(self, params: dict) -> dict:
         rows = self.ws.db.execute("SELECT DISTINCT namespace, name, dims FROM metrics ORDER BY namespace, name").fetchall()
@@ -157,15 +190,35 @@ class CloudWatch:
         self.evaluate(name)
         return {}
 
+    def next_evaluation(self) -> datetime | None:
+        """The next period boundary at which an alarm's window gains or loses a datapoint.
+
+        An alarm looks at its last EvaluationPeriods *complete* periods; with a 60-second
+        period a datapoint counts from the end of its minute for EvaluationPeriods minutes,
+        then the alarm has no data again (INSUFFICIENT_DATA when missing data is "missing").
+        """
+        now = self.ws.now()
+        due = []
+        for alarm in self.ws.resources("alarm"):
+            period, count = int(alarm["Period"]), int(alarm["EvaluationPeriods"])
+            span = timedelta(seconds=period * (count + 1))
+            for point in self._points(alarm["Namespace"], alarm["MetricName"], dimensions_key(alarm.get("Dimensions")),
+                                      now - span, now + timedelta(days=1)):
+                start = period_start(point.timestamp, period)
+                due += [t for t in (start + timedelta(seconds=period), start + span) if t > now]
+        return min(due) if due else None
+
     def evaluate(self, name: str) -> None:
-        """Re-evaluate one alarm at the virtual now; record and announce a state change."""
+        """Re-evaluate one alarm at the virtual now over its complete periods; record and
+        announce a state change."""
         alarm = self.ws.resource("alarm", name)
         now = self.ws.now()
         period = int(alarm["Period"])
-        start = period_start(now, period) - timedelta(seconds=period * (int(alarm["EvaluationPeriods"]) - 1))
+        last = now - timedelta(seconds=period)  # the newest complete period contains this moment
+        start = period_start(last, period) - timedelta(seconds=period * (int(alarm["EvaluationPeriods"]) - 1))
         points = self._points(alarm["Namespace"], alarm["MetricName"], dimensions_key(alarm.get("Dimensions")),
-                              start, period_start(now, period) + timedelta(seconds=period))
-        result = evaluate_alarm(alarm, points, now)
+                              start, period_start(last, period) + timedelta(seconds=period))
+        result = evaluate_alarm(alarm, points, last)
         if result.state == alarm["StateValue"]:
             return
         old_state = alarm["StateValue"]

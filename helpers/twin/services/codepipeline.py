@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from ..api import TwinError
 from ..core import Core
-from ..pipeline import STAGES, start_execution
+from ..pipeline import STAGES, approve, start_execution
 from .pagination import page
 
 
@@ -24,26 +26,22 @@ class CodePipeline:
         self._check(params["name"])
         executions = self._executions()
         states = []
-        for stage, actions, _ in STAGES:
+        for stage, actions in STAGES:
             entered = [e for e in executions if e["stages"][stage]["status"] != "NotStarted"]
-            state = {"stageName": stage, "inboundTransitionState": {"enabled": True}, "actionStates": []}
+            state = {"stageName": stage, "inboundTransitionState": {"enabled": True},
+                     "actionStates": [_action_state(executions, stage, action) for action, *_ in actions]}
             if entered:
                 latest = entered[0]
-                info = latest["stages"][stage]
-                status = {"InProgress": "InProgress", "Succeeded": "Succeeded"}.get(info["status"], "Failed")
-                if latest["status"] == "Superseded" and info["status"] == "InProgress":
-                    status = "Stopped"
-                changed = info.get("finished") or info.get("started")
-                state["latestExecution"] = {"pipelineExecutionId": latest["pipelineExecutionId"], "status": status}
-                state["actionStates"] = [{"actionName": action, "latestExecution": {
-                    "actionExecutionId": f"{latest['pipelineExecutionId'][:8]}-{stage.lower()}-{action.lower()}",
-                    "status": status, "lastStatusChange": changed}} for action, _ in actions]
-            else:
-                state["actionStates"] = [{"actionName": action} for action, _ in actions]
+                state["latestExecution"] = {"pipelineExecutionId": latest["pipelineExecutionId"],
+                                            "status": latest["stages"][stage]["status"]}
             states.append(state)
         first = executions[-1]["startTime"]
         return {"pipelineName": params["name"], "pipelineVersion": 1, "stageStates": states,
                 "created": first, "updated": first}
+
+    def PutApprovalResult(self, params: dict) -> dict:
+        self._check(params["pipelineName"])
+        return {"approvedAt": approve(self.core, params, self.core.role_arn("notebook"))}
 
     def ListPipelineExecutions(self, params: dict) -> dict:
         self._check(params["pipelineName"])
@@ -68,3 +66,17 @@ class CodePipeline:
         self._check(params["name"])
         return {"pipelineExecutionId": start_execution(self.core, "StartPipelineExecution",
                                                        self.core.role_arn("notebook"))}
+
+
+def _action_state(executions: list[dict], stage: str, action: str) -> dict:
+    """An action's newest run across executions; an approval waiting shows its token."""
+    ran = [e for e in executions if e["stages"][stage]["actions"][action]["status"] != "NotStarted"]
+    if not ran:
+        return {"actionName": action}
+    info = ran[0]["stages"][stage]["actions"][action]
+    latest = {"actionExecutionId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{ran[0]['pipelineExecutionId']}/{action}")),
+              "status": info["status"], "lastStatusChange": info.get("finished") or info["started"]}
+    for key in ("token", "summary", "lastUpdatedBy"):
+        if key in info:
+            latest[key] = info[key]
+    return {"actionName": action, "latestExecution": latest}

@@ -11,6 +11,8 @@ from botocore.response import StreamingBody
 from ..api import TwinError
 from ..core import Core
 from ..endpoint import EndpointRuntime
+from ..processing import create_job
+from ..schedule import update_schedule
 from .pagination import page
 
 _SUMMARY_JOB = ("ProcessingJobName", "ProcessingJobArn", "CreationTime", "ProcessingEndTime",
@@ -49,6 +51,13 @@ class SageMaker:
         if found is None:
             raise error
         return found
+
+    def CreateProcessingJob(self, params: dict) -> dict:
+        return {"ProcessingJobArn": create_job(self.core, params)["ProcessingJobArn"]}
+
+    def UpdateMonitoringSchedule(self, params: dict) -> dict:
+        schedule = update_schedule(self.core, params["MonitoringScheduleName"], params["MonitoringScheduleConfig"])
+        return {"MonitoringScheduleArn": schedule["MonitoringScheduleArn"]}
 
     def DescribeProcessingJob(self, params: dict) -> dict:
         name = params["ProcessingJobName"]
