@@ -134,6 +134,7 @@ def run_workshop(build: Path, fresh: bool = False) -> int:
 
 def summary(root: Path) -> str:
     from . import workshop
+    from .analyzer.monitor import not_evaluated_part
     from .backends import session
 
     sess = session("local", root)
@@ -146,6 +147,9 @@ def summary(root: Path) -> str:
         found = workshop.load_violations(sess, workshop.report_uri(sess, latest) + "/constraint_violations.json")
         lines.append(f"latest monitoring run   : {latest.scheduled:%Y-%m-%d %H:%M} {latest.status}")
         lines += [f"  violation             : {v.feature_name} {v.constraint_check_type}" for v in found.violations]
+        skipped = not_evaluated_part(workshop.processing_job(sess, latest.processing_job).exit_message)
+        if skipped:  # checks the baseline could not feed are said, never left out in silence
+            lines.append(f"  not evaluated         : {skipped}")
     lines.append(f"drift alarm             : {workshop.alarm_state(sess)['StateValue']}")
     if retrains:
         lines.append(f"retrain execution       : {retrains[0]['pipelineExecutionId']} ({retrains[0]['status']})")
