@@ -14,7 +14,7 @@ OLDEST_VENV := .venv-oldest
 OLDEST_PYTHON ?= $(shell for p in python3.10 $(HOME)/.pyenv/versions/3.10*/bin/python3.10; do \
 	$$p -c 'import sys; sys.exit(sys.version_info[:2] != (3,10))' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: setup workshop test test-oldest lint bench bench-peers lab clean
+.PHONY: setup workshop test test-oldest studio-check lint bench bench-peers lab clean
 
 $(STAMP): pyproject.toml requirements.txt
 	@test -n "$(PYTHON)" || { echo "make: need Python 3.10 to 3.12 (python3 on PATH is $$(python3 --version 2>&1))"; exit 1; }
@@ -48,6 +48,12 @@ $(OLDEST_VENV)/.installed: pyproject.toml requirements.txt .ci/oldest-constraint
 test-oldest: $(OLDEST_VENV)/.installed
 	$(OLDEST_VENV)/bin/python -c 'import sys, numpy, pandas; print("oldest stack: Python", sys.version.split()[0], "numpy", numpy.__version__, "pandas", pandas.__version__)'
 	$(OLDEST_VENV)/bin/python -m pytest -p no:cacheprovider
+
+# `%pip install -r requirements.txt` over emulated SageMaker Distribution images (Python 3.10,
+# 3.11, 3.12; the versions of their release notes, from PyPI): numpy, pandas, xgboost and the
+# SDK must stay. Needs the package index, so it is not part of `make test`; CI runs it.
+studio-check: setup
+	$(BIN)/python scripts/studio_install_check.py
 
 bench: setup
 	$(BIN)/python bench/whole_bench.py

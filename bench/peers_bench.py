@@ -66,7 +66,8 @@ for metric in result["metrics"]:
 print(json.dumps(sorted(drifted)))
 """
 PEERS = {
-    "whylogs": ["whylogs==1.6.4", "numpy<2", "pandas<2.3", "ipython"],  # its drift module imports IPython
+    # its drift module imports IPython and scipy, which whylogs does not require
+    "whylogs": ["whylogs==1.6.4", "numpy<2", "pandas<2.3", "ipython", "scipy<1.14"],
     "evidently": ["evidently==0.7.23", "pandas<3"],
 }
 ROWS: list[tuple[str, str]] = []
@@ -121,6 +122,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--peers", default=",".join(PEERS), help="which peers to run (comma-separated)")
     args = parser.parse_args()
     load = os.getloadavg()
     print(f"Peers benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
@@ -128,7 +130,7 @@ def main() -> int:
     base_csv = cached_csv(DATA, "base", args.rows)
     current_csv = cached_csv(DATA, "current", args.rows // 5, seed=2, shift=True)
     flagged = {"ours (Model Monitor's drift check)": ours_drift(base_csv, current_csv)[1]}
-    pythons = {name: venv(name) for name in PEERS}
+    pythons = {name: venv(name) if name in args.peers.split(",") else None for name in PEERS}
     if pythons["whylogs"]:
         mine, theirs = [], []
         for _ in range(args.repeat):

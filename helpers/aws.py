@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["AnswerMissing", "MissingPermission", "ModelMonitorUnavailable", "NotFound", "RegionChoice",
+__all__ = ["Answer", "AnswerMissing", "answer", "MissingPermission", "ModelMonitorUnavailable", "NotFound", "RegionChoice",
            "WorkshopAwsError", "aws_identity", "explain", "guarded", "resolve_region", "retrying_config"]
 
 _MONITOR_OPERATIONS = re.compile(r"Monitoring|DataQuality", re.I)
@@ -61,6 +61,32 @@ class NotFound(WorkshopAwsError):
 
 class AnswerMissing(WorkshopAwsError):
     """An AWS answer lacks a field the API marks optional and the step needs."""
+
+
+class Answer(dict):
+    """An AWS answer handed to a notebook: indexing a member it lacks says so in a sentence.
+
+    The API marks most members optional; a notebook that writes ``alarm["StateValue"]`` gets
+    ``AnswerMissing`` naming the member and the call instead of a bare KeyError. ``.get`` works
+    as on any dict.
+    """
+
+    def __init__(self, value: dict, what: str):
+        super().__init__(value)
+        self.what = what
+
+    def __missing__(self, key):
+        raise AnswerMissing(f"AWS's answer to {self.what} has no {key} (the API allows it to be absent); "
+                            "the step cannot go on without it: check the resource in the console.")
+
+
+def answer(value: Any, what: str) -> Any:
+    """``value`` (an AWS answer or part of one) with every structure in it an ``Answer``."""
+    if isinstance(value, dict):
+        return Answer({k: answer(v, what) for k, v in value.items()}, what)
+    if isinstance(value, list):
+        return [answer(v, what) for v in value]
+    return value
 
 
 def need(value: Any, what: str) -> Any:

@@ -141,7 +141,8 @@ def summary(root: Path) -> str:
     execution_id = workshop.pipeline_execution_id(sess)
     lines = [f"production execution id : {execution_id}"]
     executions = sess.client("codepipeline").list_pipeline_executions(pipelineName=sess.names.pipeline_name)
-    retrains = [e for e in executions["pipelineExecutionSummaries"] if e["trigger"]["triggerType"] == "CloudWatchEvent"]
+    retrains = [e for e in executions.get("pipelineExecutionSummaries", [])
+                if e.get("trigger", {}).get("triggerType") == "CloudWatchEvent"]
     latest = workshop.latest_execution(sess, statuses=("Completed", "CompletedWithViolations"))
     if latest is not None:
         found = workshop.load_violations(sess, workshop.report_uri(sess, latest) + "/constraint_violations.json")
@@ -150,7 +151,7 @@ def summary(root: Path) -> str:
         skipped = not_evaluated_part(workshop.processing_job(sess, latest.processing_job).exit_message)
         if skipped:  # checks the baseline could not feed are said, never left out in silence
             lines.append(f"  not evaluated         : {skipped}")
-    lines.append(f"drift alarm             : {workshop.alarm_state(sess)['StateValue']}")
+    lines.append(f"drift alarm             : {workshop.alarm_state(sess).get('StateValue', '?')}")
     if retrains:
         lines.append(f"retrain execution       : {retrains[0]['pipelineExecutionId']} ({retrains[0]['status']})")
     return "\n".join(lines)

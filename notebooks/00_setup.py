@@ -27,8 +27,9 @@
 # your account still has Model Monitor and the workshop deployed, set `backend = "aws"` in the
 # parameters cell of each notebook and the same code runs against it.
 #
-# **Cost and permissions on AWS.** The schedule runs an `ml.m5.xlarge` processing job every
-# hour (about $0.23 an hour) and the endpoint an `ml.m5.large`. The Studio execution role needs
+# **Cost and permissions on AWS.** The endpoint bills for every hour it exists and the schedule
+# starts a processing job every hour; the cost table below lists both with the instance types
+# this estate uses. The Studio execution role needs
 # read access to SageMaker, S3, CloudWatch, CodePipeline and EventBridge,
 # `sagemaker:InvokeEndpoint`, `kms:Decrypt` on the capture key if the capture is encrypted, and
 # `cloudwatch:PutMetricData` / `PutDashboard` for steps 14 and 16; the pre-flight below checks
@@ -84,13 +85,42 @@ if backend == "local":
     except WorkspaceError:
         if any(root.glob("*")) if root.exists() else False:
             raise
-        print(f"building the twin in {root} (about 10 s) ...")
+        print(f"building the twin in {root}: training the model and running the baseline job ...")
         twin = Twin.up(root)
         twin.run_hours(2)
     print(twin.status())
 
 sess = session(backend, workspace, region=region, profile=profile, **names)
 print(f"backend={sess.backend} region={sess.region} account={sess.account_id} bucket={sess.default_bucket}")
+
+# %% [markdown]
+# **What you see above** (on the twin): the twin's own summary, one line per resource. Its
+# clock is virtual: it stands where the last notebook or `twin run` left it. Running the
+# workshop again reuses the estate (`make workshop FRESH=1` rebuilds it), so what earlier runs
+# did is still there: more hourly executions, and a second pipeline run if notebook 15's retrain
+# ran before. The next cell reads the same history through the API (on AWS too) and says what
+# each line means, with the numbers of this estate:
+
+# %%
+print(workshop.estate_history(sess).explain())  # codepipeline.list_pipeline_executions, sagemaker.list_monitoring_executions
+
+# %% [markdown]
+# ## What it costs on AWS
+# What bills by the hour, with the instance types this estate uses (read from
+# `describe_endpoint_config` and `describe_monitoring_schedule`; on the twin the same calls
+# answer). The prices are on-demand list prices for us-east-1 as this package records them
+# (`helpers.workshop.cleanup.HOURLY_USD`); prices change and differ by region, so check the
+# SageMaker pricing page. An endpoint bills every hour it exists; the schedule's processing
+# job bills only for the seconds each run lasts, so its row is the price of a whole
+# instance-hour, an upper bound. `99_cleanup` shows the same table before it deletes.
+
+# %%
+import pandas as pd
+
+costs = workshop.running_costs(sess, {})
+print(f"price table: {workshop.PRICE_TABLE}")
+with pd.option_context("display.max_colwidth", None):  # whole names and details, not cut at 50 characters
+    display(costs.drop(columns=["stack"]))
 
 # %% [markdown]
 # ## Pre-flight (AWS only)
@@ -125,9 +155,15 @@ if not any(stage.name == sess.names.deploy_stage for stage in stages):
     raise RuntimeError(f"{sess.names.pipeline_name} has no {sess.names.deploy_stage} stage: is the workshop deployed?")
 [(stage.name, stage.status) for stage in stages]
 
+# %%
+print(f"{len(stages)} stages, in order: {', '.join(stage.name for stage in stages)}; "
+      f"production is deployed by {sess.names.deploy_stage}")
+
 # %% [markdown]
-# **What you should see:** four stages, `Source`, `Build`, `DeployDev` and `DeployPrd`, all
-# `Succeeded`.
+# **What you should see:** the pipeline's stages in the order they run, each with the status
+# of the execution it last processed, as `get_pipeline_state` answered (the names come from the
+# pipeline itself, so a pipeline with more stages shows them all). `Succeeded` everywhere once a
+# deployment has finished; a stage of a retrain on its way may say `InProgress`.
 
 # %% [markdown]
 # ## What you learned

@@ -18,7 +18,8 @@
 # that reached production. This step finds it.
 #
 # **The API call:** `codepipeline.get_pipeline_state(name=<pipeline>)` returns one entry per
-# stage; the `DeployPrd` stage's `latestExecution.pipelineExecutionId` is the run now in production.
+# stage; the `latestExecution.pipelineExecutionId` of the stage that deploys to production is
+# the run now in production (the session knows that stage's name: it is printed below).
 # The pipeline is `mlops-nyctaxi` on the twin; on AWS its name depends on how the workshop was
 # deployed (`mlops-nyctaxi-<SageMakerProjectId>` in Studio) and the session found it for you.
 
@@ -42,8 +43,9 @@ from helpers import session
 sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
+print("the stage that deploys production:", sess.names.deploy_stage)
 for stage in workshop.pipeline_stages(sess):  # codepipeline.get_pipeline_state, one row per stage
-    print(f"{stage.name:10s} {stage.status:10s} {stage.execution_id}")
+    print(f"{stage.name:12s} {stage.status:10s} {stage.execution_id}")
 
 # %% [markdown]
 # `helpers.workshop.pipeline_execution_id` does the same search and fails clearly when the
@@ -54,8 +56,8 @@ execution_id = workshop.pipeline_execution_id(sess)
 execution_id
 
 # %% [markdown]
-# **What you should see:** the same id twice: the `DeployPrd` line of the table and the
-# value above, a UUID (32 hex digits in five groups). The other stages may show a newer
+# **What you should see:** the same id twice: the production stage's line of the table (the
+# stage named on the first line) and the value above, a UUID (32 hex digits in five groups). The other stages may show a newer
 # execution while a retrain is on its way: production keeps the id of the run that deployed it.
 #
 # ## What you learned

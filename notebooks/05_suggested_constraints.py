@@ -5,8 +5,6 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
-#       format_version: '1.3'
-#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -44,7 +42,10 @@ sess = session(backend, workspace, region=region, profile=profile, **names)
 # %%
 prod = workshop.production_names(sess)
 constraints = workshop.load_constraints(sess, workshop.baseline_job(sess, prod.baseline_job).constraints_uri)
-constraints.to_frame()
+frame = constraints.to_frame()
+empty = [c for c in frame.columns if frame[c].isna().all()]  # e.g. domains: only string features have one
+print("not shown (empty for every feature):", ", ".join(empty) or "-")
+frame.drop(columns=empty)
 
 # %%
 config = constraints.monitoring_config

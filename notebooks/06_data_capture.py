@@ -48,19 +48,43 @@ files = workshop.capture_files(sess, prod.endpoint)
 if not files:
     raise workshop.StepNotReady(f"no capture files yet for {prod.endpoint}: the endpoint has had no traffic. "
                        "On the twin run `python -m helpers twin run --hours 2`; on AWS send some requests first.")
-print(f"{len(files)} capture files")
+by_hour = workshop.capture_files_by_hour(files)
+print(f"{len(files)} capture files for {prod.endpoint}, by hour (UTC):")
+for hour, in_hour in by_hour.items():
+    print(f"  {hour:%Y-%m-%d %H}:00  {len(in_hour):3d} files")
 [f.uri.split(prod.endpoint + "/", 1)[-1] for f in files[:5]]
+
+# %% [markdown]
+# The first hour with capture holds the first traffic the endpoint received: on the twin, the
+# requests of the workshop's own traffic notebook. (Later hours may hold other traffic: steps
+# 13 and 13c send their own requests.) One record of that hour, and how its `passenger_count`
+# was written:
 
 # %%
 import json
 
-record = workshop.first_capture_record(sess, files[-1].uri)
+import pandas as pd
+
+from helpers.analyzer.datatypes import classify_text
+from helpers.capture import read_capture
+
+first_hour = min(by_hour)
+record = workshop.first_capture_record(sess, by_hour[first_hour][0].uri)
+print(f"the first record of {first_hour:%Y-%m-%d %H}:00-{first_hour:%H}:59 UTC, the endpoint's first hour of traffic:")
 print(json.dumps(json.loads(record.to_line()), indent=2))  # one line in the file; indented here to read
+folder = Path("reports") / "capture-first-hour"
+workshop.download_capture_hour(sess, prod.endpoint, first_hour, folder)
+sent = read_capture(folder).frame["_c2"]  # _c0 is the prediction, then the inputs: passenger_count is _c2
+kinds = pd.Series([classify_text(v).name for v in sent]).value_counts()
+print(f"passenger_count in the {len(sent)} requests of that hour, as the analyzer reads the text:", kinds.to_dict())
 
 # %% [markdown]
-# **What you should see:** `endpointInput.data` like `12.383333333333333,1.0,2.53`: the notebook
-# that sent this traffic sent every value as a float, so **one passenger arrives as `1.0`**.
-# `endpointOutput.data` is the model's prediction of `total_amount`.
+# **What you should see:** the hours with capture files, then one record: `endpointInput.data`
+# is the request exactly as sent (the three features, comma-separated), `endpointOutput.data`
+# the model's prediction of `total_amount`, and the event's id and time. The last line counts
+# how that hour's requests wrote `passenger_count`. The workshop's traffic notebook sent every
+# value as a NumPy float, so one passenger arrives as `1.0`, which the analyzer reads as
+# FRACTIONAL; the few INTEGRAL ones, if any, are hand-typed requests. Step 13 comes back to this.
 #
 # ## What you learned
 # - Capture files are plain JSON lines: input, output, event id and time.

@@ -5,8 +5,6 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
-#       format_version: '1.3'
-#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -63,7 +61,8 @@ job = workshop.processing_job(sess, execution.processing_job)  # sagemaker.descr
 {k: job.environment.get(k, "(not set)") for k in ("start_time", "end_time", "dataset_format")} | {"ExitMessage": job.exit_message}
 
 # %% [markdown]
-# The same with the SageMaker SDK, if you prefer it (optional: it takes a few seconds to import):
+# The same with the SageMaker SDK v2, if you prefer it (optional: it takes a few seconds to
+# import, and a kernel with SDK v3, which has no `sagemaker.model_monitor`, prints why it stops):
 # `DefaultModelMonitor.attach` binds to the schedule, and each `MonitoringExecution` reads its
 # own reports. We pick the SDK's object for the same processing job.
 
@@ -71,18 +70,18 @@ job = workshop.processing_job(sess, execution.processing_job)  # sagemaker.descr
 from helpers.aws import AnswerMissing
 
 try:
-    monitor = workshop.sdk_model_monitor(sess)
-    sdk_execution = next((x for x in monitor.list_executions() if x.job_name == execution.processing_job), None)
+    # DefaultModelMonitor.attach(...), then the MonitoringExecution of list_executions() for this job
+    sdk_execution = workshop.sdk_monitoring_execution(sess, execution.processing_job)
     if sdk_execution is None:
         print(f"the SDK's list_executions() does not include {execution.processing_job}")
     else:
         print(sdk_execution.describe()["ProcessingJobStatus"], "|", sdk_execution.output.destination)
-except AnswerMissing as err:  # on AWS the SDK cannot read every schedule the API allows
+except (AnswerMissing, workshop.SdkUnavailable) as err:  # the SDK cannot read every schedule the API allows; v3 has no model_monitor
     print(err)
 
 # %% [markdown]
 # **What you should see:** the window the run analysed (`start_time` to `end_time`, one hour)
-# and an exit message like *CompletedWithViolations: Job completed successfully with 2 violations.*
+# and an exit message like *CompletedWithViolations: Job completed successfully with N violations.*
 # The SDK says `Completed` for the same run: that is the **processing job's** status (the
 # container exited cleanly); the violations are in the monitoring execution's status and in
 # the exit message.

@@ -81,8 +81,9 @@ print(plots.violations_text(violations))
 
 # %% [markdown]
 # Compare the means of `total_amount` in the table: they can be close while the drift check
-# still fires, because the check compares whole distributions, not means. Step 13 shows exactly
-# what it compares, and why a hundred predictions against the true fares look far apart.
+# still fires, because the check does not compare means: it compares two cumulative curves that
+# Model Monitor builds from the statistics files' sketches. Step 13 shows exactly what it
+# compares, and why its distance can be much larger than the textbook one.
 #
 # If you run the notebook yourself, the picker below draws one feature at a time (the figure
 # above already has them all):
@@ -95,10 +96,11 @@ feature_picker(baseline, latest)
 # %% [markdown]
 # **What you should see:** `passenger_count` is **Fractional** in the latest hour (it was
 # Integral in the baseline), and the violations say so in Model Monitor's words: a
-# `data_type_check` on `passenger_count` and a `baseline_drift_check` on `total_amount`.
+# `data_type_check` on `passenger_count` and, when the hour's distance passes the threshold, a
+# `baseline_drift_check` on `total_amount` (step 13 explains why it comes and goes).
 #
 # ## What you learned
 # - The latest statistics have the baseline's format, so comparing them is a join on feature names.
-# - Drift is about the whole distribution; two close means can hide very different shapes.
+# - The drift check compares distributions (as sketches), not means: close means do not rule out a violation.
 #
 # Next: [13 · visualise and explain the violations](13_visualize_violations.ipynb)

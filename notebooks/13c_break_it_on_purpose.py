@@ -20,16 +20,18 @@
 # One hour of traffic to the production endpoint, mostly well-formed, with four kinds of bad
 # requests mixed in:
 #
-# 1. **a null**: one request leaves `passenger_count` empty (`12.5,,3.1`);
+# 1. **a null**: one request leaves `passenger_count` empty (two commas in a row);
 # 2. **a string**: one request says `unknown` for `duration_minutes`;
 # 3. **a doubled `trip_distance`**: every request's distance is twice the real one (a unit bug:
 #    kilometres sent where miles were expected would look much the same);
-# 4. **integers sent as floats**: a few requests say `2.0` passengers instead of `2`.
+# 4. **integers sent as floats**: a few requests write the passenger count with a decimal point
+#    (`1.0` for one passenger, `2.0` for two), as the 2021 notebook did.
 #
 # On the twin, the notebook starts the traffic at the top of a new hour, then lets the virtual
 # clock run to the next one, so the schedule analyses that hour. **On AWS it works the same**
 # with real requests (set `confirm_traffic = True` first: they go to your production endpoint),
-# but the report comes from the real hourly job: the waiting cell polls for up to two hours.
+# but the report comes from the real hourly job: the waiting cell polls until that hour's
+# report exists (the hour itself, then the job's run).
 # On either, the hour also holds any other traffic the endpoint receives.
 
 # %% tags=["parameters"]
@@ -92,7 +94,10 @@ for i, row in enumerate(sample.itertuples(index=False)):
     elif i in (2, 3, 4):
         passengers = f"{float(row.passenger_count)!r}"  # 4. integers sent as floats
     payloads.append(f"{duration},{passengers},{distance}")  # 3. every distance doubled
-print("\n".join(payloads[:6]), "\n...")
+labels = ["1. a null", "2. a string"] + ["4. passengers as a float"] * 3 + ["well-formed"]
+for body, label in zip(payloads, labels, strict=False):
+    print(f"{body:44s} {label}")
+print(f"... and {len(payloads) - len(labels)} more well-formed requests; every trip_distance is doubled (3.)")
 
 # %%
 if sess.backend == "aws" and not confirm_traffic:
@@ -150,20 +155,23 @@ print("every expected check fired" if not missing else f"not in this report: {so
 # - **The null** makes `passenger_count` less than complete: `completeness_check` (the baseline
 #   saw every row filled in, so its constraint asks for all of them). The model answered it: the
 #   XGBoost container reads an empty field as a missing value.
-# - **The string** trips **no check at all**: the model container cannot read `unknown` as a
+# - **The string** trips **no check** on the twin: the model container cannot read `unknown` as a
 #   number and answers 400 (a `ModelError`). The twin captures only requests the model answered,
-#   so the report of this hour never sees it. Watch for refused requests in the endpoint's
-#   `Invocation4XXErrors` metric and its logs instead (step 16's dashboard shows the errors).
+#   so the report of this hour never sees it. What AWS's data capture does with a request the
+#   model refused is not documented, and this workshop has not checked it on AWS: look in your
+#   capture files. Either way, watch for refused requests in the endpoint's
+#   `Invocation4XXErrors` metric and its logs (step 16's dashboard shows the errors).
 # - **The doubled distance** moves the whole distribution of `trip_distance`: its
 #   `baseline_drift_check`, once the hour has enough records for the Robust allowance to be
 #   small. The model then predicts larger fares, so the prediction (captured into the
 #   `total_amount` column) may drift too: inputs drifting drag the output along.
-# - **`2.0` for two passengers** is Fractional text where the baseline saw Integral:
-#   `passenger_count` fails its `data_type_check`, the 2021 workshop's violation in small.
+# - **A passenger count with a decimal point** (the lines marked 4 above) is Fractional text
+#   where the baseline saw Integral: `passenger_count` fails its `data_type_check`, the 2021
+#   workshop's violation in small.
 #
 # Note what does *not* happen: apart from the string, no request was rejected. The endpoint
-# answered a null, a doubled distance and `2.0` passengers without a word; only the hourly report
-# tells you.
+# answered a null, a doubled distance and passenger counts with a decimal point without a word;
+# only the hourly report tells you.
 # </details>
 
 # %% [markdown]
@@ -174,7 +182,8 @@ print("every expected check fired" if not missing else f"not in this report: {so
 # ## What you learned
 # - Each kind of bad input trips its own check: nulls the completeness, floats for integers the
 #   data type, shifted values the drift.
-# - Requests the model refuses are never captured: monitor the endpoint's errors too.
+# - A request the model refuses is not in the twin's capture (what AWS's capture does with it is
+#   not documented), so the report cannot be relied on to see it: monitor the endpoint's errors too.
 # - The endpoint accepts most bad requests; only monitoring notices, an hour later.
 #
 # Next: [14 · a custom metric that trips the alarm](14_custom_metric_alarm.ipynb)

@@ -156,6 +156,24 @@ def block_network(monkeypatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", connect)
 
 
+class _SearchPaths(list):
+    """boto3 appends its data path to the loader of every session it makes: keep one copy."""
+
+    def append(self, path):
+        if path not in self:
+            super().append(path)
+
+
+def shared_loader():
+    """One botocore data loader for every session of a test: each notebook makes a session, and
+    parsing the service models again for each (SageMaker's alone is megabytes) costs seconds."""
+    import botocore.loaders
+
+    loader = botocore.loaders.create_loader()
+    loader._search_paths = _SearchPaths(loader.search_paths)
+    return loader
+
+
 def fake_environment(monkeypatch, tmp_path) -> Answers:
     """Fake credentials, the region in ~/.aws/config (not the environment), and the answers hook."""
     config = tmp_path / "aws-config"
@@ -169,9 +187,11 @@ def fake_environment(monkeypatch, tmp_path) -> Answers:
     block_network(monkeypatch)
     answers = Answers()
     original = botocore.session.get_session
+    loader = shared_loader()
 
     def get_session(*args, **kwargs):
         session = original(*args, **kwargs)
+        session.register_component("data_loader", loader)
         answers.install(session)
         return session
 
@@ -420,15 +440,23 @@ def strip_optional(shape, value):
     return value
 
 
-def answer_only_required(session: botocore.session.Session, spare: frozenset[str] = frozenset()) -> None:
+def answer_only_required(session: botocore.session.Session, spare: frozenset[str] = frozenset(),
+                         only: frozenset[str] | None = None, seen: set[str] | None = None) -> None:
     """Every successful answer keeps only the members the API requires (install on a session).
 
-    ``spare`` names services left whole (e.g. sts, whose every member is optional).
+    ``spare`` names services left whole (e.g. sts, whose every member is optional); ``only``, when
+    given, limits the stripping to those operations ("service.Operation"); ``seen`` collects the
+    operations whose answers held an optional member (stripping them changes something).
     """
     def strip(parsed, model, http_response, **_):
         service = model.service_model.service_name
-        if http_response.status_code < 300 and model.output_shape is not None and service not in spare:
-            kept = strip_optional(model.output_shape, parsed)
+        name = f"{service}.{model.name}"
+        if http_response.status_code >= 300 or model.output_shape is None or service in spare:
+            return
+        kept = strip_optional(model.output_shape, parsed)  # members outside the shape (ResponseMetadata) stay
+        if seen is not None and kept != parsed:
+            seen.add(name)
+        if only is None or name in only:
             parsed.clear()
             parsed.update(kept)
 

@@ -39,6 +39,10 @@ def _record(i: int, rng: random.Random) -> str:
         return ""  # a blank line
     if kind < 0.11:
         return "[1, 2]"  # JSON, not a record
+    if kind < 0.12:  # a payload without a field the record format requires
+        record = json.loads(line)
+        del record["captureData"][rng.choice(["endpointInput", "endpointOutput"])][rng.choice(["mode", "observedContentType"])]
+        return json.dumps(record)
     return line
 
 

@@ -113,6 +113,13 @@ def test_notebook_16_builds_the_dashboard(executed):
     assert figures, "the dashboard was not drawn"
 
 
+def test_each_next_link_points_to_the_notebook_that_follows():
+    """The last line of each notebook links the one after it in order (13 -> 13b or 13c when they exist)."""
+    for here, after in zip(PAIRS, PAIRS[1:], strict=False):
+        links = re.findall(r"Next: \[[^\]]+\]\(([^)]+)\)", here.with_suffix(".py").read_text())
+        assert links == [after.name], (here.stem, links, after.name)
+
+
 @pytest.mark.parametrize("path", PAIRS, ids=lambda p: p.stem)
 def test_parameters_are_never_rebound(path):
     """Re-running a cell must not change what the parameters cell set (papermill injects after it)."""
@@ -227,6 +234,35 @@ def test_notebook_13_numbers_agree_with_an_independent_computation(executed, exe
     assert int(n) < len(baseline_values)  # rank-map totals, not row counts
     assert float(simple) == pytest.approx(d, abs=5e-5)
     assert float(robust) == pytest.approx(max(0.0, d - 1.8 * np.sqrt((r1[-1] + r2[-1]) / (r1[-1] * r2[-1]))), abs=5e-5)
+    # the verdict: the same Robust formula on the data's own curves and row counts
+    on_data = re.search(r"Robust on the data's curves (\S+);", text)
+    assert on_data, "13 did not print the Robust distance of the data's curves"
+    n_rows, m_rows = len(baseline_values), len(captured_values)
+    assert float(on_data.group(1)) == pytest.approx(
+        max(0.0, ks.statistic - 1.8 * np.sqrt((n_rows + m_rows) / (n_rows * m_rows))), abs=5e-4)
+
+
+@pytest.mark.slow
+def test_notebook_06_shows_a_record_of_the_hour_it_names(executed):
+    text = _text(executed["06_data_capture"])
+    hour = re.search(r"the first record of (\d{4}-\d\d-\d\d \d\d):00-\d\d:59 UTC", text)
+    assert hour, "06 did not name the hour of its record"
+    listed = re.findall(r"^  (\d{4}-\d\d-\d\d \d\d):00 +\d+ files", text, re.M)
+    assert listed and hour.group(1) == min(listed)
+    when = re.search(r'"inferenceTime": "(\d{4}-\d\d-\d\d)T(\d\d):', text)
+    assert f"{when.group(1)} {when.group(2)}" == hour.group(1)
+
+
+@pytest.mark.slow
+def test_notebook_00_explains_the_estate_with_its_own_numbers(executed):
+    """The overview's counts agree with the twin's status lines printed above it."""
+    text = _text(executed["00_setup"])
+    executions = re.findall(r"^execution   \S+ \S+  (\S+)", text, re.M)
+    runs = re.findall(r"^pipeline    \S+", text, re.M)
+    assert f"The pipeline has run {len(runs)} time(s):" in text
+    assert f"The schedule has run {len(executions)} time(s)" in text
+    for status in set(executions):
+        assert re.search(rf"[:,] {executions.count(status)} {status}[,.]", text), status
 
 
 @pytest.mark.slow
@@ -267,7 +303,8 @@ def test_html_pages_render_offline_in_chromium(executed, executed_folder, tmp_pa
 def test_the_workshop_runs_again_after_15_and_after_an_empty_hour(executed, executed_workspace, executed_folder):
     """As a learner would: `make workshop` again after the retrain of 15 (the twin first lives two
     hours when production has no report yet, as the runner does), then once more after an
-    hour with no traffic, when the newest execution failed. 09 to 16 run to the end each time."""
+    hour with no traffic, when the newest execution failed, with 13 to 10 run before 09. 09 to
+    16 run to the end each time."""
     from datetime import timedelta
 
     from helpers.runner import _has_report
@@ -289,5 +326,8 @@ def test_the_workshop_runs_again_after_15_and_after_an_empty_hour(executed, exec
 
     sess = session("local", executed_workspace)
     assert workshop.execution_in_focus(sess, executed_folder).execution.status in workshop.REPORTED
-    for path in later:
+    # another order the dependencies allow: 13 down to 10 before 09 (they fall back to the newest
+    # execution with a report), then 09 and the rest
+    looking = [p for p in later if p.stem < "13c"]
+    for path in looking[::-1] + [p for p in later if p not in looking]:
         _text(nbformat.read(run_notebook(path, executed_folder, params), as_version=4))

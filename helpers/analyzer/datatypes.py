@@ -9,6 +9,8 @@ else String; a null cell is Unknown. ``REGEXES`` holds them for reference and fo
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import re
 from enum import IntEnum
 
@@ -17,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..formats.arrays import from_numpy, to_numpy
+from ..native import c_function, compiled_pays
 
 __all__ = ["CellType", "REGEXES", "as_text", "classify", "classify_text", "column_type"]
 
@@ -85,14 +88,61 @@ def as_text(column: pa.Array) -> pa.Array:
     return column.cast(pa.string())
 
 
-def classify(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+def classify(column: pa.Array, compiled: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Cell types (``CellType`` codes, int8) and parsed doubles (valid where numeric).
 
-    Vectorised over the whole column with Arrow's kernels and numpy: a cell can be a number
-    only if it starts with a digit, a sign or a space; those cells are parsed by Arrow's
-    exactly-rounded parser and checked against the narrower Deequ grammar (``_numbers``).
+    Once a process has seen enough cells, a C loop (``_CLASSIFY_C``) matches every cell
+    against Deequ's grammar in one pass over Arrow's buffers; before that (and without a C
+    compiler) Arrow's kernels and numpy do it (``_classify_vectorised``). Either way the numbers
+    are parsed by Arrow's exactly-rounded parser. ``compiled`` forces a path (tests).
     """
     column = as_text(column)
+    use_c = compiled_pays(len(column)) if compiled is None else compiled
+    kernel = _kernel() if use_c and pa.types.is_string(column.type) else None
+    if kernel is None:
+        return _classify_vectorised(column)
+    n = len(column)
+    types = np.empty(n, dtype=np.int8)
+    counts = np.zeros(2, dtype=np.int64)  # numeric cells, and those with a space after the sign
+    if n:
+        buffers = column.buffers()
+        data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(1, np.uint8)
+        offsets = np.frombuffer(buffers[1], dtype=np.int32)[column.offset :]
+        valid = (np.ascontiguousarray(to_numpy(column.is_valid(), False)).view(np.uint8)
+                 if column.null_count else None)
+        kernel(data.ctypes.data, offsets.ctypes.data,
+               None if valid is None else valid.ctypes.data, n, types.ctypes.data, counts.ctypes.data)
+    return types, _parsed(column, types, int(counts[0]), bool(counts[1]))
+
+
+def _parsed(column: pa.Array, types: np.ndarray, numeric: int, spaced: bool) -> np.ndarray:
+    """The doubles of the numeric cells (0.0 elsewhere), by Arrow's exactly-rounded parser."""
+    values = np.zeros(len(column), dtype=np.float64)
+    if numeric == 0:
+        return values
+    if numeric == len(column) - column.null_count and not spaced:  # a number column: no take
+        return _doubles(column).copy()
+    where = np.flatnonzero((types == CellType.FRACTIONAL) | (types == CellType.INTEGRAL))
+    cells = column.take(from_numpy(where))
+    if spaced:  # Deequ allows one space after the sign ("- 1"); parsers do not
+        cells = pc.replace_substring_regex(cells, r"^([-+]?) ", r"\1")
+    values[where] = _doubles(cells)
+    return values
+
+
+def _doubles(cells: pa.Array) -> np.ndarray:
+    """Cells of Deequ's number grammar as doubles (nulls 0.0): Arrow's parser, or Python's
+    (also exactly rounded) for any it refuses, such as an exponent of thirty digits."""
+    try:
+        return to_numpy(pc.cast(cells, pa.float64()), 0.0)
+    except pa.ArrowInvalid:
+        return np.array([0.0 if c is None else float(c) for c in cells.to_pylist()], dtype=np.float64)
+
+
+def _classify_vectorised(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """``classify`` with Arrow's kernels and numpy: a cell can be a number only if it starts
+    with a digit, a sign or a space; those cells are parsed by Arrow's exactly-rounded parser
+    and checked against the narrower Deequ grammar (``_numbers``)."""
     n = len(column)
     types = np.full(n, np.int8(CellType.STRING))
     values = np.zeros(n, dtype=np.float64)
@@ -174,3 +224,55 @@ def _numbers_by_regex(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         numbers = pc.replace_substring_regex(cells.take(from_numpy(where)), r"^([-+]?) ", r"\1")
         values[where] = to_numpy(pc.cast(numbers, pa.float64()), 0.0)
     return types.astype(np.int8), values
+
+
+# Deequ's grammar (``REGEXES``), byte by byte over Arrow's buffers: types[i] is the CellType of
+# cell i; counts[0] the numeric cells, counts[1] those with a space after their sign.
+_CLASSIFY_C = r"""
+#include <stdint.h>
+#include <string.h>
+static const uint8_t *digits(const uint8_t *p, const uint8_t *end) {
+    while (p < end && *p >= '0' && *p <= '9') p++;
+    return p;
+}
+static int8_t cell_type(const uint8_t *p, const uint8_t *end, int64_t *spaced) {
+    long n = end - p;
+    if ((n == 4 && !memcmp(p, "true", 4)) || (n == 5 && !memcmp(p, "false", 5))) return 3;
+    int space = 0;
+    if (p < end && (*p == '-' || *p == '+')) p++;
+    if (p < end && *p == ' ') { p++; space = 1; }
+    const uint8_t *q = digits(p, end);
+    if (q == p) return 4;
+    int8_t type = 2;                                  /* Integral: ^(-|\+)? ?\d+$ */
+    if (q < end && *q == '.') {                       /* Fractional: \.\d+ ... */
+        p = q + 1; q = digits(p, end);
+        if (q == p) return 4;
+        type = 1;
+    }
+    if (q < end && (*q == 'e' || *q == 'E')) {        /* ... or (\.\d+)?[Ee][-+]?\d+ */
+        p = q + 1;
+        if (p < end && (*p == '-' || *p == '+')) p++;
+        q = digits(p, end);
+        if (q == p) return 4;
+        type = 1;
+    }
+    if (q != end) return 4;
+    *spaced += space;
+    return type;
+}
+void classify_cells(const uint8_t *data, const int32_t *offsets, const uint8_t *valid, long n,
+                    int8_t *types, int64_t *counts) {
+    for (long i = 0; i < n; i++) {
+        if (valid && !valid[i]) { types[i] = 0; continue; }
+        types[i] = cell_type(data + offsets[i], data + offsets[i + 1], &counts[1]);
+        counts[0] += types[i] == 1 || types[i] == 2;
+    }
+}
+"""
+
+
+@functools.cache
+def _kernel():
+    """The C classifier, or None without a C compiler (then Arrow's kernels and numpy classify)."""
+    return c_function(_CLASSIFY_C, "classify_cells", [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
+                                                      ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p])

@@ -18,7 +18,6 @@ import bisect
 import ctypes
 import functools
 import math
-import threading
 from collections.abc import Iterable
 
 import numpy as np
@@ -27,8 +26,8 @@ import pyarrow.compute as pc
 import xxhash
 
 from ..formats.arrays import to_numpy
+from ..native import c_function, compiled_pays
 from .hll_bias import BIAS_P9, RAW_ESTIMATES_P9
-from .native import c_function
 
 __all__ = ["HLL_P", "HyperLogLog", "java_math_round"]
 
@@ -39,9 +38,6 @@ _BIAS_NEIGHBOURS = 6  # Spark's K
 _ALPHA_M2 = (0.7213 / (1.0 + 1.079 / _M)) * _M * _M
 _SEED = 42
 _MASK64 = (1 << 64) - 1
-COMPILE_AFTER = 100_000  # cells hashed in this process before the C loop is used (as moments.py)
-_seen = 0
-_lock = threading.Lock()
 
 
 class HyperLogLog:
@@ -64,15 +60,12 @@ class HyperLogLog:
         cells for it to pay, a C loop (``native.py``) hashes every cell over Arrow's
         buffers. ``compiled`` forces a path (the tests check they agree).
         """
-        global _seen
         if pa.types.is_large_string(column.type):
             column = column.cast(pa.string())
         if len(column) == 0 or column.null_count == len(column):
             return
         if compiled is None:
-            with _lock:
-                _seen += len(column)
-                compiled = _seen > COMPILE_AFTER
+            compiled = compiled_pays(len(column))
         kernel = _kernel() if compiled else None
         if kernel is None:
             self.add(pc.unique(column.drop_null()).to_pylist())

@@ -46,6 +46,8 @@ def _java_sorted(items: np.ndarray) -> np.ndarray:
     treats them as equal, and its vectorised sort may even swap their signs, so the zeros are
     counted in the input). NaN never reaches a sketch: the profile refuses non-finite values."""
     ordered = np.sort(items)
+    if not ordered[0] <= 0.0 <= ordered[-1]:  # no zero among them (most levels of most columns)
+        return ordered
     lo, hi = np.searchsorted(ordered, 0.0, side="left"), np.searchsorted(ordered, 0.0, side="right")
     if hi > lo:
         negative = int(np.count_nonzero(np.signbit(items[items == 0.0])))

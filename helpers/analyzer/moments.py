@@ -15,17 +15,12 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import threading
 
 import numpy as np
 
-from .native import c_function
+from ..native import COMPILE_AFTER, c_function, compiled_pays
 
 __all__ = ["COMPILE_AFTER", "accumulate"]
-
-COMPILE_AFTER = 100_000  # values in this process before the compiled loop is used
-_seen = 0
-_lock = threading.Lock()
 
 _WELFORD_C = r"""
 void welford(const double *values, long n, double *acc) {
@@ -70,11 +65,8 @@ def _compiled():
 
 def accumulate(values: np.ndarray, acc: np.ndarray, compiled: bool | None = None) -> None:
     """Add ``values`` (finite doubles, in row order) to ``acc``; ``compiled`` forces a path."""
-    global _seen
     if compiled is None:
-        with _lock:
-            _seen += len(values)
-            compiled = _seen > COMPILE_AFTER
+        compiled = compiled_pays(len(values))
     kernel = _compiled() if compiled else None
     if kernel is not None:
         values = np.ascontiguousarray(values, dtype=np.float64)

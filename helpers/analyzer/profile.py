@@ -13,8 +13,8 @@ again in a second pass over the source (rare: only for a column that turns Strin
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -119,7 +119,9 @@ class ColumnProfile:
         if self.stringish:
             self.count_values(column, texts)
             return
-        numeric = values[(types == CellType.FRACTIONAL) | (types == CellType.INTEGRAL)]
+        numeric = values  # every cell a number (the usual case): no copy
+        if counts[CellType.FRACTIONAL] + counts[CellType.INTEGRAL] != len(values):
+            numeric = values[(types == CellType.FRACTIONAL) | (types == CellType.INTEGRAL)]
         if len(numeric) == 0:
             return
         if not np.all(np.isfinite(numeric)):
@@ -282,6 +284,28 @@ def _classify_together(columns: list[pa.Array]) -> list[tuple[np.ndarray, np.nda
 _JOINED_BYTES = 1 << 28
 
 
+class _Job(threading.Thread):
+    """A call on its own thread, started at once; ``result`` waits and raises what it raised.
+    (concurrent.futures would do, but it loads logging: a tenth of a small run's start-up.)"""
+
+    def __init__(self, function, *args) -> None:
+        super().__init__(daemon=True)
+        self._call, self._error = (function, args), None
+        self.start()
+
+    def run(self) -> None:
+        function, args = self._call
+        try:
+            function(*args)
+        except BaseException as err:  # handed to the caller by result()
+            self._error = err
+
+    def result(self) -> None:
+        self.join()
+        if self._error is not None:
+            raise self._error
+
+
 def profile_table(
     source: TableSource,
     options: ProfileOptions | None = None,
@@ -295,27 +319,26 @@ def profile_table(
         for name in source.columns
     }
     rows = 0
-    jobs: list = []
+    jobs: list[_Job] = []
     workers = max(1, options.workers)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        # the next batch is read (Arrow parses without the GIL) while the workers profile this one
-        for chunk, batch in enumerate(source.batches()):
-            for job in jobs:
-                job.result()
-            for name in source.columns[len(columns):]:  # a source that found a wider row
-                columns[name] = ColumnProfile(name, options)
-                if rows:
-                    columns[name].update(chunk, pa.nulls(rows, pa.string()))
-            profiles = [columns[name] for name in source.columns]
-            # one task per group of columns, not per column: a 100k-column table would otherwise
-            # pay the pool's overhead 100k times per chunk
-            size = -(-len(profiles) // workers) or 1
-            jobs = [pool.submit(_update_columns, profiles, range(start, min(start + size, len(profiles))),
-                                chunk, batch, rows, source.name)
-                    for start in range(0, len(profiles), size)]
-            rows += batch.num_rows
+    # the next batch is read (Arrow parses without the GIL) while the workers profile this one
+    for chunk, batch in enumerate(source.batches()):
         for job in jobs:
             job.result()
+        for name in source.columns[len(columns):]:  # a source that found a wider row
+            columns[name] = ColumnProfile(name, options)
+            if rows:
+                columns[name].update(chunk, pa.nulls(rows, pa.string()))
+        profiles = [columns[name] for name in source.columns]
+        # one task per group of columns, not per column: a 100k-column table would otherwise
+        # pay a thread's start 100k times per chunk
+        size = -(-len(profiles) // workers) or 1
+        jobs = [_Job(_update_columns, profiles, range(start, min(start + size, len(profiles))),
+                     chunk, batch, rows, source.name)
+                for start in range(0, len(profiles), size)]
+        rows += batch.num_rows
+    for job in jobs:
+        job.result()
     late = {name: set(col.pending_chunks) for name, col in columns.items()
             if col.stringish and col.pending_chunks}
     if late:

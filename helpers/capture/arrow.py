@@ -8,6 +8,8 @@ is not JSON, a field of another type) gives None: the caller splits it and tries
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import io
 from dataclasses import dataclass
 
@@ -16,7 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
 
-from ..formats.arrays import from_numpy, strings, text_scalar, to_numpy, with_nulls
+from ..formats.arrays import from_numpy, strings, text_scalar, to_numpy, validity, with_nulls
+from ..native import c_function, compiled_pays
 from .filerows import FileRows
 
 __all__ = ["Decoded", "decode_block"]
@@ -66,16 +69,18 @@ def decode_block(block: bytes, file: str, lines: np.ndarray) -> Decoded | None:
     for payload in payloads:
         ok, width = _single_csv_rows(payload, escaped)
         usable &= ok
+        for required in ("observedContentType", "mode"):  # the exact decoder refuses a record without
+            usable &= to_numpy(payload.field(required).is_valid(), False)
         widths.append(width)
     for width in widths:  # one width per payload: the most common among usable records
         if usable.any():
             usable &= width == np.bincount(width[usable]).argmax()
-    keep = None if usable.all() else from_numpy(np.flatnonzero(usable))
+    rows = None if usable.all() else np.flatnonzero(usable)
     cells: list[pa.Array] = []
-    for payload in payloads:
-        data = payload.field("data")
-        cells.extend(_columns(data if keep is None else data.take(keep)))
-    taken = event if keep is None else event.take(keep)
+    for payload, width in zip(payloads, widths, strict=True):
+        common = int(width[usable][0]) if usable.any() else 0
+        cells.extend(_columns(payload.field("data"), rows, common))
+    taken = event if rows is None else event.take(from_numpy(rows))
     n = len(taken)
     meta = pa.table({
         "eventId": taken.field("eventId"), "inferenceTime": taken.field("inferenceTime"),
@@ -87,26 +92,130 @@ def decode_block(block: bytes, file: str, lines: np.ndarray) -> Decoded | None:
     return Decoded(FileRows(cells, meta, n, []), np.flatnonzero(~usable))
 
 
-def _single_csv_rows(payload: pa.StructArray, escaped: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Which records hold one unquoted, non-empty CSV row in this payload, and each one's width."""
+def _single_csv_rows(payload: pa.StructArray, escaped: bool,
+                     compiled: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Which records hold one unquoted, non-empty CSV row in this payload, and each one's width.
+    ``compiled``: the C loop (by default once a process has seen enough records) or Arrow's kernels."""
     data, encoding = payload.field("data"), payload.field("encoding")
-    ok = to_numpy(payload.is_valid(), False) & to_numpy(data.is_valid(), False)
-    ok &= to_numpy(pc.equal(encoding, text_scalar("CSV")), False)
-    ok &= to_numpy(pc.binary_length(data), 0) > 0
+    ok = to_numpy(payload.is_valid(), False) & to_numpy(pc.equal(encoding, text_scalar("CSV")), False)
+    kernel = _kernels() if (compiled_pays(len(data)) if compiled is None else compiled) else None
+    if kernel is not None and len(data):  # one pass over the bytes: quotes, line breaks, commas
+        raw, offsets = _string_buffers(data)
+        valid = np.ascontiguousarray(to_numpy(data.is_valid(), False)).view(np.uint8)
+        single, width = np.empty(len(data), dtype=np.uint8), np.empty(len(data), dtype=np.int64)
+        kernel.csv_shape(raw.ctypes.data, offsets.ctypes.data, valid.ctypes.data, len(data),
+                         single.ctypes.data, width.ctypes.data)
+        ok &= single.view(np.bool_)
+        return ok, np.where(ok, width, 0)
+    ok &= to_numpy(data.is_valid(), False) & (to_numpy(pc.binary_length(data), 0) > 0)
     if escaped:
         ok &= ~to_numpy(pc.match_substring_regex(data, r'["\n\r]'), True)
     width = to_numpy(pc.count_substring(data, ","), 0).astype(np.int64) + 1
     return ok, np.where(ok, width, 0)
 
 
-def _columns(data: pa.Array) -> list[pa.Array]:
-    """The columns of single-row CSV payloads of one width (empty cells are null)."""
-    if len(data) == 0:
+def _columns(data: pa.Array, rows: np.ndarray | None, width: int,
+             compiled: bool | None = None) -> list[pa.Array]:
+    """The columns of the single-row CSV payloads at ``rows`` (None: all), each ``width`` cells
+    (empty cells are null); ``compiled`` as in ``_single_csv_rows``."""
+    count = len(data) if rows is None else len(rows)
+    if count == 0:
         return []
+    kernel = _kernels() if (compiled_pays(count * width) if compiled is None else compiled) else None
+    if kernel is None:
+        return _columns_by_arrow(data if rows is None else data.take(from_numpy(rows)))
+    raw, offsets = _string_buffers(data)
+    rows = np.arange(count, dtype=np.int64) if rows is None else np.ascontiguousarray(rows, dtype=np.int64)
+    size = int((offsets[rows + 1] - offsets[rows]).sum()) - (width - 1) * count
+    cells = count * width
+    out_offsets, out_data = np.empty(cells + 1, dtype=np.int32), np.empty(max(size, 1), dtype=np.uint8)
+    present, scratch = np.empty(cells, dtype=np.uint8), np.empty(width, dtype=np.int64)
+    kernel.csv_split(raw.ctypes.data, offsets.ctypes.data, rows.ctypes.data, count, width,
+                     out_offsets.ctypes.data, out_data.ctypes.data, present.ctypes.data, scratch.ctypes.data)
+    present = present.view(np.bool_)
+    by_column = pa.Array.from_buffers(pa.string(), cells, [
+        validity(present), pa.py_buffer(out_offsets), pa.py_buffer(out_data)],
+        cells - int(np.count_nonzero(present)))
+    return [by_column.slice(j * count, count) for j in range(width)]
+
+
+def _columns_by_arrow(data: pa.Array) -> list[pa.Array]:
+    """``_columns`` with Arrow's kernels (no C compiler): split, then one take puts each
+    column's cells together (column-major), then zero-copy slices."""
     flat = pc.list_flatten(pc.split_pattern(data, ","))
     width = len(flat) // len(data)
-    # one take puts each column's cells together (column-major), then zero-copy slices
     order = np.arange(len(flat), dtype=np.int64).reshape(len(data), width).T.ravel()
     by_column = flat.take(from_numpy(order))
     by_column = with_nulls(by_column, to_numpy(pc.binary_length(by_column), 0) > 0)  # "" is null
     return [by_column.slice(j * len(data), len(data)) for j in range(width)]
+
+
+def _string_buffers(data: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A string array's bytes and its offsets (from its own offset on)."""
+    buffers = data.buffers()
+    raw = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(1, np.uint8)
+    return raw, np.frombuffer(buffers[1], dtype=np.int32)[data.offset :]
+
+
+# One pass over the payloads' bytes: which are one plain CSV row (non-empty; no quote, CR or
+# LF, which in JSON only an escape can put there) and their widths; then the cells of the
+# chosen rows copied column by column into one string array (empty cells null).
+_CSV_C = r"""
+#include <stdint.h>
+#include <string.h>
+void csv_shape(const uint8_t *data, const int32_t *offsets, const uint8_t *valid, long n,
+               uint8_t *single, int64_t *width) {
+    for (long i = 0; i < n; i++) {
+        const uint8_t *p = data + offsets[i], *end = data + offsets[i + 1];
+        int64_t commas = 0;
+        int good = valid[i] && p < end;
+        for (; good && p < end; p++) {
+            if (*p == ',') commas++;
+            else if (*p == '"' || *p == '\n' || *p == '\r') good = 0;
+        }
+        single[i] = (uint8_t)good;
+        width[i] = good ? commas + 1 : 0;
+    }
+}
+void csv_split(const uint8_t *data, const int32_t *offsets, const int64_t *rows, long m, long width,
+               int32_t *out_offsets, uint8_t *out_data, uint8_t *present, int64_t *next) {
+    memset(next, 0, width * sizeof(int64_t));
+    for (long r = 0; r < m; r++) {                  /* bytes per column */
+        const uint8_t *p = data + offsets[rows[r]], *end = data + offsets[rows[r] + 1], *cell = p;
+        long j = 0;
+        for (; p < end && j < width - 1; p++) if (*p == ',') { next[j++] += p - cell; cell = p + 1; }
+        next[j] += end - cell;
+    }
+    int64_t start = 0;                              /* where each column's cells begin */
+    for (long j = 0; j < width; j++) { int64_t bytes = next[j]; next[j] = start; start += bytes; }
+    for (long r = 0; r < m; r++) {
+        const uint8_t *p = data + offsets[rows[r]], *end = data + offsets[rows[r] + 1], *cell = p;
+        for (long j = 0;; p++) {
+            if (p == end || (*p == ',' && j < width - 1)) {
+                long length = p - cell, k = j * m + r;
+                memcpy(out_data + next[j], cell, length);
+                out_offsets[k] = (int32_t)next[j];
+                present[k] = length > 0;
+                next[j] += length;
+                j++;
+                cell = p + 1;
+                if (p == end) break;
+            }
+        }
+    }
+    out_offsets[width * m] = (int32_t)start;
+}
+"""
+
+
+class _Kernels:
+    def __init__(self, shape, split) -> None:
+        self.csv_shape, self.csv_split = shape, split
+
+
+@functools.cache
+def _kernels() -> _Kernels | None:
+    """The C loops, or None without a C compiler (then Arrow's kernels split the payloads)."""
+    shape = c_function(_CSV_C, "csv_shape", [ctypes.c_void_p] * 3 + [ctypes.c_long] + [ctypes.c_void_p] * 2)
+    split = c_function(_CSV_C, "csv_split", [ctypes.c_void_p] * 3 + [ctypes.c_long] * 2 + [ctypes.c_void_p] * 4)
+    return None if shape is None or split is None else _Kernels(shape, split)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["from_numpy", "strings", "text_scalar", "to_numpy", "with_nulls"]
+__all__ = ["from_numpy", "strings", "text_scalar", "to_numpy", "validity", "with_nulls"]
 
 _NUMPY_TYPES = {"double": np.float64, "float": np.float32, "int64": np.int64, "int32": np.int32,
                 "int16": np.int16, "int8": np.int8, "uint8": np.uint8, "uint32": np.uint32,
@@ -23,20 +23,25 @@ _ARROW_TYPES = {np.dtype(np.float64): pa.float64(), np.dtype(np.int64): pa.int64
 
 
 def to_numpy(array: pa.Array, fill) -> np.ndarray:
-    """A boolean or numeric array as numpy, nulls replaced by ``fill``."""
-    if array.null_count:
-        array = array.fill_null(fill)
-    data = array.buffers()[1]
+    """A boolean or numeric array as numpy, nulls replaced by ``fill`` (read from the buffers:
+    Arrow's ``fill_null`` would make a scalar, and with it import pandas)."""
+    buffers = array.buffers()
     n, start = len(array), array.offset
-    if data is None:
+    if len(buffers) < 2 or buffers[1] is None:  # a null-typed array, or no values at all
         return np.full(n, fill)
-    if pa.types.is_boolean(array.type):
-        bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8), bitorder="little")
-        return bits[start : start + n].view(np.bool_)
-    return np.frombuffer(data, dtype=_NUMPY_TYPES[str(array.type)])[start : start + n]
+    values = _bits(buffers[1], start, n) if pa.types.is_boolean(array.type) else \
+        np.frombuffer(buffers[1], dtype=_NUMPY_TYPES[str(array.type)])[start : start + n]
+    if array.null_count:
+        values = np.where(_bits(buffers[0], start, n), values, np.asarray(fill, dtype=values.dtype))
+    return values
 
 
-def _validity(valid: np.ndarray | None) -> pa.Buffer | None:
+def _bits(buffer: pa.Buffer, start: int, n: int) -> np.ndarray:
+    """Arrow's little-endian bitmap as booleans."""
+    return np.unpackbits(np.frombuffer(buffer, dtype=np.uint8), bitorder="little")[start : start + n].view(np.bool_)
+
+
+def validity(valid: np.ndarray | None) -> pa.Buffer | None:
     if valid is None or valid.all():
         return None
     return pa.py_buffer(np.packbits(valid, bitorder="little"))
@@ -48,9 +53,9 @@ def from_numpy(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
     nulls = 0 if valid is None else int(len(values) - np.count_nonzero(valid))
     if values.dtype == np.bool_:
         data = pa.py_buffer(np.packbits(values, bitorder="little"))
-        return pa.Array.from_buffers(pa.bool_(), len(values), [_validity(valid), data], nulls)
+        return pa.Array.from_buffers(pa.bool_(), len(values), [validity(valid), data], nulls)
     kind = _ARROW_TYPES[values.dtype]
-    return pa.Array.from_buffers(kind, len(values), [_validity(valid), pa.py_buffer(values)], nulls)
+    return pa.Array.from_buffers(kind, len(values), [validity(valid), pa.py_buffer(values)], nulls)
 
 
 def strings(values: Sequence[str | None]) -> pa.Array:
@@ -61,7 +66,7 @@ def strings(values: Sequence[str | None]) -> pa.Array:
     valid = np.array([v is not None for v in values], dtype=np.bool_)
     kind = pa.string() if offsets[-1] < 2**31 else pa.large_string()
     width = np.int32 if kind == pa.string() else np.int64
-    buffers = [_validity(valid), pa.py_buffer(offsets.astype(width)), pa.py_buffer(b"".join(encoded))]
+    buffers = [validity(valid), pa.py_buffer(offsets.astype(width)), pa.py_buffer(b"".join(encoded))]
     return pa.Array.from_buffers(kind, len(encoded), buffers, int(len(values) - valid.sum()))
 
 
@@ -73,5 +78,5 @@ def text_scalar(value: str | None) -> pa.Scalar:
 def with_nulls(array: pa.Array, valid: np.ndarray) -> pa.Array:
     """A string array (without nulls, offset 0) with ``valid`` as its nulls, sharing its buffers."""
     buffers = array.buffers()
-    return pa.Array.from_buffers(array.type, len(array), [_validity(valid), *buffers[1:]],
+    return pa.Array.from_buffers(array.type, len(array), [validity(valid), *buffers[1:]],
                                  int(len(array) - np.count_nonzero(valid)))

@@ -31,18 +31,24 @@ class MonitoringConfigOverrides(Model):
 
 @dataclass
 class NumConstraints(Model):
+    """A numeric feature's ``num_constraints``."""
+
     is_non_negative: bool | None = None
     monitoring_config_overrides: MonitoringConfigOverrides | None = None
 
 
 @dataclass
 class StringConstraints(Model):
+    """A string feature's ``string_constraints`` (its domain of values)."""
+
     domains: list[str] | None = None
     monitoring_config_overrides: MonitoringConfigOverrides | None = None
 
 
 @dataclass
 class FeatureConstraints(Model):
+    """One column's entry in constraints.json."""
+
     name: str
     inferred_type: str
     completeness: float | None = None
@@ -67,6 +73,8 @@ class FeatureConstraints(Model):
 
 @dataclass
 class DistributionConstraints(Model):
+    """When and how the baseline drift check compares distributions."""
+
     perform_comparison: str | None = None
     comparison_threshold: float | None = None
     comparison_method: str | None = None
@@ -76,6 +84,8 @@ class DistributionConstraints(Model):
 
 @dataclass
 class MonitoringConfig(Model):
+    """constraints.json's ``monitoring_config``."""
+
     evaluate_constraints: str | None = None
     emit_metrics: str | None = None
     datatype_check_threshold: float | None = None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -44,7 +43,7 @@ def write_report_set(folder: str | Path, files: Mapping[str, bytes]) -> list[Pat
     """Write ``files`` (name -> bytes) into ``folder`` as one set; the paths written."""
     folder = Path(folder)
     _check_destination(folder)
-    staging = folder.parent / f".{folder.name}.staging-{uuid.uuid4().hex[:12]}"
+    staging = folder.parent / f".{folder.name}.staging-{os.urandom(6).hex()}"
     try:
         staging.mkdir()  # mode 0o777 less the umask, as the user's own folders
     except OSError as err:

@@ -25,12 +25,16 @@ __all__ = [
 
 @dataclass
 class CommonStatistics(Model):
+    """Counts every feature has: cells present and cells missing."""
+
     num_present: int
     num_missing: int
 
 
 @dataclass
 class SketchParameters(Model):
+    """The KLL sketch's parameters as the file states them (c and k)."""
+
     c: float = 0.64
     k: float = 2048.0
 
@@ -45,6 +49,8 @@ class KLLSketch(Model):
 
 @dataclass
 class KLLBucket(Model):
+    """One equal-width bucket of a numeric distribution and its count."""
+
     lower_bound: float
     upper_bound: float
     count: float
@@ -52,17 +58,23 @@ class KLLBucket(Model):
 
 @dataclass
 class KLLDistribution(Model):
+    """The buckets of a numeric column and the sketch they came from."""
+
     buckets: list[KLLBucket]
     sketch: KLLSketch | None = None
 
 
 @dataclass
 class NumericDistribution(Model):
+    """A numeric column's ``distribution`` object (it holds ``kll``)."""
+
     kll: KLLDistribution | None = None
 
 
 @dataclass
 class NumericalStatistics(Model):
+    """A numeric column's ``numerical_statistics``."""
+
     common: CommonStatistics
     mean: float
     sum: float
@@ -81,22 +93,30 @@ class NumericalStatistics(Model):
 
 @dataclass
 class CategoricalBucket(Model):
+    """One value of a string column and how often it occurs."""
+
     value: str
     count: int
 
 
 @dataclass
 class CategoricalDistribution(Model):
+    """A string column's value counts, in the container's order."""
+
     buckets: list[CategoricalBucket] = field(default_factory=list)
 
 
 @dataclass
 class StringDistribution(Model):
+    """A string column's ``distribution`` object (it holds ``categorical``)."""
+
     categorical: CategoricalDistribution | None = None
 
 
 @dataclass
 class StringStatistics(Model):
+    """A string column's ``string_statistics``."""
+
     common: CommonStatistics
     distinct_count: float | None = None
     completeness: float | None = None  # today's container only (section 3b)
@@ -111,6 +131,8 @@ class StringStatistics(Model):
 
 @dataclass
 class FeatureStatistics(Model):
+    """One column's entry in statistics.json."""
+
     name: str
     inferred_type: str
     numerical_statistics: NumericalStatistics | None = None
@@ -124,6 +146,8 @@ class FeatureStatistics(Model):
 
 @dataclass
 class Dataset(Model):
+    """statistics.json's ``dataset`` object (the row count)."""
+
     item_count: int
 
 

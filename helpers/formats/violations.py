@@ -24,6 +24,8 @@ CHECK_TYPES = (
 
 @dataclass
 class Violation(Model):
+    """One violated constraint: the feature, the check and what was found."""
+
     feature_name: str
     constraint_check_type: str
     description: str

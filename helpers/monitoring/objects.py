@@ -8,12 +8,13 @@ without it, which ``run_hour`` treats as not done (so a retry writes the whole s
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any, Protocol
 
 from ..formats.layout import REPORT_FILES
 
-__all__ = ["ObjectStore", "S3Store", "split_s3_uri"]
+__all__ = ["ObjectStore", "S3Store", "save_object", "split_s3_uri"]
 
 
 def split_s3_uri(uri: str) -> tuple[str, str]:
@@ -22,6 +23,20 @@ def split_s3_uri(uri: str) -> tuple[str, str]:
         raise ValueError(f"expected an S3 URI like s3://bucket/prefix, got {uri!r}")
     bucket, _, key = uri[5:].partition("/")
     return bucket, key
+
+
+def save_object(client: Any, bucket: str, key: str, target: Path) -> Path:
+    """Copy one object to a local file with GetObject, streamed.
+
+    Not boto3's ``download_file``: its transfer manager first reads HeadObject's ContentLength,
+    a member S3's API model leaves optional, and fails with a bare KeyError without it.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    body = client.get_object(Bucket=bucket, Key=key)["Body"]
+    with open(target, "wb") as out:
+        shutil.copyfileobj(body, out, 1 << 20)
+    return target
 
 
 class ObjectStore(Protocol):
@@ -58,10 +73,7 @@ class S3Store:
     def local_files(self, bucket: str, keys: list[str], folder: Path) -> list[Path]:
         paths = []
         for key in keys:
-            target = Path(folder) / bucket / key
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.client.download_file(bucket, key, str(target))
-            paths.append(target)
+            paths.append(save_object(self.client, bucket, key, Path(folder) / bucket / key))
         return paths
 
     def write_report_set(self, bucket: str, prefix: str, files: dict[str, bytes]) -> None:

@@ -87,7 +87,8 @@ class EndpointRuntime:
             batch.metrics.extend(metrics)
         else:
             self.cloudwatch.record(metrics)
-        if error is not None:
+        if error is not None:  # not captured: the twin's choice; AWS does not document whether data capture
+            # keeps a request its model refused (13c says so to the learner)
             raise TwinError("ModelError", f'Received client error (400) from primary with message "{error}". '
                             f"See https://{ws.region}.console.aws.amazon.com/cloudwatch/home?region={ws.region}"
                             f"#logEventViewer:group=/aws/sagemaker/Endpoints/{name} in account {ws.account_id} "

@@ -15,8 +15,14 @@ from .alarms import (
     rule_targets,
     wait_for_alarm,
 )
-from .capture import CaptureFile, capture_files, download_capture_hour, first_capture_record
-from .cleanup import delete_dashboard
+from .capture import (
+    CaptureFile,
+    capture_files,
+    capture_files_by_hour,
+    download_capture_hour,
+    first_capture_record,
+)
+from .cleanup import PRICE_TABLE, delete_dashboard, running_costs
 from .console import console_links
 from .dashboard import create_dashboard, dashboard_series, dashboards, drift_history
 from .focus import (
@@ -29,6 +35,7 @@ from .focus import (
 )
 from .migrate import Migration, clone_alarm_to_namespace, migrate_to_selfrun
 from .model import invoke_endpoint, model_predictions, send_requests
+from .overview import EstateHistory, PipelineRun, estate_history
 from .pipeline import (
     BaselineJob,
     JobNames,
@@ -58,11 +65,13 @@ from .schedule import (
     FINISHED,
     Execution,
     ScheduleInfo,
+    SdkUnavailable,
     latest_execution,
     monitoring_executions,
     monitoring_schedule,
     report_uri,
     sdk_model_monitor,
+    sdk_monitoring_execution,
     start_quiet_hour,
     wait_for_execution,
     wait_for_hour_report,
@@ -70,6 +79,12 @@ from .schedule import (
 from .selfrun import SelfRunTarget, deploy_selfrun, ensure_selfrun, selfrun_schedule
 
 __all__ = [
+    "PRICE_TABLE",
+    "running_costs",
+    "capture_files_by_hour",
+    "EstateHistory",
+    "PipelineRun",
+    "estate_history",
     "read_csv_split",
     "processing_job",
     "pipeline_execution_status",
@@ -92,6 +107,7 @@ __all__ = [
     "JobNames",
     "Migration",
     "ScheduleInfo",
+    "SdkUnavailable",
     "SelfRunTarget",
     "alarm_state",
     "baseline_job",
@@ -127,6 +143,7 @@ __all__ = [
     "report_uri",
     "schedules_on_endpoint",
     "sdk_model_monitor",
+    "sdk_monitoring_execution",
     "selfrun_schedule",
     "split_s3_uri",
     "start_quiet_hour",

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ..aws import guarded
 from ..backends import WorkshopSession
 from ..capture import CaptureRecord
+from ..monitoring.objects import save_object
 from .reports import read_s3_text, split_s3_uri
+
+_HOUR_FOLDER = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/(\d{2})/[^/]+$")
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,22 @@ class CaptureFile:
     uri: str
     size: int
     last_modified: datetime | None
+
+    @property
+    def hour(self) -> datetime:
+        """The UTC hour of the folder the endpoint wrote the file into (``yyyy/mm/dd/hh/``)."""
+        found = _HOUR_FOLDER.search(self.uri)
+        if found is None:
+            raise ValueError(f"capture file {self.uri} is not in a yyyy/mm/dd/hh/ folder, where the endpoint writes")
+        return datetime(*map(int, found.groups()), tzinfo=timezone.utc)
+
+
+def capture_files_by_hour(files: list[CaptureFile]) -> dict[datetime, list[CaptureFile]]:
+    """Step 6: the files grouped by their hour folder, oldest hour first."""
+    grouped: dict[datetime, list[CaptureFile]] = {}
+    for f in sorted(files, key=lambda f: f.uri):
+        grouped.setdefault(f.hour, []).append(f)
+    return dict(sorted(grouped.items()))
 
 
 def capture_prefix(sess: WorkshopSession, endpoint: str, hour: datetime | None = None) -> str:
@@ -55,7 +75,5 @@ def download_capture_hour(sess: WorkshopSession, endpoint: str, hour: datetime, 
     written = []
     for capture in capture_files(sess, endpoint, hour):  # only that hour's prefix is listed
         bucket, key = split_s3_uri(capture.uri)
-        target = folder / key.rsplit("/", 1)[1]
-        sess.client("s3").download_file(bucket, key, str(target))
-        written.append(target)
+        written.append(save_object(sess.client("s3"), bucket, key, folder / key.rsplit("/", 1)[1]))
     return written

@@ -16,9 +16,12 @@ import pandas as pd
 
 from ..aws import guarded
 from ..backends import WorkshopSession
+from .schedule import monitoring_schedule
 
-# On-demand list prices in USD per hour (us-east-1, SageMaker real-time inference and
-# processing, 2026); other regions differ by a few per cent. Unknown types show "?".
+# On-demand list prices in USD per instance-hour (us-east-1, SageMaker real-time inference and
+# processing), as recorded when this was written; other regions differ. Unknown types show "?".
+PRICE_TABLE = ("on-demand list prices in USD per instance-hour, us-east-1, as recorded in this package "
+               "(check https://aws.amazon.com/sagemaker/pricing/ for today's and your region's)")
 HOURLY_USD = {"ml.t2.medium": 0.056, "ml.m5.large": 0.115, "ml.m5.xlarge": 0.23, "ml.c5.large": 0.102,
               "ml.m5.2xlarge": 0.461, "ml.c5.xlarge": 0.204}
 _ACTIVE = ["CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "ROLLBACK_COMPLETE",
@@ -69,8 +72,10 @@ def running_costs(sess: WorkshopSession, owners: dict[str, str]) -> pd.DataFrame
     pages = sm.get_paginator("list_monitoring_schedules").paginate(NameContains=sess.names.model_name)
     for s in (s for p in pages for s in p.get("MonitoringScheduleSummaries", [])):
         arn = s.get("MonitoringScheduleArn", "")
-        rows.append(Running("monitoring schedule", s["MonitoringScheduleName"], "1 processing job an hour (ml.m5.xlarge)",
-                            HOURLY_USD["ml.m5.xlarge"], owners.get(arn, owners.get(s["MonitoringScheduleName"], ""))))
+        kind = monitoring_schedule(sess, s["MonitoringScheduleName"]).instance_type or "?"
+        rows.append(Running("monitoring schedule", s["MonitoringScheduleName"],
+                            f"1 processing job an hour ({kind}), billed per second of each run", HOURLY_USD.get(kind),
+                            owners.get(arn, owners.get(s["MonitoringScheduleName"], ""))))
     return pd.DataFrame([vars(r) for r in rows], columns=["kind", "name", "detail", "usd_per_hour", "stack"])
 
 

@@ -7,13 +7,17 @@ from typing import Any
 
 import pandas as pd
 
-from ..aws import guarded
+from ..aws import answer, guarded, need
 from ..backends import WorkshopSession
 
 
 @guarded("creating the dashboard (cloudwatch:PutDashboard)")
 def create_dashboard(sess: WorkshopSession, endpoint: str) -> dict[str, Any]:
-    """Step 16: the dashboard from assets/dashboard-body.json; returns it as stored."""
+    """Step 16: the dashboard from assets/dashboard-body.json; returns it as GetDashboard answers.
+
+    Every member of GetDashboard's answer is optional: a missing name or body is the one just
+    put, a missing ARN is the dashboard ARN's documented form (dashboards are global).
+    """
     from ..infra import dashboard_body
 
     body = dashboard_body(region=sess.region, account_id=sess.account_id, endpoint=endpoint,
@@ -21,7 +25,10 @@ def create_dashboard(sess: WorkshopSession, endpoint: str) -> dict[str, Any]:
                           alarm=sess.names.alarm_name)
     cloudwatch = sess.client("cloudwatch")
     cloudwatch.put_dashboard(DashboardName=sess.names.dashboard_name, DashboardBody=body)
-    return cloudwatch.get_dashboard(DashboardName=sess.names.dashboard_name)
+    stored = cloudwatch.get_dashboard(DashboardName=sess.names.dashboard_name)
+    arn = f"arn:aws:cloudwatch::{sess.account_id}:dashboard/{sess.names.dashboard_name}"
+    return answer({"DashboardArn": stored.get("DashboardArn") or arn, "DashboardName": stored.get("DashboardName") or
+                   sess.names.dashboard_name, "DashboardBody": stored.get("DashboardBody") or body}, "cloudwatch:GetDashboard")
 
 
 _DATA_NAMESPACE = "aws/sagemaker/Endpoints/data-metrics"
@@ -41,11 +48,12 @@ def _series(sess: WorkshopSession, metrics: list[list[str]], stat: str, period: 
     values: dict[str, list] = {}
     paginator = sess.client("cloudwatch").get_paginator("get_metric_data")
     for start in range(0, len(queries), 500):  # 500 queries a call; each answer paginated by NextToken
-        for answer in paginator.paginate(MetricDataQueries=queries[start:start + 500], StartTime=end - timedelta(hours=hours),
-                                         EndTime=end, ScanBy="TimestampAscending"):
-            for result in answer.get("MetricDataResults", []):
-                stamps.setdefault(result["Id"], []).extend(result.get("Timestamps", []))
-                values.setdefault(result["Id"], []).extend(result.get("Values", []))
+        for page in paginator.paginate(MetricDataQueries=queries[start:start + 500], StartTime=end - timedelta(hours=hours),
+                                       EndTime=end, ScanBy="TimestampAscending"):
+            for result in page.get("MetricDataResults", []):
+                query = need(result.get("Id"), "Id of a GetMetricData result (which query it answers)")
+                stamps.setdefault(query, []).extend(result.get("Timestamps", []))
+                values.setdefault(query, []).extend(result.get("Values", []))
     return {tuple(metrics[int(i[1:])]): pd.DataFrame({"Timestamp": stamps[i], "Value": values[i]}) for i in stamps}
 
 

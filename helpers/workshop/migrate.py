@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..aws import guarded
+from ..aws import guarded, need
 from ..backends import WorkshopSession
 from .selfrun import SelfRunTarget, capture_key_arn, deploy_selfrun
 
@@ -51,7 +51,7 @@ def _definition(sagemaker, schedule: dict) -> tuple[dict, str, dict, str, str]:
     if "StatisticsResource" not in baseline or "ConstraintsResource" not in baseline:
         raise ValueError(f"schedule {schedule['MonitoringScheduleName']} has no baseline statistics and "
                          "constraints; the self-run job compares against a baseline, so give it one first")
-    endpoint = schedule.get("EndpointName") or inputs["EndpointInput"]["EndpointName"]
+    endpoint = schedule.get("EndpointName") or need(inputs.get("EndpointInput"), "EndpointInput of the job")["EndpointName"]
     return (baseline, endpoint, output["MonitoringOutputs"][0]["S3Output"],
             resources["ClusterConfig"]["InstanceType"], environment.get("publish_cloudwatch_metrics", "Enabled"))
 
@@ -69,9 +69,11 @@ def migrate_to_selfrun(sess: WorkshopSession, schedule_name: str | None = None, 
     capture = described.get("DataCaptureConfig", {})
     if not capture.get("EnableCapture") or "DestinationS3Uri" not in capture:
         raise ValueError(f"endpoint {endpoint} does not capture its traffic: there is nothing to monitor")
-    target = SelfRunTarget(endpoint, described["ProductionVariants"][0]["VariantName"],
-                           capture["DestinationS3Uri"].rstrip("/"), baseline["StatisticsResource"]["S3Uri"],
-                           baseline["ConstraintsResource"]["S3Uri"], output["S3Uri"].rstrip("/"))
+    variants = need(described.get("ProductionVariants"), f"ProductionVariants of endpoint {endpoint}")
+    target = SelfRunTarget(endpoint, variants[0]["VariantName"], capture["DestinationS3Uri"].rstrip("/"),
+                           need(baseline["StatisticsResource"].get("S3Uri"), "S3Uri of the baseline statistics"),
+                           need(baseline["ConstraintsResource"].get("S3Uri"), "S3Uri of the baseline constraints"),
+                           output["S3Uri"].rstrip("/"))
     running = old["MonitoringScheduleStatus"] in ("Pending", "Scheduled")
     if running and stop_old:
         sagemaker.stop_monitoring_schedule(MonitoringScheduleName=name)
@@ -113,7 +115,7 @@ def clone_alarm_to_namespace(sess: WorkshopSession, alarm_name: str, namespace: 
     then publishes into a namespace of its own, and this gives the workshop's alarm a twin there.
     """
     cloudwatch = sess.client("cloudwatch")
-    found = cloudwatch.describe_alarms(AlarmNames=[alarm_name], AlarmTypes=["MetricAlarm"])["MetricAlarms"]
+    found = cloudwatch.describe_alarms(AlarmNames=[alarm_name], AlarmTypes=["MetricAlarm"]).get("MetricAlarms", [])
     if not found:
         raise LookupError(f"no metric alarm named {alarm_name}")
     request = {k: found[0][k] for k in ALARM_FIELDS if k in found[0]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..aws import guarded, need
+from ..aws import answer, guarded, need
 from ..backends import WorkshopSession
 
 
@@ -104,7 +104,7 @@ def _processing_job(sess: WorkshopSession, name: str) -> BaselineJob:
 def pipeline_executions_since(sess: WorkshopSession, since: datetime) -> list[dict]:
     """Step 15: pipeline executions started at or after ``since`` (the retrain, after the alarm)."""
     pages = sess.client("codepipeline").get_paginator("list_pipeline_executions").paginate(pipelineName=sess.names.pipeline_name)
-    return [e for p in pages for e in p.get("pipelineExecutionSummaries", [])
+    return [answer(e, "codepipeline:ListPipelineExecutions") for p in pages for e in p.get("pipelineExecutionSummaries", [])
             if e.get("startTime") is not None and e["startTime"] >= since]
 
 
@@ -128,11 +128,11 @@ def wait_for_retrain(sess: WorkshopSession, since: datetime, timeout: float = 30
 
     deadline = time.monotonic() + timeout
     while True:
-        answer = sess.client("codepipeline").list_pipeline_executions(pipelineName=sess.names.pipeline_name, maxResults=5)
-        started = [e for e in answer.get("pipelineExecutionSummaries", [])
+        page = sess.client("codepipeline").list_pipeline_executions(pipelineName=sess.names.pipeline_name, maxResults=5)
+        started = [e for e in page.get("pipelineExecutionSummaries", [])
                    if e.get("startTime") is not None and e["startTime"] >= since]
         if started:
-            return min(started, key=lambda e: e["startTime"])
+            return answer(min(started, key=lambda e: e["startTime"]), "codepipeline:ListPipelineExecutions")
         if sess.twin is not None or time.monotonic() > deadline:
             raise TimeoutError(f"no execution of {sess.names.pipeline_name} started within {timeout:.0f} s of the "
                                f"alarm; check that rule {sess.names.retrain_rule} is enabled and targets the pipeline")
@@ -142,6 +142,6 @@ def wait_for_retrain(sess: WorkshopSession, since: datetime, timeout: float = 30
 @guarded("reading a pipeline execution (codepipeline:GetPipelineExecution)")
 def pipeline_execution_status(sess: WorkshopSession, execution_id: str) -> str:
     """Step 15: the status of one execution of the pipeline ("?" when the answer has none)."""
-    answer = sess.client("codepipeline").get_pipeline_execution(pipelineName=sess.names.pipeline_name,
-                                                               pipelineExecutionId=execution_id)
-    return answer.get("pipelineExecution", {}).get("status", "?")
+    reply = sess.client("codepipeline").get_pipeline_execution(pipelineName=sess.names.pipeline_name,
+                                                              pipelineExecutionId=execution_id)
+    return reply.get("pipelineExecution", {}).get("status", "?")

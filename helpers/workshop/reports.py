@@ -5,9 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ..aws import guarded
+from ..aws import NotFound, guarded
 from ..backends import WorkshopSession
 from ..formats import Constraints, ConstraintViolations, Statistics
+from ..monitoring.objects import save_object
 
 
 def split_s3_uri(uri: str) -> tuple[str, str]:
@@ -52,11 +53,12 @@ def download_reports(sess: WorkshopSession, uri: str, folder: str | Path) -> lis
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     keys = [obj["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
-            for obj in page.get("Contents", [])]
+            for obj in page.get("Contents", []) if obj.get("Key")]
+    if not keys:
+        raise NotFound(f"no report files under {uri}: the execution has not written its reports there (yet), "
+                       "or the listing answered none; check the location in the S3 console")
     for key in keys:
-        target = staging / key[len(prefix):]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        s3.download_file(bucket, key, str(target))
+        save_object(s3, bucket, key, staging / key[len(prefix):])
     shutil.rmtree(folder, ignore_errors=True)
     staging.replace(folder)
     return [folder / key[len(prefix):] for key in keys]

@@ -182,6 +182,10 @@ def report_uri(sess: WorkshopSession, execution: Execution) -> str:
     return need(uri, f"S3 output in processing job {execution.processing_job}").rstrip("/")
 
 
+class SdkUnavailable(ImportError):
+    """The SageMaker SDK v2 (``sagemaker.model_monitor``) cannot be imported here."""
+
+
 def sdk_model_monitor(sess: WorkshopSession) -> Any:
     """The SageMaker SDK's ``DefaultModelMonitor`` attached to the schedule, on either backend.
 
@@ -199,8 +203,14 @@ def sdk_model_monitor(sess: WorkshopSession) -> Any:
     if config_log.level == logging.NOTSET:
         config_log.setLevel(logging.WARNING)
     import boto3
-    import sagemaker
-    from sagemaker.model_monitor import DefaultModelMonitor
+
+    try:
+        import sagemaker
+        from sagemaker.model_monitor import DefaultModelMonitor
+    except ImportError as err:  # not installed, or SDK v3 (SageMaker Distribution 4.x), which removed it
+        raise SdkUnavailable(f"this optional step needs the SageMaker SDK v2 ({err}); a Studio kernel with SDK v3 "
+                             "keeps its own: use workshop.monitoring_executions(sess) instead, or install "
+                             "'sagemaker>=2.232,<3' in a kernel of your own") from None
 
     boto = sess.boto_session or boto3.session.Session(aws_access_key_id="twin", aws_secret_access_key="twin",
                                                       region_name=sess.region)
@@ -218,6 +228,21 @@ def sdk_model_monitor(sess: WorkshopSession) -> Any:
                             f"({type(err).__name__}: {err}): it expects fields the API leaves optional (such as "
                             "Environment) or an inline job definition; use workshop.monitoring_schedule(sess), "
                             "which reads it either way") from None
+
+
+def sdk_monitoring_execution(sess: WorkshopSession, processing_job: str) -> Any:
+    """Step 10: the SDK's ``MonitoringExecution`` for one processing job, or None if it lists none.
+
+    The SDK indexes members of the answers that the API marks optional; where one is absent the
+    error says so (``AnswerMissing``) instead of a KeyError from inside the SDK.
+    """
+    monitor = sdk_model_monitor(sess)
+    try:
+        return next((x for x in monitor.list_executions() if x.job_name == processing_job), None)
+    except (KeyError, AttributeError, TypeError) as err:
+        raise AnswerMissing(f"the SageMaker SDK's list_executions() cannot read the executions of "
+                            f"{sess.names.schedule_name} ({type(err).__name__}: {err}): it expects fields the API "
+                            "leaves optional; workshop.monitoring_executions(sess) reads them either way") from None
 
 
 def start_quiet_hour(sess: WorkshopSession) -> datetime:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..aws import guarded
+from ..aws import answer, guarded, need
 from ..backends import WorkshopSession
 from ..cfn import resolve_template
 from ..monitoring.objects import split_s3_uri
@@ -170,10 +170,13 @@ class SelfRunInfo:
 
 @guarded("reading the self-run schedule (scheduler:GetSchedule)")
 def selfrun_schedule(sess: WorkshopSession, name: str | None = None) -> SelfRunInfo:
-    raw = sess.client("scheduler").get_schedule(Name=name or sess.names.schedule_name)
-    target = raw["Target"]
-    job = json.loads(target.get("Input") or "{}")
-    return SelfRunInfo(raw["Name"], raw.get("State", ""), raw["ScheduleExpression"], job, raw)
+    """Step 7: the self-run schedule; every member of GetSchedule's answer is optional."""
+    name = name or sess.names.schedule_name
+    raw = sess.client("scheduler").get_schedule(Name=name)
+    text = need(raw.get("Target", {}).get("Input"), f"Target.Input of schedule {name} (the job it starts)")
+    job = answer(json.loads(text), f"the CreateProcessingJob request in schedule {name}'s target")
+    return SelfRunInfo(raw.get("Name") or name, raw.get("State", ""),
+                       need(raw.get("ScheduleExpression"), f"ScheduleExpression of schedule {name}"), job, raw)
 
 
 @guarded("listing the self-run jobs (sagemaker:ListProcessingJobs, sagemaker:DescribeProcessingJob)")
@@ -273,7 +276,9 @@ def ensure_selfrun(sess: WorkshopSession) -> dict:
     capture = endpoint.get("DataCaptureConfig", {}).get("DestinationS3Uri", "")
     if not capture:
         raise LookupError(f"endpoint {names.endpoint} does not capture its traffic: nothing to monitor")
-    target = SelfRunTarget(names.endpoint, endpoint["ProductionVariants"][0]["VariantName"], capture.rstrip("/"),
+    variants = need(endpoint.get("ProductionVariants"), f"ProductionVariants of endpoint {names.endpoint}")
+    target = SelfRunTarget(names.endpoint, variants[0]["VariantName"], capture.rstrip("/"),
                            baseline.statistics_uri, baseline.constraints_uri, sess.reports_uri)
-    deploy_selfrun(sess, target, CaptureKmsKeyArn=capture_key_arn(sess, endpoint["DataCaptureConfig"].get("KmsKeyId", "")))
+    key = endpoint.get("DataCaptureConfig", {}).get("KmsKeyId", "")
+    deploy_selfrun(sess, target, CaptureKmsKeyArn=capture_key_arn(sess, key))
     return scheduler.get_schedule(Name=sess.names.schedule_name)

@@ -1,32 +1,40 @@
 """Small C loops, built once per machine with the system's C compiler and loaded with ctypes.
 
-Some of Deequ's arithmetic must run value by value (the Welford update, a hash per cell), and
-numba's first call in a process costs a second or more, more than the loops themselves at a
-million rows. A few lines of C, compiled once into ``__pycache__`` (or the temp folder when
-that is read-only) and loaded in about a millisecond, cost nothing at start-up. Without a C
-compiler ``c_function`` answers None and callers run the same loop in Python. The flags
-forbid fused multiply-adds and fast-math, so the C loops give Python's bits.
+Some of the analyzer's work must run value by value (the Welford update, a hash per cell, the
+type of each cell, the cells of each capture payload), and numba's first call in a process
+costs a second or more, more than the loops themselves at a million rows. A few lines of C,
+compiled once into ``__pycache__`` (or the temp folder when that is read-only) and loaded in
+about a millisecond, cost nothing at start-up, and a process builds or loads them only once it
+has seen enough values for them to pay (``compiled_pays``). Without a C compiler
+``c_function`` answers None and callers run the same work in Python or Arrow's kernels. The
+flags forbid fused multiply-adds and fast-math, so the C loops give Python's bits. A leaf:
+it imports nothing of ``helpers``, so the capture reader and the analyzer both use it.
 """
 
 from __future__ import annotations
 
 import ctypes
 import functools
-import hashlib
 import os
-import shutil
-import subprocess
-import tempfile
+import threading
+import zlib
 from pathlib import Path
 
-__all__ = ["c_function"]
+__all__ = ["COMPILE_AFTER", "c_function", "compiled_pays"]
+
+COMPILE_AFTER = 100_000  # values seen in this process before the C loops are built or loaded
+_seen = 0
+_lock = threading.Lock()
 
 _FLAGS = ["-O2", "-ffp-contract=off", "-fno-fast-math", "-shared", "-fPIC"]
 
 
 @functools.cache
 def _library(source: str) -> ctypes.CDLL | None:
-    digest = hashlib.sha256((source + " ".join(_FLAGS)).encode()).hexdigest()[:16]
+    import tempfile  # here, not at import: a command that runs no C loop pays nothing
+
+    text = (source + " ".join(_FLAGS)).encode()
+    digest = f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}"  # zlib is loaded already; hashlib is not
     for folder in (Path(__file__).parent / "__pycache__", Path(tempfile.gettempdir()) / "mm-workshop"):
         candidate = folder / f"native-{digest}.so"
         if candidate.exists() or _build(source, candidate):
@@ -35,6 +43,10 @@ def _library(source: str) -> ctypes.CDLL | None:
 
 
 def _build(source: str, target: Path) -> bool:
+    import shutil
+    import subprocess
+    import tempfile
+
     compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
     if compiler is None:
         return False
@@ -62,3 +74,12 @@ def c_function(source: str, name: str, argtypes: list, restype=None):
     function = getattr(library, name)
     function.argtypes, function.restype = argtypes, restype
     return function
+
+
+def compiled_pays(count: int) -> bool:
+    """Whether this process, counting these ``count`` values, has seen enough for the C loops
+    to pay for their first build (a small run never starts the compiler)."""
+    global _seen
+    with _lock:
+        _seen += count
+        return _seen > COMPILE_AFTER
