@@ -136,6 +136,7 @@ def summary(root: Path) -> str:
     """What the workshop left behind: production before and after the retrain, the approval,
     the alarm's ALARM transition, and the newest monitoring run of each endpoint."""
     from . import workshop
+    from .analyzer.monitor import not_evaluated_part
     from .backends import session
 
     sess = session("local", root)
@@ -149,6 +150,10 @@ def summary(root: Path) -> str:
         why = f" ({newest.failure_reason})" if newest.failure_reason else ""
         lines.append(f"monitoring runs         : {len(own)} on {endpoint}; newest {newest.scheduled:%Y-%m-%d %H:%M} "
                      f"{newest.status}{why}")
+        if newest.status in ("Completed", "CompletedWithViolations") and newest.processing_job_arn:
+            skipped = not_evaluated_part(workshop.processing_job(sess, newest.processing_job).exit_message)
+            if skipped:  # checks the baseline could not feed are said, never left out in silence
+                lines.append(f"  not evaluated         : {skipped}")
     return "\n".join(lines)
 
 

@@ -291,6 +291,9 @@ CASES = [
         "features.1.numerical_statistics", DELETE)), 2, ("features[1].numerical_statistics", "missing", "'a'")),
     Case("empty sketch", on_dataset(TRAIN, stats_edit=set_path(
         "features.2.numerical_statistics.distribution.kll.sketch.data", [])), 2, ("sketch.data", "empty", "'b'")),
+    Case("constraints without a completeness", on_dataset(TRAIN, cons_edit=set_path("features.1.completeness", DELETE)),
+         0, ("not evaluated: completeness_check not evaluated for 'a': the baseline constraints give no completeness",),
+         REPORTS),
     Case("override switch misspelt", on_dataset(TRAIN, cons_edit=set_path(
         "features.1.num_constraints.monitoring_config_overrides", {"evaluate_constraints": "disabled"})), 2,
         ("monitoring_config_overrides.evaluate_constraints", "'disabled'")),

@@ -158,3 +158,21 @@ def test_insert_in_runs_equals_inserting_one_by_one(values, parts):
     got = [[x.hex() for x in level] for level in ours.data]
     assert got == [[x.hex() for x in level] for level in reference.levels]
     assert ours.counters[: len(reference.counters)].tolist() == reference.counters
+
+
+def test_the_few_item_buckets_are_the_array_buckets():
+    """A sketch of a few items (a wide table's columns) is bucketed in Python: the same counts."""
+    from helpers.analyzer.kll import _array_buckets, _few_item_buckets
+
+    rng = np.random.default_rng(3)
+    for trial in range(300):
+        levels = [rng.choice([-0.0, 0.0, 1.0, 2.5, -3.0, 7.0, 1e-9], size=rng.integers(0, 20)).tolist()
+                  for _ in range(rng.integers(1, 4))]
+        if not any(levels):
+            continue
+        values = [v for level in levels for v in level]
+        state = KLLState.from_data(levels, min(values), max(values) if trial % 3 else max(values) + 1e-12)
+        lo, hi = float(state.minmax[0]), float(state.minmax[1])
+        lows = [lo + ((hi - lo) * i) / 10 for i in range(10)]
+        highs = [lo + ((hi - lo) * (i + 1)) / 10 for i in range(10)]
+        assert _few_item_buckets(state, lows, highs) == _array_buckets(state, lows, highs)

@@ -112,3 +112,22 @@ def test_python_and_compiled_moments_agree_to_the_bit():
                 accumulate(part, acc, compiled=compiled)
             results.append(acc.view(np.int64).tolist())
         assert results[0] == results[1]
+
+
+def test_short_chunks_counted_in_python_match_the_arrow_kernels():
+    """Chunks of at most 32 cells (a wide table's) are counted in Python, longer ones with
+    Arrow's kernels: value counts (in first-appearance order), distinct-count registers and
+    in-domain counts are the same either way."""
+    import pyarrow as pa
+
+    from helpers.analyzer.profile import ColumnProfile
+
+    cells = [None if i % 7 == 0 else f"v{(i * 5) % 11}" for i in range(200)] + ["x", "", "é", "true"]
+    column = pa.array(cells, pa.string())
+    whole, short = (ColumnProfile("c", domain=frozenset({"v1", "v3", "é"})) for _ in range(2))
+    whole.update(0, column)
+    for start in range(0, len(column), 16):
+        short.update(start // 16, column.slice(start, 16), start)
+    assert list(short.value_counts.items()) == list(whole.value_counts.items())
+    assert short.hll.registers.tolist() == whole.hll.registers.tolist()
+    assert (short.in_domain, short.type_counts.tolist()) == (whole.in_domain, whole.type_counts.tolist())

@@ -43,6 +43,8 @@ _MASK64 = (1 << 64) - 1
 class HyperLogLog:
     """512 six-bit registers; ``add``/``add_text`` values, ``merge`` by maximum, ``estimate``."""
 
+    __slots__ = ("registers",)
+
     def __init__(self) -> None:
         self.registers = np.zeros(_M, dtype=np.uint8)
 

@@ -12,6 +12,7 @@ follows Deequ's merge, which is also how Spark's final aggregation phase builds 
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ SKETCH_K = 2048
 SKETCH_C = 0.64
 MAX_LEVELS = 40  # 2**40 values: far beyond any data set this runs on
 _LEVEL_SLOTS = 12_000  # > 2 x the total capacity of 40 levels (5,826): room for a merge
+_FIRST_SLOTS = 16  # a sketch starts this small and grows: a wide table has many short columns
 # Deequ's running min/max start at the 32-bit int limits (a quirk kept on purpose, see buckets)
 _MIN_START = 2147483647.0
 _MAX_START = -2147483648.0
@@ -59,11 +61,25 @@ class _Counters:
     scalars are slow one at a time); ``save`` writes them back."""
 
     def __init__(self, state: KLLState):
-        self.levels = state.levels
+        self.state = state
         self.lengths = state.lengths.tolist()
         self.counters = state.counters.tolist()
         self.offsets = state.offsets.tolist()
         self.levels_in_use, self.items, self.capacity = state.meta.tolist()
+
+    @property
+    def levels(self) -> np.ndarray:
+        return self.state.levels
+
+    def room(self, h: int, end: int) -> None:
+        """Make level ``h`` hold at least ``end`` items (the storage grows by doubling)."""
+        rows, slots = self.state.levels.shape
+        if h < rows and end <= slots:
+            return
+        grown = np.empty((rows if h < rows else min(MAX_LEVELS, max(h + 1, 2 * rows)),
+                          slots if end <= slots else min(_LEVEL_SLOTS, max(end, 2 * slots))))
+        grown[:rows, :slots] = self.state.levels
+        self.state.levels = grown
 
     def save(self, state: KLLState) -> None:
         state.lengths[:] = self.lengths
@@ -79,6 +95,7 @@ class _Counters:
             self.offsets[h] = 1 - self.offsets[h]
         kept = _java_sorted(self.levels[h, :even])[self.offsets[h] :: 2]
         dest = self.lengths[h + 1]
+        self.room(h + 1, dest + len(kept))
         self.levels[h + 1, dest : dest + len(kept)] = kept
         self.lengths[h + 1] = dest + len(kept)
         if n % 2 == 1:
@@ -106,6 +123,7 @@ class _Counters:
         while done < n:
             run = min(n - done, max(self.capacity - self.items + 1, 1))
             start = self.lengths[0]
+            self.room(0, start + run)
             self.levels[0, start : start + run] = values[done : done + run]
             self.lengths[0] = start + run
             self.items += run
@@ -121,6 +139,7 @@ class _Counters:
             self.levels_in_use += 1
         for h in range(other_n):
             count, start = int(other.lengths[h]), self.lengths[h]
+            self.room(h, start + count)
             self.levels[h, start : start + count] = other.levels[h, :count]
             self.lengths[h] = start + count
         self.items = sum(self.lengths[: self.levels_in_use])
@@ -131,6 +150,15 @@ class _Counters:
 def _running_extremes(values: np.ndarray, minmax: np.ndarray) -> None:
     """``if x < min: min = x`` and ``if x > max: max = x`` over the values in order: the first
     of equal extremes is kept, which decides the sign of a zero."""
+    if len(values) <= 32:  # a short chunk (a wide table's): the loop itself costs less than numpy's calls
+        lo, hi = minmax.tolist()
+        for x in values.tolist():
+            if x < lo:
+                lo = x
+            if x > hi:
+                hi = x
+        minmax[:] = (lo, hi)
+        return
     numbers = values[~np.isnan(values)]  # NaN is never below nor above anything
     if len(numbers) == 0:
         return
@@ -155,7 +183,7 @@ class KLLState:
     @classmethod
     def empty(cls) -> KLLState:
         return cls(
-            levels=np.empty((MAX_LEVELS, _LEVEL_SLOTS), dtype=np.float64),
+            levels=np.empty((1, _FIRST_SLOTS), dtype=np.float64),
             lengths=np.zeros(MAX_LEVELS, dtype=np.int64),
             counters=np.zeros(MAX_LEVELS, dtype=np.int64),
             offsets=np.zeros(MAX_LEVELS, dtype=np.int64),
@@ -202,6 +230,7 @@ class KLLState:
         """Rebuild a sketch from a statistics file's ``sketch.data`` (for distances)."""
         state = cls.empty()
         state.meta[0] = max(1, len(data))
+        state.levels = np.empty((max(1, len(data)), max([_FIRST_SLOTS, *map(len, data)])), dtype=np.float64)
         for h, items in enumerate(data):
             state.levels[h, : len(items)] = items
             state.lengths[h] = len(items)
@@ -232,17 +261,11 @@ class KLLState:
         bucket. That is what the service does, and we keep it.
         """
         lo, hi = float(self.minmax[0]), float(self.minmax[1])
-        items, weights = self.weighted_items()
-        order = np.argsort(items, kind="stable")
-        items, cum = items[order], np.concatenate([[0.0], np.cumsum(weights[order])])
-
         lows = [lo + ((hi - lo) * i) / count for i in range(count)]
         highs = [lo + ((hi - lo) * (i + 1)) / count for i in range(count)]
-        # exclusive ranks r-(x) of every bound at once; the last bucket's top is inclusive, r(x)
-        below_low = cum[np.searchsorted(items, lows, side="left")]
-        top = cum[np.searchsorted(items, highs, side="left")]
-        top[-1] = cum[np.searchsorted(items, highs[-1], side="right")]
-        return [(low, high, float(t - b)) for low, high, t, b in zip(lows, highs, top, below_low, strict=True)]
+        if int(self.meta[1]) <= _FEW_ITEMS:
+            return _few_item_buckets(self, lows, highs)
+        return _array_buckets(self, lows, highs)
 
     def rank_map(self) -> tuple[np.ndarray, np.ndarray]:
         """Distinct items ascending and their running weights (section 1.12).
@@ -255,3 +278,34 @@ class KLLState:
         items, weights = items[order], weights[order]
         last = np.r_[items[1:] != items[:-1], True]
         return items[last], np.cumsum(weights[last])
+
+
+def _array_buckets(state: KLLState, lows: list[float], highs: list[float]) -> list[tuple[float, float, float]]:
+    items, weights = state.weighted_items()
+    order = np.argsort(items, kind="stable")
+    items, cum = items[order], np.concatenate([[0.0], np.cumsum(weights[order])])
+    # exclusive ranks r-(x) of every bound at once; the last bucket's top is inclusive, r(x)
+    below_low = cum[np.searchsorted(items, lows, side="left")]
+    top = cum[np.searchsorted(items, highs, side="left")]
+    top[-1] = cum[np.searchsorted(items, highs[-1], side="right")]
+    return [(low, high, float(t - b)) for low, high, t, b in zip(lows, highs, top, below_low, strict=True)]
+
+
+_FEW_ITEMS = 64
+
+
+def _few_item_buckets(state: KLLState, lows: list[float], highs: list[float]) -> list[tuple[float, float, float]]:
+    """``KLLState.buckets`` for a sketch of a few items (a wide table's), in Python: the same
+    stable order, running weights and binary searches as the numpy path, without its set-up."""
+    pairs = []
+    for h in range(int(state.meta[0])):
+        pairs += [(x, float(2**h)) for x in state.levels[h, : state.lengths[h]].tolist()]
+    pairs.sort(key=lambda pair: pair[0])  # stable, as argsort(kind="stable")
+    items, cum = [x for x, _ in pairs], [0.0]
+    for _, weight in pairs:
+        cum.append(cum[-1] + weight)
+    out = []
+    for i, (low, high) in enumerate(zip(lows, highs, strict=True)):
+        top = bisect.bisect_right(items, high) if i == len(lows) - 1 else bisect.bisect_left(items, high)
+        out.append((low, high, float(cum[top] - cum[bisect.bisect_left(items, low)])))
+    return out

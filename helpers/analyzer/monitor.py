@@ -35,7 +35,8 @@ from .validation import validate_baseline
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["MonitoringResult", "NoDataError", "exit_message", "run_monitor"]
+__all__ = ["MonitoringResult", "NoDataError", "exit_message", "not_evaluated_note", "not_evaluated_part",
+           "run_monitor"]
 
 NO_DATA_MESSAGE = "Job inputs had no data"
 
@@ -65,8 +66,9 @@ class MonitoringResult:
 
     @property
     def exit_message(self) -> str:
-        """The execution's ExitMessage, worded as the service words it."""
-        return exit_message(len(self.violations))
+        """The execution's ExitMessage, worded as the service words it, then the checks that
+        could not be evaluated (the service's own message would not say; ours never hides them)."""
+        return exit_message(len(self.violations)) + not_evaluated_note(self.not_evaluated)
 
     def write(self, folder: str | Path) -> list[Path]:
         """The three report files, all or nothing (see ``write_report_set``)."""
@@ -155,6 +157,22 @@ def run_monitor(
         not_evaluated=list(ctx.not_evaluated),
         shadow_records=shadow,
     )
+
+
+NOT_EVALUATED = "Not evaluated ("
+
+
+def not_evaluated_note(notes: list[NotEvaluated]) -> str:
+    """`` Not evaluated (N): ...`` after the exit message, or nothing when every check ran."""
+    if not notes:
+        return ""
+    return f" {NOT_EVALUATED}{len(notes)}): " + "; ".join(map(str, notes)) + "."
+
+
+def not_evaluated_part(message: str) -> str:
+    """The ``Not evaluated (N): ...`` part of an execution's ExitMessage ("" when there is none)."""
+    at = message.find(NOT_EVALUATED)
+    return message[at:] if at >= 0 else ""
 
 
 def _unusable(records: int, problems: list[CaptureProblem], shadow: int = 0) -> str:

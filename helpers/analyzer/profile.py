@@ -71,7 +71,7 @@ class ProfileOptions:
         object.__setattr__(self, "container", parse_container(self.container))
 
 
-@dataclass
+@dataclass(slots=True)  # a wide table holds 100k of these
 class ColumnProfile:
     """Deequ's analyzer state for one column; ``update`` adds a chunk."""
 
@@ -101,15 +101,23 @@ class ColumnProfile:
         """Add a chunk; ``cells`` are its cell types and doubles when already classified."""
         types, values = cells if cells is not None else _cells(column)
         counts = np.bincount(types, minlength=5)
-        _add_distinct(self.hll, column, values, types)
+        # a short text chunk (a wide table's) is counted in Python: Arrow's kernels cost more to
+        # call than to run on a few cells; both ways give the same registers and counts
+        texts = [t for t in column.to_pylist() if t is not None] if (
+            len(column) <= _SHORT_CHUNK and pa.types.is_string(column.type)) else None
+        if texts is None:
+            _add_distinct(self.hll, column, values, types)
+        else:
+            self.hll.add(dict.fromkeys(texts))
         self.rows += len(column)
         self.type_counts += counts
         if self.domain is not None and counts[1:].sum():
-            self.in_domain += _count_in(column, self.domain)
+            self.in_domain += (_count_in(column, self.domain) if texts is None
+                               else sum(t in self.domain for t in texts))
         if not self.stringish and (counts[CellType.BOOLEAN] or counts[CellType.STRING]):
             self.stringish, self.sketch = True, None  # numeric state is of no use any more
         if self.stringish:
-            self.count_values(column)
+            self.count_values(column, texts)
             return
         numeric = values  # every cell a number (the usual case): no copy
         if counts[CellType.FRACTIONAL] + counts[CellType.INTEGRAL] != len(values):
@@ -127,14 +135,19 @@ class ColumnProfile:
             self.sketch = KLLState.empty()
         self.sketch.update(numeric)
 
-    def count_values(self, column: pa.Array) -> None:
-        """Add a chunk's values to the value counts (until the cap), in order of first appearance."""
+    def count_values(self, column: pa.Array, texts: list[str] | None = None) -> None:
+        """Add a chunk's values to the value counts (until the cap), in order of first appearance;
+        ``texts``: the chunk's non-null cells as Python strings, when already made."""
         if self.value_counts is None:
             return
-        counted = pc.value_counts(as_text(column).drop_null())
-        values = counted.field("values").to_pylist()
-        for value, count in zip(values, counted.field("counts").to_pylist(), strict=True):
-            self.value_counts[value] = self.value_counts.get(value, 0) + count
+        if texts is not None:
+            for value in texts:
+                self.value_counts[value] = self.value_counts.get(value, 0) + 1
+        else:
+            counted = pc.value_counts(as_text(column).drop_null())
+            values = counted.field("values").to_pylist()
+            for value, count in zip(values, counted.field("counts").to_pylist(), strict=True):
+                self.value_counts[value] = self.value_counts.get(value, 0) + count
         if len(self.value_counts) > self.options.categorical_cap:
             self.value_counts = None
 
@@ -181,6 +194,9 @@ class ColumnProfile:
         if self.sketch is None or self.inferred_type not in ("Integral", "Fractional"):
             return None
         return self.sketch.finalize()
+
+
+_SHORT_CHUNK = 32
 
 
 def _add_distinct(hll: HyperLogLog, column: pa.Array, values: np.ndarray, types: np.ndarray) -> None:

@@ -57,19 +57,30 @@ class Model:
         extra = {k: v for k, v in data.items() if k not in known}
         return cls(**values, extra=extra, key_order=tuple(data.keys()))
 
-    def encode(self) -> dict[str, Any]:
-        """The JSON object: original key order first, then new fields, then unknown keys."""
+    def encode(self, deep: bool = True) -> dict[str, Any]:
+        """The JSON object: original key order first, then new fields, then unknown keys.
+
+        ``deep=False`` leaves nested models as they are, for a writer that encodes each one
+        as it reaches it (``Document.to_json``), so a whole document is never held as dicts.
+        """
         present: dict[str, Any] = {}
-        for f in dataclasses.fields(self):
-            if f.name in _INTERNAL:
-                continue
-            value = getattr(self, f.name)
+        for name, key in _json_keys(type(self)):
+            value = getattr(self, name)
             if value is not None:
-                present[f.metadata.get("key", f.name)] = _encode(value)
-        present.update({k: v for k, v in self.extra.items() if k not in present})
+                present[key] = _encode(value) if deep else value
+        if self.extra:
+            present.update({k: v for k, v in self.extra.items() if k not in present})
+        if not self.key_order:
+            return present
         ordered = {k: present[k] for k in self.key_order if k in present}
         ordered.update({k: v for k, v in present.items() if k not in ordered})
         return ordered
+
+
+@functools.cache
+def _json_keys(cls: type) -> tuple[tuple[str, str], ...]:
+    """(attribute, JSON key) per field, in declaration order; computed once per class."""
+    return tuple((f.name, f.metadata.get("key", f.name)) for f in dataclasses.fields(cls) if f.name not in _INTERNAL)
 
 
 @functools.cache
@@ -117,7 +128,7 @@ class Document(Model):
 
     def to_json(self) -> str:
         """The container's exact bytes (Jackson pretty printer, Java doubles, no final newline)."""
-        return jackson_dumps(self.encode())
+        return jackson_dumps(self.encode(deep=False), expand=_shallow)
 
     def write(self, path: str | Path) -> Path:
         """Write atomically (temp file, then rename), so readers never see half a report."""
@@ -165,6 +176,12 @@ def _decode_scalar(tp: Any, value: Any, path: str, source: str) -> Any:
     else:  # pragma: no cover - a model declared a type the codec does not know
         raise TypeError(f"unsupported field type {tp!r} at {path}")
     raise FormatError(source, path, f"expected {_describe(tp)}, got {_kind(value)}")
+
+
+def _shallow(value: Any) -> dict[str, Any]:
+    if isinstance(value, Model):
+        return value.encode(deep=False)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON: {value!r}")
 
 
 def _encode(value: Any) -> Any:

@@ -9,7 +9,9 @@ are written plain. NaN and infinities are quoted (``"NaN"``), as Jackson does by
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -28,6 +30,8 @@ def java_double(x: float) -> str:
     all values in the fixtures, what older JDKs gave too.
     """
     x = float(x)
+    if x == 0.0 or 1e-3 <= abs(x) < 1e7:  # Python's shortest text is Java's here (see java_doubles)
+        return repr(x)
     if math.isnan(x):
         return "NaN"
     if math.isinf(x):
@@ -129,42 +133,57 @@ def _scalar(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as JSON: {value!r}")
 
 
-def jackson_dumps(value: Any) -> str:
-    """Serialise dicts, lists and scalars exactly as Jackson's default pretty printer."""
-    parts: list[str] = []
-    _write(value, 0, parts)
-    return "".join(parts)
+def jackson_dumps(value: Any, expand: Callable[[Any], dict] | None = None) -> str:
+    """Serialise dicts, lists and scalars exactly as Jackson's default pretty printer.
+
+    ``expand`` turns any other object into the dict to write in its place, as the writer
+    reaches it: a document of 100k features is then never held whole as dicts.
+    """
+    return _text(value, 0, expand)
 
 
-def _write(value: Any, nesting: int, out: list[str]) -> None:
-    if isinstance(value, dict):
+def _text(value: Any, nesting: int, expand) -> str:
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if kind is float:
+        return _double(value)
+    if kind is int:
+        return str(value)
+    if value is None or kind is bool:
+        return _scalar(value)
+    if kind is dict or isinstance(value, dict):
         if not value:
-            out.append("{ }")
-            return
-        inner = "\n" + "  " * (nesting + 1)
-        out.append("{")
-        for i, (key, item) in enumerate(value.items()):
-            out.append(("," if i else "") + inner + _string(str(key)) + " : ")
-            _write(item, nesting + 1, out)
-        out.append("\n" + "  " * nesting + "}")
-    elif isinstance(value, (list, tuple)):
+            return "{ }"
+        inner = "  " * (nesting + 1)
+        return ("{\n" + inner + (",\n" + inner).join([_key(key) + _text(item, nesting + 1, expand)
+                                                       for key, item in value.items()])
+                + "\n" + "  " * nesting + "}")
+    if kind is list or kind is tuple or isinstance(value, (list, tuple)):
         if not value:
-            out.append("[ ]")
-            return
+            return "[ ]"
         if all(type(item) is float for item in value):  # a sketch level: thousands of doubles
             texts = java_doubles(value)
             if not all(map(math.isfinite, value)):
                 texts = [f'"{text}"' if text in _NON_FINITE else text for text in texts]
-            out.append("[ " + ", ".join(texts) + " ]")
-            return
-        out.append("[ ")
-        for i, item in enumerate(value):
-            if i:
-                out.append(", ")
-            _write(item, nesting, out)
-        out.append(" ]")
-    else:
-        out.append(_scalar(value))
+            return "[ " + ", ".join(texts) + " ]"
+        return "[ " + ", ".join([_text(item, nesting, expand) for item in value]) + " ]"
+    if expand is None or value is None or isinstance(value, (int, float, str)):
+        return _scalar(value)
+    return _text(expand(value), nesting, expand)
+
+
+@functools.lru_cache(maxsize=1024)
+def _key(key: Any) -> str:
+    """``"key" : `` (the few keys of a document recur millions of times in a wide one)."""
+    return _string(str(key)) + " : "
+
+
+def _double(value: float) -> str:
+    if value == 0.0 or 1e-3 <= abs(value) < 1e7:  # the common case, as in java_double
+        return repr(value)
+    text = java_double(value)
+    return f'"{text}"' if text in _NON_FINITE else text
 
 
 def compact_dumps(value: Any) -> str:

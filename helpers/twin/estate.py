@@ -191,8 +191,17 @@ class Twin:
             expr = sched["MonitoringScheduleConfig"]["ScheduleConfig"]["ScheduleExpression"]
             lines.append(f"schedule    {sched['MonitoringScheduleName']}  {expr}  {sched['MonitoringScheduleStatus']}")
         for ex in sorted(self.ws.resources("monitoring_execution"), key=lambda e: e["ScheduledTime"]):
-            why = f"  ({ex['FailureReason']})" if ex.get("FailureReason") else ""
+            why = f"  ({ex['FailureReason']})" if ex.get("FailureReason") else self._not_evaluated(ex)
             lines.append(f"execution   {ex['ScheduledTime']:%Y-%m-%d %H:%M}  {ex['MonitoringExecutionStatus']}{why}")
         for alarm in self.ws.resources("alarm"):
             lines.append(f"alarm       {alarm['AlarmName']}  {alarm['StateValue']}")
         return "\n".join(lines)
+
+    def _not_evaluated(self, execution: dict) -> str:
+        """The checks an execution could not evaluate, from its processing job's ExitMessage."""
+        from ..analyzer.monitor import not_evaluated_part
+
+        job = self.ws.resource("processing_job", execution["ProcessingJobName"]) if execution.get(
+            "ProcessingJobName") else None
+        part = not_evaluated_part(job.get("ExitMessage", "")) if job else ""
+        return f"  ({part})" if part else ""
