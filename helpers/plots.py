@@ -228,15 +228,17 @@ def text_table(frame: pd.DataFrame, wide: tuple[str, ...] = ()) -> Any:
     return style.format(precision=4, na_rep="")
 
 
-def drift_history_figure(history: pd.DataFrame, threshold: float, title: str) -> Any:
+def drift_history_figure(history: pd.DataFrame, threshold: float | None, title: str) -> Any:
     """Drift per feature across executions (columns Timestamp, feature, drift) against the
     threshold of the constraints in use: the threshold line is drawn on top and always in view,
-    the legend beside the plot, off the data."""
+    the legend beside the plot, off the data. ``threshold`` None (a schedule that names no
+    constraints) draws no line."""
     fig, ax = plt.subplots(figsize=(11, 3.8), layout="constrained")
     for feature, rows in history.groupby("feature"):
         ax.plot(rows["Timestamp"], rows["drift"], marker="o", markersize=4, label=feature)
-    ax.axhline(threshold, color="red", linestyle="--", linewidth=1.5, zorder=5, label=f"comparison threshold {threshold}")
-    top = max([threshold, *history["drift"].dropna()])
+    if threshold is not None:
+        ax.axhline(threshold, color="red", linestyle="--", linewidth=1.5, zorder=5, label=f"comparison threshold {threshold}")
+    top = max([threshold or 0.0, *history["drift"].dropna()]) or 1.0
     ax.set_ylim(0, top * 1.15)
     ax.set_ylabel("baseline drift distance (0 to 1)")
     ax.set_xlabel("when the execution published it (UTC)")

@@ -58,10 +58,13 @@ from helpers import plots
 
 prod = workshop.production_names(sess)
 schedule = workshop.monitoring_schedule(sess)
-threshold = workshop.load_constraints(sess, schedule.constraints_uri).monitoring_config.distribution_constraints.comparison_threshold
+# BaselineConfig is optional in DescribeMonitoringSchedule's answer: a schedule may name no constraints
+threshold = (workshop.load_constraints(sess, schedule.constraints_uri).monitoring_config.distribution_constraints
+             .comparison_threshold if schedule.constraints_uri else None)
 history = workshop.drift_history(sess, prod.endpoint, ["total_amount", "duration_minutes", "passenger_count", "trip_distance"])
-print(f"{len(history)} drift values of {history['feature'].nunique()} features on {prod.endpoint}; "
-      f"the schedule's constraints ({schedule.constraints_uri}) say comparison_threshold {threshold}")
+print(f"{len(history)} drift values of {history['feature'].nunique()} features on {prod.endpoint}; " + (
+      f"the schedule's constraints ({schedule.constraints_uri}) say comparison_threshold {threshold}" if threshold is not None
+      else "the schedule names no constraints file, so there is no threshold to draw"))
 plots.show(plots.drift_history_figure(history, threshold=threshold, title=f"baseline drift per execution on {prod.endpoint}"))
 
 # %%
