@@ -275,17 +275,6 @@ def alarm_metric_figure(points: pd.DataFrame, threshold: float, title: str) -> A
     return fig
 
 
-def _time_axis(ax: Any, times: Any) -> None:
-    """Readable UTC times: concise ticks, and at least an hour shown when the points are close."""
-    locator = mdates.AutoDateLocator(maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    times = pd.to_datetime(pd.Series(times)).dropna()
-    if len(times) and times.max() - times.min() < pd.Timedelta(hours=1):
-        middle = times.min() + (times.max() - times.min()) / 2
-        ax.set_xlim(middle - pd.Timedelta(minutes=30), middle + pd.Timedelta(minutes=30))
-
-
 def dashboard_figure(body: str, panels: dict[str, list], alarms: dict[str, str]) -> Any:
     """A local rendering of a CloudWatch dashboard body from what GetMetricData answered.
 
