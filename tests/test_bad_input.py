@@ -70,15 +70,20 @@ def test_missing_file_through_the_cli(tmp_path):
 
 
 def test_no_data_through_the_cli(tmp_path):
+    """Exit 3 every time: Arrow's reader once aborted Python's teardown in ~3 % of runs (exit 134)."""
     base = tmp_path / "base"
     run_baseline(write(tmp_path, "a\n1\n2\n")).write(base)
     write(tmp_path, "a\n", "current.csv")
-    done = subprocess.run([sys.executable, "-m", "helpers", "monitor",
-                           "--baseline-statistics", str(base / "statistics.json"),
-                           "--baseline-constraints", str(base / "constraints.json"),
-                           "--dataset", str(tmp_path / "current.csv"), "--output", str(tmp_path / "out")],
-                          capture_output=True, text=True, check=False)
-    assert done.returncode == 3 and done.stderr.startswith("error: Job inputs had no data")
+    codes = []
+    for _ in range(8):
+        done = subprocess.run([sys.executable, "-m", "helpers", "monitor",
+                               "--baseline-statistics", str(base / "statistics.json"),
+                               "--baseline-constraints", str(base / "constraints.json"),
+                               "--dataset", str(tmp_path / "current.csv"), "--output", str(tmp_path / "out")],
+                              capture_output=True, text=True, check=False)
+        assert done.stderr.startswith("error: Job inputs had no data"), done.stderr
+        codes.append(done.returncode)
+    assert codes == [3] * 8
 
 
 def test_corrupt_baseline_file_through_the_cli(tmp_path):
