@@ -179,16 +179,24 @@ def _baseline(args) -> int:
 
 
 def _monitor(args) -> int:
-    from .analyzer.monitor import exit_message, run_monitor
     from .formats import Constraints, Statistics
     from .formats.layout import REPORT_FILES
 
     inputs = [args.baseline_statistics, args.baseline_constraints, args.dataset, *(args.capture or [])]
     _refuse_overwriting_inputs(args.output, inputs, REPORT_FILES)
+    statistics = Statistics.from_file(args.baseline_statistics)
+    constraints = Constraints.from_file(args.baseline_constraints)
+    capture = None
+    if args.capture:  # the first blocks are parsed while the analyzer is imported
+        from .capture.readahead import ReadAhead
+
+        capture = ReadAhead(args.capture)
+    from .analyzer.monitor import exit_message, run_monitor
+
     result = run_monitor(
-        Statistics.from_file(args.baseline_statistics),
-        Constraints.from_file(args.baseline_constraints),
-        capture=args.capture,
+        statistics,
+        constraints,
+        capture=capture,
         dataset=args.dataset,
         header=not args.no_header,
         container=args.container,

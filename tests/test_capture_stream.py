@@ -15,7 +15,8 @@ import pytest
 
 from helpers.analyzer.baseline import run_baseline
 from helpers.analyzer.monitor import run_monitor
-from helpers.capture import CaptureRecord, read_capture, stream
+from helpers.capture import CaptureRecord, read_capture, readahead, stream
+from helpers.capture.readahead import ReadAhead
 
 WHEN = datetime(2021, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
 
@@ -80,3 +81,41 @@ def test_a_streamed_monitoring_run_writes_the_same_reports(awkward_capture, tmp_
     assert streamed.violations.to_json() == whole.violations.to_json()
     assert streamed.constraints.to_json() == whole.constraints.to_json()
     assert [str(p) for p in streamed.problems] == [str(p) for p in whole.problems]
+
+
+def _parts(reader) -> list[tuple]:
+    return [(p.records, [str(x) for x in p.problems], [c.to_pylist() for c in p.cells], p.meta.to_pylist())
+            for p in reader]
+
+
+def test_the_read_ahead_gives_the_parts_in_the_order_file_rows_gives_them(awkward_capture, monkeypatch):
+    monkeypatch.setattr(stream, "BLOCK_BYTES", 1 << 12)
+    second = awkward_capture.parent / "g.jsonl"
+    second.write_bytes(awkward_capture.read_bytes()[:20_000])  # cut inside a line: its last line is bad
+    ahead = ReadAhead(awkward_capture.parent)
+    assert ahead.found.paths == [awkward_capture, second]
+    expected = _parts(part for path in ahead.found.paths for part in stream.file_rows(path))
+    assert len(expected) > readahead.DEPTH * 2  # the queue filled and drained more than once
+    assert _parts(ahead) == expected
+
+
+def test_an_error_while_reading_ahead_is_raised_where_the_parts_are_read(awkward_capture, monkeypatch):
+    def failing(path):
+        yield from stream.file_rows(path)
+        raise PermissionError(f"{path}: went away")
+
+    monkeypatch.setattr(readahead, "file_rows", failing)
+    reader = iter(ReadAhead(awkward_capture))
+    assert next(reader).records == next(stream.file_rows(awkward_capture)).records
+    with pytest.raises(PermissionError, match="went away"):
+        next(reader)
+
+
+def test_a_read_ahead_left_early_stops_its_thread(awkward_capture, monkeypatch):
+    monkeypatch.setattr(stream, "BLOCK_BYTES", 1 << 10)
+    ahead = ReadAhead(awkward_capture)
+    reader = iter(ahead)
+    next(reader)
+    reader.close()  # what leaving a for loop early does
+    ahead._thread.join(timeout=10)
+    assert not ahead._thread.is_alive()

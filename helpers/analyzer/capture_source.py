@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..capture.files import find_capture_files
-from ..capture.stream import file_rows
+from ..capture.readahead import ReadAhead
 from ..formats.arrays import to_numpy
 from .reader import TableSource
 
@@ -22,8 +22,12 @@ __all__ = ["CaptureSource"]
 
 
 class CaptureSource(TableSource):
-    def __init__(self, paths: str | Path | Iterable[str | Path], names: Sequence[str]):
-        self.found = find_capture_files(paths)
+    """``paths``: capture files and folders, or a ``ReadAhead`` already reading them (the
+    command line starts one before it imports the analyzer); a later pass reads them again."""
+
+    def __init__(self, paths: str | Path | Iterable[str | Path] | ReadAhead, names: Sequence[str]):
+        self._ahead = paths if isinstance(paths, ReadAhead) else None
+        self.found = self._ahead.found if self._ahead else find_capture_files(paths)
         self.names = list(names)
         self.records = 0
         self.width = 0
@@ -33,16 +37,16 @@ class CaptureSource(TableSource):
     def batches(self) -> Iterator[pa.RecordBatch]:
         self.problems = list(self.found.refused)
         self.records, self.width, self.shadow = 0, 0, 0
-        for path in self.found.paths:
-            for part in file_rows(path):
-                self.records += part.records
-                self.shadow += part.shadow
-                self.problems.extend(part.problems)
-                if part.rows == 0:
-                    continue
-                self.width = max(self.width, int(to_numpy(part.meta.column("num_values").combine_chunks(), 0).max()))
-                while len(self.columns) < len(part.cells):
-                    self.columns.append(f"_c{len(self.columns)}")
-                arrays = [part.cells[i] if i < len(part.cells) else pa.nulls(part.rows, pa.string())
-                          for i in range(len(self.columns))]
-                yield pa.RecordBatch.from_arrays(arrays, names=list(self.columns))
+        ahead, self._ahead = self._ahead or ReadAhead(self.found), None  # the next block parsed meanwhile
+        for part in ahead:
+            self.records += part.records
+            self.shadow += part.shadow
+            self.problems.extend(part.problems)
+            if part.rows == 0:
+                continue
+            self.width = max(self.width, int(to_numpy(part.meta.column("num_values").combine_chunks(), 0).max()))
+            while len(self.columns) < len(part.cells):
+                self.columns.append(f"_c{len(self.columns)}")
+            arrays = [part.cells[i] if i < len(part.cells) else pa.nulls(part.rows, pa.string())
+                      for i in range(len(self.columns))]
+            yield pa.RecordBatch.from_arrays(arrays, names=list(self.columns))

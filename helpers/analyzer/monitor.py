@@ -35,6 +35,8 @@ from .validation import validate_baseline
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..capture.readahead import ReadAhead
+
 __all__ = ["MonitoringResult", "NoDataError", "exit_message", "not_evaluated_note", "not_evaluated_part",
            "run_monitor"]
 
@@ -89,7 +91,7 @@ def run_monitor(
     baseline_statistics: Statistics,
     baseline_constraints: Constraints,
     *,
-    capture: str | Path | Iterable[str | Path] | CaptureRows | None = None,
+    capture: str | Path | Iterable[str | Path] | CaptureRows | ReadAhead | None = None,
     dataset: str | Path | pd.DataFrame | TableSource | None = None,
     header: bool = True,
     container: Container | str | None = None,
@@ -99,6 +101,7 @@ def run_monitor(
 ) -> MonitoringResult:
     """Analyse the current data (capture files or a data set) against the baseline.
 
+    ``capture``: files and folders, decoded rows, or a ``ReadAhead`` already reading the files.
     Capture and a headerless data set (``header=False``) are mapped by position onto the
     baseline's column names. ``container``: "current" (default) or "2021", the generation of
     the files written.

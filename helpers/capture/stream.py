@@ -46,8 +46,9 @@ def file_rows(path: Path, strict: bool = False, fast: bool = True,
                 size += len(piece)
                 if size >= block_bytes and b"\n" in piece:
                     block, rest = _whole_lines(b"".join(pending))
-                    yield _block_rows(path, block, line_no, strict, fast)
-                    line_no += block.count(b"\n")
+                    rows, lines = _block_rows(path, block, line_no, strict, fast)
+                    yield rows
+                    line_no += lines
                     pending, size = [rest], len(rest)
     except (EOFError, gzip.BadGzipFile, zlib.error) as err:
         stop = (_DAMAGED, str(err))
@@ -57,8 +58,9 @@ def file_rows(path: Path, strict: bool = False, fast: bool = True,
     if stop is None:
         block += rest  # the last line may lack its newline
     if block:
-        yield _block_rows(path, block, line_no, strict, fast)
-        line_no += block.count(b"\n")
+        rows, lines = _block_rows(path, block, line_no, strict, fast)
+        yield rows
+        line_no += lines
     if stop is not None:  # the lines read before it are kept; then the reason
         yield _stopped(path, line_no - 1, *stop, strict)
 
@@ -83,20 +85,22 @@ def _stopped(path: Path, last_line: int, kind: str, detail: str, strict: bool) -
     return FileRows([], meta_table([], str(path), [], []), 0, [problem])
 
 
-def _block_rows(path: Path, block: bytes, first_line: int, strict: bool, fast: bool) -> FileRows:
-    """The rows of a block of whole lines starting at line ``first_line``."""
+def _block_rows(path: Path, block: bytes, first_line: int, strict: bool, fast: bool) -> tuple[FileRows, int]:
+    """The rows of a block of whole lines starting at line ``first_line``, and how many newlines
+    the block holds (the lines it moves the count on by)."""
     starts, ends = _line_bounds(block)
     count = len(starts)
+    newlines = count - (not block.endswith(b"\n"))  # the file's last line may lack its newline
     numbers = first_line + np.arange(count, dtype=np.int64)
     decoded = decode_block(block, str(path), numbers) if fast and _all_shaped(block, starts, ends) else None
     if decoded is not None and len(decoded.redo) == 0:  # the usual case: one pass, no line split
-        return decoded.rows
+        return decoded.rows, newlines
     raw_lines = block.split(b"\n")[:count]
     if decoded is not None:  # every line a record: only the named ones go line by line
-        return _with_exact(decoded, str(path), raw_lines, numbers, strict)
+        return _with_exact(decoded, str(path), raw_lines, numbers, strict), newlines
     keep = [i for i, raw in enumerate(raw_lines) if raw.strip()]  # blank lines are not records
     numbers = first_line + np.array(keep, dtype=np.int64)
-    return _lines_rows(str(path), [raw_lines[i] for i in keep], numbers, strict, fast)
+    return _lines_rows(str(path), [raw_lines[i] for i in keep], numbers, strict, fast), newlines
 
 
 def _line_bounds(block: bytes) -> tuple[np.ndarray, np.ndarray]:
