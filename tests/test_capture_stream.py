@@ -95,7 +95,7 @@ def test_the_read_ahead_gives_the_parts_in_the_order_file_rows_gives_them(awkwar
     ahead = ReadAhead(awkward_capture.parent)
     assert ahead.found.paths == [awkward_capture, second]
     expected = _parts(part for path in ahead.found.paths for part in stream.file_rows(path))
-    assert len(expected) > readahead.DEPTH * 2  # the queues filled and drained more than once
+    assert len(expected) > readahead.DEPTH * 2  # the queue filled and drained more than once
     assert _parts(ahead) == expected
 
 
@@ -117,6 +117,5 @@ def test_a_read_ahead_left_early_stops_its_thread(awkward_capture, monkeypatch):
     reader = iter(ahead)
     next(reader)
     reader.close()  # what leaving a for loop early does
-    for thread in ahead._threads:
-        thread.join(timeout=10)
-        assert not thread.is_alive()
+    ahead._thread.join(timeout=10)
+    assert not ahead._thread.is_alive()
