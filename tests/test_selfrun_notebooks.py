@@ -138,7 +138,7 @@ class Endpoint:
         from helpers.capture import CaptureRecord
 
         body = params["Body"].decode() if isinstance(params["Body"], bytes) else params["Body"]
-        answer = "\n".join(repr(float(sum(c * float(v) for c, v in zip(self.coef, line.split(","))) + self.coef[-1]))
+        answer = "\n".join(repr(float(sum(c * float(v) for c, v in zip(self.coef[:-1], line.split(","), strict=True)) + self.coef[-1]))
                            for line in body.splitlines()) + "\n"
         now = datetime.now(timezone.utc)
         self.count += 1

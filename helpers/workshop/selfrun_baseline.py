@@ -72,7 +72,7 @@ def point_selfrun_at_baseline(sess: WorkshopSession, statistics_uri: str, constr
                             "deploy it again with workshop.deploy_selfrun(sess, SelfRunTarget(...)) naming the new baseline")
     old = [environment[k] for k in _BASELINE_ENV]
     _grant_baseline_read(sess, job.get("RoleArn", ""), name, old, [statistics_uri, constraints_uri])
-    environment.update(zip(_BASELINE_ENV, (statistics_uri, constraints_uri)))
+    environment.update(zip(_BASELINE_ENV, (statistics_uri, constraints_uri), strict=True))
     job["Environment"] = environment
     request["Target"]["Input"] = json.dumps(job)
     return scheduler.update_schedule(**request)["ScheduleArn"]
