@@ -15,6 +15,7 @@ Model Monitor's, so the stops are the same.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -61,6 +62,17 @@ def fire(sess, answers, scheduled, execution_id: str, tmp_path, monkeypatch) -> 
     return code, message.read_text()
 
 
+@contextmanager
+def self_run_account(layout, tmp_path, monkeypatch):
+    """The fake account of ``layout`` (moto running), and a monitoring="self" session on it."""
+    with mock_aws():
+        monkeypatch.setenv("MPLBACKEND", "Agg")
+        monkeypatch.chdir(tmp_path)
+        answers = fake_environment(monkeypatch, tmp_path)
+        lay_out(layout, answers, tmp_path)
+        yield answers, session("aws", monitoring="self")
+
+
 def notebooks_from(first: str) -> list:
     return [p for p in sorted(NOTEBOOKS.glob("[0-9][0-9]*.py")) if first <= p.stem < "99"]
 
@@ -69,12 +81,7 @@ def notebooks_from(first: str) -> list:
 @pytest.mark.parametrize("variant", sorted(LAYOUTS))
 def test_steps_7_to_16_run_on_the_self_run_schedule(variant, tmp_path, monkeypatch):
     layout = LAYOUTS[variant]
-    with mock_aws():
-        monkeypatch.setenv("MPLBACKEND", "Agg")
-        monkeypatch.chdir(tmp_path)
-        answers = fake_environment(monkeypatch, tmp_path)
-        lay_out(layout, answers, tmp_path)
-        sess = session("aws", monitoring="self")
+    with self_run_account(layout, tmp_path, monkeypatch) as (answers, sess):
         analyzer_report = _take_model_monitors_report(layout, sess)
         parameters = {"backend": "aws", "monitoring": "self"}
         seven = run_in_process(NOTEBOOKS / "07_monitoring_schedule.py", parameters, tmp_path)
@@ -165,12 +172,7 @@ def test_13b_points_the_self_run_schedule_at_the_new_baseline(variant, tmp_path,
     from helpers.workshop import schedule as schedule_module
 
     layout = LAYOUTS[variant]
-    with mock_aws():
-        monkeypatch.setenv("MPLBACKEND", "Agg")
-        monkeypatch.chdir(tmp_path)
-        answers = fake_environment(monkeypatch, tmp_path)
-        lay_out(layout, answers, tmp_path)
-        sess = session("aws", monitoring="self")
+    with self_run_account(layout, tmp_path, monkeypatch) as (answers, sess):
         parameters = {"backend": "aws", "monitoring": "self"}
         run_in_process(NOTEBOOKS / "07_monitoring_schedule.py", parameters, tmp_path)
         before = selfrun_schedule(sess).raw
