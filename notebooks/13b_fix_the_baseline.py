@@ -32,6 +32,14 @@
 # **The API calls:** `sagemaker-runtime.invoke_endpoint`, `sagemaker.create_processing_job` /
 # `describe_processing_job` (through the SDK), `s3.put_object`,
 # `sagemaker.update_monitoring_schedule`, `sagemaker.list_monitoring_executions`.
+#
+# **With `monitoring = "self"`** (the self-run schedule, AWS only) the same five steps, with the
+# self-run path's calls: step 2 runs this package's analyzer (`python -m helpers baseline`, the
+# code the hourly job runs) here in the kernel, reading and writing S3 with `s3.get_object` /
+# `s3.put_object`, since there is no analyzer image to start; step 4 lets the job role read the
+# new files (`iam.put_role_policy`) and sends the schedule back with them
+# (`scheduler.get_schedule`, then `scheduler.update_schedule`); step 5 waits for the schedule's
+# processing job (`sagemaker.list_processing_jobs` / `describe_processing_job`).
 
 # %% tags=["parameters"]
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
@@ -89,13 +97,20 @@ dataset.head()
 # the CSV (header on, output column first) and writes `statistics.json` and
 # `constraints.json` to the output prefix. We start it without waiting, then poll it (on the
 # twin each poll lets a virtual minute pass; on AWS the job takes minutes).
+#
+# With `monitoring = "self"` the account has no Model Monitor, so no analyzer image and no
+# `suggest_baseline`: `workshop.baseline_in_kernel` runs the same analyzer the self-run job runs
+# (`python -m helpers baseline`) on the same CSV, here, and writes the same two files there.
 
 # %%
-started = workshop.suggest_baseline(sess, dataset_uri, f"{folder}/output",
-                                    job_name=f"baseline-predictions-{sess.now():%Y%m%d%H%M%S}")
-finished = workshop.wait_for_processing_job(sess, started.job_name)
-print(f"{finished.name}: {finished.status} ({finished.exit_message})\noutputs in {finished.output_uri}")
-for what, url in workshop.console_links(sess, processing_job=finished.name, s3_uri=finished.output_uri).items():
+if sess.monitoring == "self":
+    finished = workshop.baseline_in_kernel(sess, dataset_uri, f"{folder}/output")
+else:
+    started = workshop.suggest_baseline(sess, dataset_uri, f"{folder}/output",
+                                        job_name=f"baseline-predictions-{sess.now():%Y%m%d%H%M%S}")
+    finished = workshop.wait_for_processing_job(sess, started.job_name)
+print(f"{finished.name or 'baseline'}: {finished.status} ({finished.exit_message})\noutputs in {finished.output_uri}")
+for what, url in workshop.console_links(sess, processing_job=finished.name or None, s3_uri=finished.output_uri).items():
     print(f"{what}: {url}")  # on AWS only
 assert finished.status == "Completed", finished.failure_reason
 
@@ -133,6 +148,15 @@ assert check.feature(relaxed_feature).completeness == relaxed_completeness
 # ## 4. The schedule points at the new baseline
 # `update_monitoring_schedule` takes the whole `MonitoringScheduleConfig`: we read it, replace
 # its `BaselineConfig` and send it back. The next execution uses the new files.
+#
+# With `monitoring = "self"` the baseline sits in the Scheduler schedule's target: the
+# CreateProcessingJob request it sends every hour, whose `Environment` holds
+# `BASELINE_STATISTICS_S3_URI` and `BASELINE_CONSTRAINTS_S3_URI`. The job role may read those
+# two objects only, so `use_baseline` first names the new ones in its read statement
+# (`iam.put_role_policy`), then reads the schedule (`scheduler.get_schedule`) and sends it back
+# with the new URIs (`scheduler.update_schedule`, which replaces the whole definition: every
+# field not sent back would be lost). Deployed with the CloudFormation template instead? Then
+# update the stack's `BaselineStatisticsKey` and `BaselineConstraintsKey`, or the stack drifts.
 
 # %%
 arn = workshop.use_baseline(sess, f"{finished.output_uri}/statistics.json", constraints_uri)
@@ -183,11 +207,14 @@ latest.to_frame()[["inferred_type", "mean", "std_dev", "min", "max"]]
 # **What you should see:** the baseline job *Completed*, the schedule's constraints now at the
 # new `constraints.json`, and the execution for the hour of typed traffic **Completed** with
 # an empty `constraint_violations.json`: `passenger_count` is Integral in the report's
-# statistics, and predictions compared with predictions stay under the threshold.
+# statistics, and predictions compared with predictions stay under the threshold. With
+# `monitoring = "self"` the same, read from the self-run schedule: its target's job names the new
+# files, and the processing job of the hour ends *Completed* with the same empty file.
 #
 # ## What you learned
 # - A fix counts when the schedule sees it: the baseline job, the constraints file and
-#   `update_monitoring_schedule` are how Model Monitor learns what "normal" is.
+#   `update_monitoring_schedule` are how Model Monitor learns what "normal" is (on the self-run
+#   schedule: the job role's read statement and `scheduler.update_schedule`).
 # - Baseline what you monitor: the prediction sits in the first column of every capture row.
 # - Serialise requests with the training data's types: Model Monitor infers types from text.
 #

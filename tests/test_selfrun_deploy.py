@@ -256,3 +256,59 @@ def test_monitoring_self_is_for_aws(built_twin):
         session("local", workspace=built_twin, monitoring="self")
     with pytest.raises(ValueError, match="monitoring must be one of"):
         session("local", workspace=built_twin, monitoring="selfrun")
+
+
+NEW_BASELINE = (f"s3://{BUCKET}/nyctaxi/monitoring/baseline-predictions/x/output/statistics.json",
+                f"s3://{BUCKET}/nyctaxi/monitoring/baseline-predictions/x/output/constraints.json")
+
+
+def test_use_baseline_updates_the_self_run_schedule_and_nothing_else(aws_account):
+    """Step 13b with monitoring="self": UpdateSchedule replaces the whole definition, so its request
+    (valid for botocore's UpdateScheduleInput) carries every member GetSchedule gave; only the
+    job's baseline URIs change, and the job role reads the new objects instead of the old ones."""
+    deploy_selfrun(aws_account, TARGET)
+    aws_account.monitoring = "self"
+    before = selfrun_schedule(aws_account)
+    sent = []
+    aws_account.client("scheduler").meta.events.register("provide-client-params.scheduler.UpdateSchedule",
+                                             lambda params, **_: sent.append(dict(params)))
+    arn = w.use_baseline(aws_account, *NEW_BASELINE)
+    assert arn == before.raw["Arn"] and len(sent) == 1
+    assert shape_problems(_operation("scheduler", "UpdateSchedule"), sent[0]) == []
+    shape = _operation("scheduler", "UpdateSchedule")
+    assert {k for k in before.raw if k in shape.members} <= set(sent[0])
+    after = selfrun_schedule(aws_account)
+    expected = dict(before.job, Environment=dict(before.environment, BASELINE_STATISTICS_S3_URI=NEW_BASELINE[0],
+                                                 BASELINE_CONSTRAINTS_S3_URI=NEW_BASELINE[1]))
+    assert after.job == expected
+    assert (after.cron, after.state, after.raw["FlexibleTimeWindow"]) == (before.cron, before.state, before.raw["FlexibleTimeWindow"])
+    read = next(s for s in aws_account.client("iam").get_role_policy(
+        RoleName="mlops-nyctaxi-pms-selfrun-job", PolicyName="selfrun-job")["PolicyDocument"]["Statement"]
+        if s["Sid"] == "ReadCaptureBaselineCodeAndReports")
+    objects = {f"arn:aws:s3:::{u[5:]}" for u in NEW_BASELINE}
+    assert objects <= set(read["Resource"])
+    assert not {f"arn:aws:s3:::{u[5:]}" for u in (TARGET.statistics_uri, TARGET.constraints_uri)} & set(read["Resource"])
+    assert w.monitoring_schedule(aws_account).constraints_uri == NEW_BASELINE[1]
+
+
+def test_use_baseline_stops_with_a_sentence_where_it_cannot_update(aws_account):
+    """A GetSchedule answer without the members UpdateSchedule requires (all of GetSchedule's are
+    optional), and a job role without the template's read statement: a sentence, nothing sent."""
+    from helpers.aws import AnswerMissing
+
+    deploy_selfrun(aws_account, TARGET)
+    aws_account.monitoring = "self"
+    iam = aws_account.client("iam")
+    iam.delete_role_policy(RoleName="mlops-nyctaxi-pms-selfrun-job", PolicyName="selfrun-job")
+    with pytest.raises(AnswerMissing, match=r"no inline policy of role mlops-nyctaxi-pms-selfrun-job has the statement "
+                                            r"ReadCaptureBaselineCodeAndReports .* then run this step again"):
+        w.use_baseline(aws_account, *NEW_BASELINE)
+    assert selfrun_schedule(aws_account).environment["BASELINE_CONSTRAINTS_S3_URI"] == TARGET.constraints_uri
+
+    def without_window(parsed, **_):
+        parsed.pop("FlexibleTimeWindow", None)
+
+    aws_account.client("scheduler").meta.events.register("after-call.scheduler.GetSchedule", without_window)
+    with pytest.raises(AnswerMissing, match=r"GetSchedule's answer for mlops-nyctaxi-pms leaves out FlexibleTimeWindow, "
+                                            r"which UpdateSchedule requires .* in its target's input there"):
+        w.use_baseline(aws_account, *NEW_BASELINE)

@@ -15,6 +15,7 @@ Model Monitor's, so the stops are the same.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -61,6 +62,17 @@ def fire(sess, answers, scheduled, execution_id: str, tmp_path, monkeypatch) -> 
     return code, message.read_text()
 
 
+@contextmanager
+def self_run_account(layout, tmp_path, monkeypatch):
+    """The fake account of ``layout`` (moto running), and a monitoring="self" session on it."""
+    with mock_aws():
+        monkeypatch.setenv("MPLBACKEND", "Agg")
+        monkeypatch.chdir(tmp_path)
+        answers = fake_environment(monkeypatch, tmp_path)
+        lay_out(layout, answers, tmp_path)
+        yield answers, session("aws", monitoring="self")
+
+
 def notebooks_from(first: str) -> list:
     return [p for p in sorted(NOTEBOOKS.glob("[0-9][0-9]*.py")) if first <= p.stem < "99"]
 
@@ -69,12 +81,7 @@ def notebooks_from(first: str) -> list:
 @pytest.mark.parametrize("variant", sorted(LAYOUTS))
 def test_steps_7_to_16_run_on_the_self_run_schedule(variant, tmp_path, monkeypatch):
     layout = LAYOUTS[variant]
-    with mock_aws():
-        monkeypatch.setenv("MPLBACKEND", "Agg")
-        monkeypatch.chdir(tmp_path)
-        answers = fake_environment(monkeypatch, tmp_path)
-        lay_out(layout, answers, tmp_path)
-        sess = session("aws", monitoring="self")
+    with self_run_account(layout, tmp_path, monkeypatch) as (answers, sess):
         analyzer_report = _take_model_monitors_report(layout, sess)
         parameters = {"backend": "aws", "monitoring": "self"}
         seven = run_in_process(NOTEBOOKS / "07_monitoring_schedule.py", parameters, tmp_path)
@@ -113,3 +120,117 @@ def test_steps_7_to_16_run_on_the_self_run_schedule(variant, tmp_path, monkeypat
         eleven = spaces["11_download_reports"]
         assert sorted(p.name for p in eleven["paths"]) == sorted(REPORT_FILES)
         assert "violations" in json.loads((eleven["folder"] / "constraint_violations.json").read_text())
+
+
+class Endpoint:
+    """The production endpoint where moto has none that predicts: InvokeEndpoint answered with a
+    least-squares fit of the trips (one prediction per CSV line, as the XGBoost container answers
+    a batch), each request captured as the endpoint's data capture writes it: one JSON line per
+    invocation in the capture hour of the real time (the AWS path's clock is the real one)."""
+
+    def __init__(self, layout, sess):
+        import numpy as np
+
+        from helpers.datasets import nyc_taxi_trips
+
+        trips = nyc_taxi_trips(3000, seed=1)  # the fake account's data (fake_account._data)
+        design = np.c_[trips[["duration_minutes", "passenger_count", "trip_distance"]].to_numpy(float), np.ones(len(trips))]
+        self.coef = np.linalg.lstsq(design, trips["total_amount"].to_numpy(float), rcond=None)[0]
+        self.layout, self.s3, self.hours, self.count = layout, sess.client("s3"), set(), 0
+
+    def __call__(self, params: dict) -> dict:
+        import io
+        from datetime import datetime, timezone
+
+        from helpers.capture import CaptureRecord
+
+        body = params["Body"].decode() if isinstance(params["Body"], bytes) else params["Body"]
+        answer = "\n".join(repr(float(sum(c * float(v) for c, v in zip(self.coef[:-1], line.split(","), strict=True)) + self.coef[-1]))
+                           for line in body.splitlines()) + "\n"
+        now = datetime.now(timezone.utc)
+        self.count += 1
+        record = CaptureRecord.create(body, answer, event_id=f"typed-{self.count}", inference_time=now)
+        hour = now.replace(minute=0, second=0, microsecond=0)
+        self.hours.add(hour)
+        key = (f"{self.layout.capture_uri}/{self.layout.endpoint}/{self.layout.variant_name}/{hour:%Y/%m/%d/%H}/"
+               f"{now:%M-%S-%f}-{self.count:08d}.jsonl")[5:]
+        bucket, _, key = key.partition("/")
+        self.s3.put_object(Bucket=bucket, Key=key, Body=(record.to_line() + "\n").encode())
+        return {"Body": io.BytesIO(answer.encode()), "ContentType": "text/csv; charset=utf-8"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", sorted(LAYOUTS))
+def test_13b_points_the_self_run_schedule_at_the_new_baseline(variant, tmp_path, monkeypatch):
+    """13b with monitoring="self" and confirm_update=True: a baseline of predictions made by the
+    package's analyzer, the job role allowed to read it and the schedule updated with it
+    (UpdateSchedule, the rest of the definition as it was), then an hour of typed traffic whose
+    self-run job, fired as the Scheduler would while the notebook waits, is Completed with no
+    violations against the new baseline."""
+    import types
+
+    from helpers.workshop import schedule as schedule_module
+
+    layout = LAYOUTS[variant]
+    with self_run_account(layout, tmp_path, monkeypatch) as (answers, sess):
+        parameters = {"backend": "aws", "monitoring": "self"}
+        run_in_process(NOTEBOOKS / "07_monitoring_schedule.py", parameters, tmp_path)
+        before = selfrun_schedule(sess).raw
+        if variant == "studio":  # 13b writes to SageMaker's default bucket, which the SDK creates on first use
+            sess.client("s3").create_bucket(Bucket=sess.default_bucket, CreateBucketConfiguration={"LocationConstraint": sess.region})
+        endpoint = Endpoint(layout, sess)
+        answers.add("InvokeEndpoint", endpoint)
+        fired: list = []
+
+        def scheduler_fires(seconds):  # the notebook waits: the Scheduler fires for each hour of traffic
+            for hour in sorted(endpoint.hours - {h for h, _ in fired}):
+                fired.append((hour, fire(sess, answers, hour + timedelta(hours=1), f"13b{len(fired):013d}",
+                                         tmp_path, monkeypatch)))
+
+        monkeypatch.setattr(schedule_module, "time", types.SimpleNamespace(sleep=scheduler_fires, monotonic=lambda: 0.0))
+        fix = run_in_process(NOTEBOOKS / "13b_fix_the_baseline.py", dict(parameters, confirm_update=True), tmp_path)
+
+        new_statistics, new_constraints = f"{fix['finished'].output_uri}/statistics.json", fix["constraints_uri"]
+        after = selfrun_schedule(sess)
+        assert (after.environment["BASELINE_STATISTICS_S3_URI"], after.environment["BASELINE_CONSTRAINTS_S3_URI"]) == (
+            new_statistics, new_constraints)
+        assert new_constraints != f"{layout.baseline_uri}/constraints.json"
+        old_job = json.loads(before["Target"]["Input"])
+        old_job["Environment"].update(BASELINE_STATISTICS_S3_URI=new_statistics, BASELINE_CONSTRAINTS_S3_URI=new_constraints)
+        assert after.job == old_job  # only the baseline changed in the job the schedule starts
+        for member in ("ScheduleExpression", "FlexibleTimeWindow", "State", "Description"):
+            assert after.raw.get(member) == before.get(member), member
+        assert {k: v for k, v in after.raw["Target"].items() if k != "Input"} == {
+            k: v for k, v in before["Target"].items() if k != "Input"}
+
+        policy = sess.client("iam").get_role_policy(RoleName="mlops-nyctaxi-pms-selfrun-job", PolicyName="selfrun-job")
+        read = next(s for s in policy["PolicyDocument"]["Statement"] if s["Sid"] == "ReadCaptureBaselineCodeAndReports")
+        arn = lambda uri: f"arn:aws:s3:::{uri[5:]}"  # noqa: E731
+        assert {arn(new_statistics), arn(new_constraints)} <= set(read["Resource"])
+        assert not {arn(f"{layout.baseline_uri}/statistics.json"), arn(f"{layout.baseline_uri}/constraints.json")} & set(read["Resource"])
+
+        execution, violations = fix["execution"], fix["violations"]
+        assert execution.scheduled == fix["sent_at"].replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        assert (execution.status, violations.violations) == ("Completed", [])
+        job = sess.client("sagemaker").describe_processing_job(ProcessingJobName=execution.processing_job)
+        assert job["Environment"]["BASELINE_CONSTRAINTS_S3_URI"] == new_constraints  # the hour ran on the new baseline
+        assert job["ExitMessage"] == "Completed: Job completed successfully with no violations."
+        assert fix["check"].feature("duration_minutes").completeness == 0.99
+
+        # the same hour against the old baseline (training data, the label first) is not clean:
+        # the clean report is the new baseline's doing
+        from helpers.analyzer.monitor import run_monitor
+        from helpers.formats import Constraints, Statistics
+
+        s3 = sess.client("s3")
+        hour = f"{layout.capture_uri}/{layout.endpoint}/{layout.variant_name}/{fix['sent_at']:%Y/%m/%d/%H}/"[5:]
+        bucket, _, prefix = hour.partition("/")
+        files = []
+        for i, item in enumerate(s3.list_objects_v2(Bucket=bucket, Prefix=prefix)["Contents"]):
+            files.append(tmp_path / f"hour-{i}.jsonl")
+            files[-1].write_bytes(s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read())
+        old = {name: s3.get_object(Bucket=layout.bucket, Key=f"{layout.baseline_uri}/{name}"[len(f"s3://{layout.bucket}/"):])
+               ["Body"].read().decode() for name in ("statistics.json", "constraints.json")}
+        against_old = run_monitor(Statistics.from_string(old["statistics.json"]), Constraints.from_string(old["constraints.json"]),
+                                  capture=files)
+        assert against_old.violations.violations

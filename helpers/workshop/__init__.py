@@ -96,6 +96,7 @@ from .schedule import (
     wait_for_hour_report,
 )
 from .selfrun import SelfRunTarget, deploy_selfrun, ensure_selfrun, selfrun_schedule
+from .selfrun_baseline import baseline_in_kernel, point_selfrun_at_baseline
 
 __all__ = [
     "AlarmChange",
@@ -153,6 +154,7 @@ __all__ = [
     "create_dashboard",
     "dashboard_panels",
     "delete_dashboard",
+    "baseline_in_kernel",
     "deploy_selfrun",
     "download_capture_hour",
     "download_reports",
@@ -171,6 +173,7 @@ __all__ = [
     "pipeline_execution_id",
     "pipeline_executions_since",
     "pipeline_stages",
+    "point_selfrun_at_baseline",
     "preflight",
     "production_names",
     "publish_drift_metric",

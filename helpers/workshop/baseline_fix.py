@@ -94,7 +94,15 @@ def _wait(sess: WorkshopSession, seconds: float) -> None:
 
 @guarded("pointing the schedule at a baseline (sagemaker:UpdateMonitoringSchedule)")
 def use_baseline(sess: WorkshopSession, statistics_uri: str, constraints_uri: str, schedule: str | None = None) -> str:
-    """``update_monitoring_schedule`` with the same config and a new BaselineConfig; the ARN."""
+    """``update_monitoring_schedule`` with the same config and a new BaselineConfig; the ARN.
+
+    With monitoring="self" the schedule is EventBridge Scheduler's: ``scheduler.update_schedule``
+    with the new URIs in its target's job (``selfrun_baseline.point_selfrun_at_baseline``).
+    """
+    if sess.monitoring == "self":
+        from .selfrun_baseline import point_selfrun_at_baseline
+
+        return point_selfrun_at_baseline(sess, statistics_uri, constraints_uri, schedule)
     sagemaker = sess.client("sagemaker")
     name = schedule or sess.names.schedule_name
     config = sagemaker.describe_monitoring_schedule(MonitoringScheduleName=name)["MonitoringScheduleConfig"]
