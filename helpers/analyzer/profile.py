@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..formats.arrays import strings, to_numpy
+from ..formats.bulk import collector_paused
 from ..formats.generation import Container, parse_container
 from ..formats.scala_order import hashmap_order
 from ..formats.statistics import (
@@ -94,7 +95,7 @@ class ColumnProfile:
 
     @property
     def num_present(self) -> int:
-        return self.rows - int(self.type_counts[CellType.UNKNOWN])
+        return self.rows - int(self.type_counts[_UNKNOWN])
 
     def update(self, chunk: int, column: pa.Array, first_row: int = 0, source: str = "",
                cells: tuple[np.ndarray, np.ndarray] | None = None) -> None:
@@ -197,6 +198,7 @@ class ColumnProfile:
 
 
 _SHORT_CHUNK = 32
+_UNKNOWN = int(CellType.UNKNOWN)  # numpy indexes slowly by an IntEnum, and this runs per column
 
 
 def _add_distinct(hll: HyperLogLog, column: pa.Array, values: np.ndarray, types: np.ndarray) -> None:
@@ -248,6 +250,7 @@ class Profile:
     columns: dict[str, ColumnProfile]
     problems: list[RowProblem]
 
+    @collector_paused()
     def to_statistics(self) -> Statistics:
         features = [col.feature() for col in self.columns.values()]
         return Statistics(version=0.0, dataset=Dataset(self.item_count), features=features)
@@ -306,6 +309,7 @@ class _Job(threading.Thread):
             raise self._error
 
 
+@collector_paused()
 def profile_table(
     source: TableSource,
     options: ProfileOptions | None = None,
