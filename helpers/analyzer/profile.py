@@ -102,6 +102,7 @@ class ColumnProfile:
         """Add a chunk; ``cells`` are its cell types and doubles when already classified."""
         types, values = cells if cells is not None else _cells(column)
         counts = np.bincount(types, minlength=5)
+        nulls, fractional, integral, boolean, string = counts.tolist()  # ints: cheap to test
         # a short text chunk (a wide table's) is counted in Python: Arrow's kernels cost more to
         # call than to run on a few cells; both ways give the same registers and counts
         texts = [t for t in column.to_pylist() if t is not None] if (
@@ -112,20 +113,20 @@ class ColumnProfile:
             self.hll.add(dict.fromkeys(texts))
         self.rows += len(column)
         self.type_counts += counts
-        if self.domain is not None and counts[1:].sum():
+        if self.domain is not None and len(column) > nulls:
             self.in_domain += (_count_in(column, self.domain) if texts is None
                                else sum(t in self.domain for t in texts))
-        if not self.stringish and (counts[CellType.BOOLEAN] or counts[CellType.STRING]):
+        if not self.stringish and (boolean or string):
             self.stringish, self.sketch = True, None  # numeric state is of no use any more
         if self.stringish:
             self.count_values(column, texts)
             return
         numeric = values  # every cell a number (the usual case): no copy
-        if counts[CellType.FRACTIONAL] + counts[CellType.INTEGRAL] != len(values):
+        if fractional + integral != len(values):
             numeric = values[(types == CellType.FRACTIONAL) | (types == CellType.INTEGRAL)]
         if len(numeric) == 0:
             return
-        if not np.all(np.isfinite(numeric)):
+        if not np.isfinite(numeric).all():
             row = int(np.flatnonzero(~np.isfinite(values) & (types != CellType.UNKNOWN))[0])
             raise AnalyzerInputError(
                 f"{source}: row {first_row + row + 1}, column {self.name!r}: "
