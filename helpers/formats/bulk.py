@@ -4,10 +4,12 @@ Python's cycle collector again and again."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
+import sys
 from collections.abc import Iterator
 
-__all__ = ["collector_paused"]
+__all__ = ["collector_paused", "release_freed_heap"]
 
 
 @contextlib.contextmanager
@@ -26,3 +28,20 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def release_freed_heap() -> None:
+    """Hand the C heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere
+    nothing is done).
+
+    Arrow's CSV reader of a 100k-column file allocates about 400 MB of small blocks outside its
+    memory pool and frees them when the read ends; glibc keeps them, and Python's own objects
+    (in arenas of their own) never reuse them, so they stayed in the process's peak.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # a C library without it (musl)
+        return
+    trim(0)
