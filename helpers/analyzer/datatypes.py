@@ -62,7 +62,8 @@ def classify_text(cell: str | None) -> CellType:
 
 def column_type(counts: dict[CellType, int] | np.ndarray) -> str:
     """Deequ's column decision from the counts of each cell type."""
-    c = [int(counts[t]) for t in _CELL_TYPES]
+    # a profile's counts are an array indexed by code (read once per column, 100k times)
+    c = counts.tolist() if isinstance(counts, np.ndarray) else [int(counts[t]) for t in _CELL_TYPES]
     nulls, frac, integral, boolean, string = c
     if frac + integral + boolean + string == 0:
         return "Unknown"

@@ -217,8 +217,21 @@ class KLLState:
         return self
 
     def finalize(self) -> KLLState:
-        """Spark's final phase: a fresh sketch with this one merged into it."""
-        return KLLState.empty().merge(self)
+        """Spark's final phase: a fresh sketch with this one merged into it.
+
+        Below capacity the merge condenses nothing: the fresh sketch is this one's levels with
+        zero counters and offsets, made here directly (a wide table finalises 100k of them).
+        """
+        if int(self.meta[1]) >= int(self.meta[2]):
+            return KLLState.empty().merge(self)
+        levels_in_use = int(self.meta[0])
+        lengths = np.zeros(MAX_LEVELS, dtype=np.int64)
+        lengths[:levels_in_use] = self.lengths[:levels_in_use]
+        return KLLState(
+            levels=self.levels[:levels_in_use].copy(), lengths=lengths,
+            counters=np.zeros(MAX_LEVELS, dtype=np.int64), offsets=np.zeros(MAX_LEVELS, dtype=np.int64),
+            meta=self.meta.copy(),
+            minmax=np.array([min(_MIN_START, self.minmax[0]), max(_MAX_START, self.minmax[1])]))
 
     @property
     def data(self) -> list[list[float]]:

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..formats.arrays import strings, to_numpy
+from ..formats.bulk import collector_paused, release_freed_heap
 from ..formats.generation import Container, parse_container
 from ..formats.scala_order import hashmap_order
 from ..formats.statistics import (
@@ -94,13 +95,14 @@ class ColumnProfile:
 
     @property
     def num_present(self) -> int:
-        return self.rows - int(self.type_counts[CellType.UNKNOWN])
+        return self.rows - int(self.type_counts[_UNKNOWN])
 
     def update(self, chunk: int, column: pa.Array, first_row: int = 0, source: str = "",
                cells: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         """Add a chunk; ``cells`` are its cell types and doubles when already classified."""
         types, values = cells if cells is not None else _cells(column)
         counts = np.bincount(types, minlength=5)
+        nulls, fractional, integral, boolean, string = counts.tolist()  # ints: cheap to test
         # a short text chunk (a wide table's) is counted in Python: Arrow's kernels cost more to
         # call than to run on a few cells; both ways give the same registers and counts
         texts = [t for t in column.to_pylist() if t is not None] if (
@@ -111,20 +113,20 @@ class ColumnProfile:
             self.hll.add(dict.fromkeys(texts))
         self.rows += len(column)
         self.type_counts += counts
-        if self.domain is not None and counts[1:].sum():
+        if self.domain is not None and len(column) > nulls:
             self.in_domain += (_count_in(column, self.domain) if texts is None
                                else sum(t in self.domain for t in texts))
-        if not self.stringish and (counts[CellType.BOOLEAN] or counts[CellType.STRING]):
+        if not self.stringish and (boolean or string):
             self.stringish, self.sketch = True, None  # numeric state is of no use any more
         if self.stringish:
             self.count_values(column, texts)
             return
         numeric = values  # every cell a number (the usual case): no copy
-        if counts[CellType.FRACTIONAL] + counts[CellType.INTEGRAL] != len(values):
+        if fractional + integral != len(values):
             numeric = values[(types == CellType.FRACTIONAL) | (types == CellType.INTEGRAL)]
         if len(numeric) == 0:
             return
-        if not np.all(np.isfinite(numeric)):
+        if not np.isfinite(numeric).all():
             row = int(np.flatnonzero(~np.isfinite(values) & (types != CellType.UNKNOWN))[0])
             raise AnalyzerInputError(
                 f"{source}: row {first_row + row + 1}, column {self.name!r}: "
@@ -197,6 +199,7 @@ class ColumnProfile:
 
 
 _SHORT_CHUNK = 32
+_UNKNOWN = int(CellType.UNKNOWN)  # numpy indexes slowly by an IntEnum, and this runs per column
 
 
 def _add_distinct(hll: HyperLogLog, column: pa.Array, values: np.ndarray, types: np.ndarray) -> None:
@@ -248,6 +251,7 @@ class Profile:
     columns: dict[str, ColumnProfile]
     problems: list[RowProblem]
 
+    @collector_paused()
     def to_statistics(self) -> Statistics:
         features = [col.feature() for col in self.columns.values()]
         return Statistics(version=0.0, dataset=Dataset(self.item_count), features=features)
@@ -306,6 +310,7 @@ class _Job(threading.Thread):
             raise self._error
 
 
+@collector_paused()
 def profile_table(
     source: TableSource,
     options: ProfileOptions | None = None,
@@ -339,6 +344,7 @@ def profile_table(
         rows += batch.num_rows
     for job in jobs:
         job.result()
+    release_freed_heap()  # what the CSV reader freed (400 MB for 100k columns) leaves the peak
     late = {name: set(col.pending_chunks) for name, col in columns.items()
             if col.stringish and col.pending_chunks}
     if late:

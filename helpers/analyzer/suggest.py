@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..formats.bulk import collector_paused
 from ..formats.constraints import (
     Constraints,
     DistributionConstraints,
@@ -52,6 +53,7 @@ def default_monitoring_config(container: Container | str = Container.CURRENT) ->
         domain_content_threshold=1.0, distribution_constraints=distribution)
 
 
+@collector_paused()
 def suggest_constraints(profile: Profile, options: SuggestionOptions | None = None) -> Constraints:
     options = options or SuggestionOptions()
     features = [_feature(col, profile.item_count, options.container) for col in profile.columns.values()]
