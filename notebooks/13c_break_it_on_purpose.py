@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -38,6 +40,7 @@
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+monitoring = None  # AWS only: None runs Model Monitor's schedule; "self" the self-run schedule (accounts Model Monitor no longer admits)
 region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
 profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
 confirm_traffic = False  # AWS only: True sends the bad requests to your production endpoint
@@ -52,7 +55,7 @@ if repo is not None:  # running from the repository: use its `helpers` (else the
 from helpers import workshop
 from helpers import session
 
-sess = session(backend, workspace, region=region, profile=profile, **names)
+sess = session(backend, workspace, monitoring=monitoring, region=region, profile=profile, **names)
 
 # %% [markdown]
 # ## Your prediction
