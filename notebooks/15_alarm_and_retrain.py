@@ -105,10 +105,10 @@ for e in started[:-1]:
     print(f"earlier: {e['pipelineExecutionId']} started {e['startTime']:%Y-%m-%d %H:%M:%S} UTC, now {e.get('status', '?')}")
 
 # %% [markdown]
-# An earlier execution that was still running when the next one started shows **Superseded**:
-# in the pipeline's execution mode (the `mode` column), a more recent execution can overtake an
-# older one, so only the newest retrain goes on to the approval. One that had finished shows how
-# it ended (Succeeded, if someone approved it in an earlier run of the workshop).
+# An earlier execution shows **Superseded** when a more recent one overtook it before it
+# finished: the pipeline's execution mode (the `mode` column) allows that. One that had finished
+# shows how it ended (Succeeded, if someone approved it in an earlier run of the workshop). The
+# retrain followed below to the approval is the newest, the one the latest change to ALARM started.
 
 # %% [markdown]
 # The retrain trains on fresher data and runs a new baseline job, then deploys to the dev
