@@ -53,33 +53,62 @@ import pandas as pd
 from helpers import plots
 
 history = workshop.alarm_history(sess)
+first_alarm = next((i for i, h in enumerate(history) if h.new == "ALARM"), None)
+if first_alarm is None:
+    raise RuntimeError("the alarm has not been in ALARM: run notebook 14 first")
 for what, url in workshop.console_links(sess, alarm=sess.names.alarm_name, pipeline=sess.names.pipeline_name).items():
     print(f"{what}: {url}")  # on AWS only
+print(f"the alarm's history from its first change to ALARM: {len(history) - first_alarm} of {len(history)} changes")
 plots.text_table(pd.DataFrame([{"when (UTC)": f"{h.when:%Y-%m-%d %H:%M:%S}", "from": h.old, "to": h.new, "reason": h.reason}
-                               for h in history[-6:]]), wide=("reason",))
+                               for h in history[first_alarm:]]), wide=("reason",))
+
+# %% [markdown]
+# Every row *to ALARM* above is one *CloudWatch Alarm State Change* event, and the rule starts
+# the pipeline once for each. CloudWatch sends an event only when the state **changes**: an alarm
+# that stays in ALARM for hours starts one retrain; one that falls back to INSUFFICIENT_DATA after
+# a minute (its 60-second period, step 14) and crosses the threshold again later starts another.
+# Below, each change to ALARM with the execution its rule started (trigger **CloudWatchEvent**,
+# detail the rule's ARN), or the reason there is none:
 
 # %%
-to_alarm = [h for h in history if h.new == "ALARM"]
-if not to_alarm:
-    raise RuntimeError("the alarm has not been in ALARM: run notebook 14 first")
-fired = to_alarm[-1]
-print(f"the alarm went to ALARM at {fired.when:%Y-%m-%d %H:%M:%S} UTC because: {fired.reason}")
 print("the rule starts:", workshop.rule_targets(sess))
 print("its stages:", " -> ".join(stage.name for stage in workshop.pipeline_stages(sess)))
+retrains = workshop.alarm_retrains(sess)
+if sess.backend == "aws" and not retrains[-1].executions:  # the rule acts some seconds after the change
+    workshop.wait_for_retrain(sess, retrains[-1].change.when)
+    retrains = workshop.alarm_retrains(sess)
+rows = []
+for r in retrains:
+    for e in r.executions or [{}]:
+        rows.append({"to ALARM at (UTC)": f"{r.change.when:%Y-%m-%d %H:%M:%S}",
+                     "pipelineExecutionId": e.get("pipelineExecutionId", "none"),
+                     "started (UTC)": f"{e['startTime']:%Y-%m-%d %H:%M:%S}" if e else "",
+                     "trigger": e.get("trigger", {}).get("triggerType", ""),
+                     "status": e.get("status", r.reason), "mode": e.get("executionMode", "")})
+assert all(r.executions or r.reason for r in retrains)  # every change to ALARM is accounted for
+started = [e for r in retrains for e in r.executions]
+print(f"{len(retrains)} changes to ALARM; {len(started)} executions started by the rule, "
+      f"{sum(1 for r in retrains if not r.executions)} changes with none")
+plots.text_table(pd.DataFrame(rows), wide=("pipelineExecutionId", "status"))
 
 # %%
-started = [e for e in workshop.pipeline_executions_since(sess, fired.when)
-           if e.get("trigger", {}).get("triggerType") == "CloudWatchEvent"]
-if not started:
-    raise RuntimeError("no pipeline execution was started by the alarm's rule")
-first_started = min(started, key=lambda e: e["startTime"])
-retrain = first_started["pipelineExecutionId"]
-print(f"the retrain {retrain} was started at {first_started['startTime']:%Y-%m-%d %H:%M:%S} UTC "
-      f"by {first_started['trigger']['triggerType']}")
-plots.text_table(pd.DataFrame([{"pipelineExecutionId": e["pipelineExecutionId"], "status": e["status"],
-                                "started (UTC)": f"{e['startTime']:%Y-%m-%d %H:%M:%S}",
-                                "trigger": e["trigger"]["triggerType"], "by": e["trigger"].get("triggerDetail", "")}
-                               for e in started]), wide=("pipelineExecutionId", "by"))
+fired = retrains[-1]
+if not fired.executions:
+    raise RuntimeError(f"the newest change to ALARM ({fired.change.when:%Y-%m-%d %H:%M:%S} UTC) started no execution: "
+                       f"{fired.reason}")
+newest = fired.executions[-1]
+retrain = newest["pipelineExecutionId"]
+print(f"the alarm went to ALARM at {fired.change.when:%Y-%m-%d %H:%M:%S} UTC because: {fired.change.reason}")
+print(f"the retrain {retrain} was started at {newest['startTime']:%Y-%m-%d %H:%M:%S} UTC "
+      f"by {newest['trigger']['triggerType']}; now {newest.get('status', '?')}")
+for e in started[:-1]:
+    print(f"earlier: {e['pipelineExecutionId']} started {e['startTime']:%Y-%m-%d %H:%M:%S} UTC, now {e.get('status', '?')}")
+
+# %% [markdown]
+# An earlier execution shows **Superseded** when a more recent one overtook it before it
+# finished: the pipeline's execution mode (the `mode` column) allows that. One that had finished
+# shows how it ended (Succeeded, if someone approved it in an earlier run of the workshop). The
+# retrain followed below to the approval is the newest, the one the latest change to ALARM started.
 
 # %% [markdown]
 # The retrain trains on fresher data and runs a new baseline job, then deploys to the dev
@@ -123,8 +152,9 @@ if first.status in ("Completed", "CompletedWithViolations"):
         print(f"  {v.feature_name}: {v.constraint_check_type}: {v.description}")
 
 # %% [markdown]
-# **What you should see:** the alarm's history with the change *to ALARM* and its reason, a
-# pipeline execution started by a **CloudWatchEvent**, the pipeline state with ApproveDeploy
+# **What you should see:** the alarm's history with every change *to ALARM* and its reason;
+# for each of them the pipeline execution the rule started (a **CloudWatchEvent**), the newest
+# InProgress and any earlier one Superseded (or finished); the pipeline state with ApproveDeploy
 # *InProgress* and a token while production stays on the previous execution, then after
 # `put_approval_result` production on the new execution, its endpoint watched by the schedule,
 # and the first monitoring run of the new endpoint.

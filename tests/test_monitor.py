@@ -59,6 +59,22 @@ def test_shifted_numeric_feature_drifts(base):
         "Baseline drift distance: ")
 
 
+
+def test_the_workshop_reads_the_drift_a_report_states(base):
+    """Step 13c prints the distance from the violation's wording: the analyzer's own wording reads
+    back as the distance it computed, an unfired check as None, another wording as an error."""
+    from helpers.formats import ConstraintViolations
+    from helpers.formats.violations import Violation
+    from helpers.workshop import drift_of
+
+    result = run_monitor(base.statistics, base.constraints, dataset=BASE.assign(size=BASE["size"] * 1.5))
+    drift = drift_of(result.violations, "size")
+    assert (drift.distance, drift.threshold) == (result.distances["size"].robust, 0.1)
+    assert drift_of(result.violations, "target") is None
+    odd = ConstraintViolations([Violation("size", "baseline_drift_check", "Drift is large")])
+    with pytest.raises(ValueError, match="does not state a distance and a threshold.*'Drift is large'"):
+        drift_of(odd, "size")
+
 def test_simple_method_uses_the_plain_distance(base):
     cons = Constraints.from_string(base.constraints.to_json())
     cons.monitoring_config.distribution_constraints.comparison_method = "Simple"

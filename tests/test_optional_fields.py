@@ -59,6 +59,7 @@ def steps(sess, layout, tmp_path):
         "create_dashboard": lambda: w.create_dashboard(sess, endpoint),
         "drift_history": lambda: w.drift_history(sess, endpoint, ["total_amount"]),
         "pipeline_executions_since": lambda: w.pipeline_executions_since(sess, T0),
+        "alarm_retrains": lambda: w.alarm_retrains(sess),
         "preflight": lambda: w.preflight(sess),
         "cleanup_plan": lambda: cleanup.deletion_order(sess, cleanup.workshop_stacks(sess)),
         "running_costs": lambda: cleanup.running_costs(sess, {}),

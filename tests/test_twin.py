@@ -114,6 +114,32 @@ def test_alarm_retrain_waits_for_approval_then_production_changes(twin_copy):
     assert newest.raw["EndpointName"] == new_endpoint and newest.status in ("Completed", "CompletedWithViolations")
 
 
+
+def test_every_change_to_alarm_is_paired_with_the_retrain_it_started(twin_copy):
+    """Two changes to ALARM (the alarm falls back to INSUFFICIENT_DATA between them, as in the
+    workshop: 13c's hour, then 14) start two executions; the newer supersedes the older. A change
+    while the rule is disabled starts none, and says so instead of being left out."""
+    sess = session("local", workspace=twin_copy.ws.root)
+    endpoint = w.job_names(sess, w.pipeline_execution_id(sess)).endpoint
+    for value in (0.25, 0.3):
+        w.publish_drift_metric(sess, value, endpoint)
+        w.wait_for_alarm(sess, "ALARM")
+        twin_copy.advance(sess.now() + timedelta(minutes=3))  # one 60-second period later: no data again
+    pairs = w.alarm_retrains(sess)
+    assert len(pairs) == 2 and [len(p.executions) for p in pairs] == [1, 1] and not any(p.reason for p in pairs)
+    first, second = (p.executions[0] for p in pairs)
+    assert first["pipelineExecutionId"] != second["pipelineExecutionId"]
+    assert (first["status"], second["status"]) == ("Superseded", "InProgress")
+    assert all(p.executions[0]["startTime"] >= p.change.when for p in pairs)
+    events = sess.client("events")
+    rule = events.describe_rule(Name=sess.names.retrain_rule)
+    events.put_rule(Name=rule["Name"], EventPattern=rule["EventPattern"], State="DISABLED")
+    w.publish_drift_metric(sess, 0.35, endpoint)
+    w.wait_for_alarm(sess, "ALARM")
+    pairs = w.alarm_retrains(sess)
+    assert len(pairs) == 3 and pairs[-1].executions == () and "was not deployed or not enabled" in pairs[-1].reason
+    assert pairs[1].executions[0]["status"] == "InProgress"  # nothing started, nothing superseded
+
 def test_processing_jobs_and_schedule_updates(twin_copy):
     """CreateProcessingJob runs the analyzer as a job (InProgress, then Completed with outputs);
     UpdateMonitoringSchedule points the next execution at its files. Shapes from botocore."""

@@ -72,7 +72,9 @@ from .pipeline import (
 )
 from .preflight import preflight
 from .reports import (
+    Drift,
     download_reports,
+    drift_of,
     load_constraints,
     load_statistics,
     load_violations,
@@ -80,6 +82,7 @@ from .reports import (
     read_s3_text,
     split_s3_uri,
 )
+from .retrain import AlarmRetrain, alarm_retrains, started_by_rule
 from .schedule import (
     FINISHED,
     Execution,
@@ -100,9 +103,13 @@ from .selfrun_baseline import baseline_in_kernel, point_selfrun_at_baseline
 
 __all__ = [
     "AlarmChange",
+    "AlarmRetrain",
+    "Drift",
     "Approval",
     "ProcessingJob",
     "alarm_history",
+    "alarm_retrains",
+    "drift_of",
     "approve",
     "pipeline_actions",
     "pipeline_approval",
@@ -186,6 +193,7 @@ __all__ = [
     "selfrun_schedule",
     "split_s3_uri",
     "start_quiet_hour",
+    "started_by_rule",
     "wait_for_execution",
     "wait_for_retrain",
 ]

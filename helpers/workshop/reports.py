@@ -1,8 +1,10 @@
-"""Steps 4, 5, 10 and 11: Model Monitor's files on S3, read as typed objects or downloaded."""
+"""Steps 4, 5, 10, 11 and 13c: Model Monitor's files on S3, read as typed objects or downloaded."""
 
 from __future__ import annotations
 
+import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..aws import NotFound, guarded
@@ -36,6 +38,32 @@ def load_constraints(sess: WorkshopSession, uri: str) -> Constraints:
 
 def load_violations(sess: WorkshopSession, uri: str) -> ConstraintViolations:
     return ConstraintViolations.from_string(read_s3_text(sess, uri), source=uri)
+
+
+# the service's wording of a drift violation (the analyzer's baseline_drift.describe); Java doubles
+_DRIFT = re.compile(r"Baseline drift distance: ([-+0-9.Ee]+) exceeds threshold: ([-+0-9.Ee]+)")
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A fired baseline_drift_check: the distance and the threshold it exceeded."""
+
+    feature: str
+    distance: float
+    threshold: float
+
+
+def drift_of(violations: ConstraintViolations, feature: str) -> Drift | None:
+    """Step 13c: the drift the report states for ``feature``; None when its drift check did not
+    fire. A description in another wording is an error quoting it, never a silent None."""
+    found = [v for v in violations.by_check("baseline_drift_check") if v.feature_name == feature]
+    if not found:
+        return None
+    match = _DRIFT.search(found[0].description)
+    if match is None:
+        raise ValueError(f"the baseline_drift_check of {feature} does not state a distance and a threshold "
+                         f"as expected ('Baseline drift distance: D exceeds threshold: T'): {found[0].description!r}")
+    return Drift(feature, float(match.group(1)), float(match.group(2)))
 
 
 @guarded("downloading the reports (s3:ListObjectsV2, s3:GetObject)")
