@@ -104,7 +104,7 @@ def sentence(endpoint: str, requests: pd.Series) -> str:
     refused = refused_by.get(endpoint, pd.Series(dtype=float)).sum()
     latency = f"model latency {latency_by[endpoint].mean():.0f} ms on average" if endpoint in latency_by else "no latency"
     return (f"- `{endpoint}`{' (production now)' if endpoint == prod.endpoint else ''}: {requests.sum():,.0f} requests "
-            f"over {len(requests)} minutes, {refused:,.0f} refused (4XX), {latency}, "
+            f"in {len(requests)} one-minute datapoints, {refused:,.0f} refused (4XX), {latency}, "
             f"{len(drift_by.get(endpoint, []))} drift point(s)")
 
 
