@@ -69,10 +69,8 @@ plots.show(plots.drift_history_figure(history, threshold=threshold, title=f"base
 
 # %%
 alarm = workshop.alarm_state(sess)
-settings = {k: alarm.get(k) for k in ("Statistic", "Period", "EvaluationPeriods", "DatapointsToAlarm", "Threshold",
-                                      "ComparisonOperator", "TreatMissingData")}
-print(settings)
-print("now:", alarm.get("StateValue"), "|", alarm.get("StateReason", ""))
+plots.show(plots.text_table(plots.alarm_settings_frame(alarm), wide=("what it means",)))
+print("state now:", alarm.get("StateValue"), "|", alarm.get("StateReason", ""))
 print("the schedule's constraint: comparison_threshold", threshold)
 earlier = [h for h in workshop.alarm_history(sess) if h.new == "ALARM"]
 print(f"times in ALARM so far: {len(earlier)}" + "".join(f"\n  {h.when:%Y-%m-%d %H:%M} UTC: {h.reason}" for h in earlier))
@@ -121,10 +119,13 @@ plots.show(plots.alarm_metric_figure(points, alarm["Threshold"], f"{datum['Metri
 # apply them (the retrain rule keeps working: it listens for any change *to* ALARM).
 
 # %%
-better = {**settings, "Period": 3600, "TreatMissingData": "notBreaching"}
-print("better settings:", better)
+better = {"Period": 3600, "TreatMissingData": "notBreaching"}
+plots.show(plots.text_table(plots.alarm_settings_frame(alarm, **better), wide=("what it means",)))
 if better_alarm:
-    print(workshop.update_alarm(sess, Period=3600, TreatMissingData="notBreaching"))
+    applied = workshop.update_alarm(sess, **better)
+    print("applied; the alarm now has " + ", ".join(f"{k} {v}" for k, v in applied.items()))
+else:
+    print("not applied (better_alarm = False)")
 
 # %% [markdown]
 # **What you should see:** the alarm's settings (the Average over one 60-second period against
