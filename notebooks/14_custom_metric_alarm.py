@@ -95,7 +95,7 @@ for what, url in workshop.console_links(sess, alarm=sess.names.alarm_name).items
 # started a retrain through the rule; a newer retrain supersedes one still on its way.
 #
 # Now we publish a drift of 0.25 and wait for the evaluation (on the twin each poll lets a
-# virtual minute pass; on AWS it polls every 15 seconds):
+# virtual minute pass; on AWS it asks every 10 seconds):
 
 # %%
 if sess.backend == "aws" and not confirm_retrain:
@@ -103,7 +103,7 @@ if sess.backend == "aws" and not confirm_retrain:
                        "45 minutes): set confirm_retrain = True in the parameters cell to go on.")
 datum = workshop.publish_drift_metric(sess, 0.25, prod.endpoint)
 print("published:", datum["MetricName"], datum["Value"], f"at {datum['Timestamp']:%H:%M:%S}")
-alarm = workshop.wait_for_alarm(sess, "ALARM")
+alarm = workshop.wait_for_alarm(sess, "ALARM", poll=10)  # on AWS: DescribeAlarms every 10 seconds
 print("after:", alarm["StateValue"], f"at {alarm['StateUpdatedTimestamp']:%H:%M:%S}", "|", alarm["StateReason"])
 assert datum["Value"] > alarm["Threshold"]
 

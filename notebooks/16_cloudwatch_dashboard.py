@@ -60,6 +60,7 @@ board = workshop.create_dashboard(sess, prod.endpoint)
 print(board.get("DashboardArn", sess.names.dashboard_name))
 for what, url in workshop.console_links(sess, dashboard=sess.names.dashboard_name).items():
     print(f"{what}: {url}")  # on AWS only
+assert "'Sum', 60)" in board["DashboardBody"] and "model / 1000" in board["DashboardBody"]  # quoted in the text above
 titles = [w["properties"].get("title", "(no title)") for w in json.loads(board["DashboardBody"])["widgets"]]
 print(f"{len(titles)} widgets:")
 for title in titles:
