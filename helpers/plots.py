@@ -225,7 +225,9 @@ def histogram_figure(baseline_values: Any, captured_values: Any, name: str, widt
         values = np.asarray(values, dtype=float)
         ax.hist(np.where(values > edges[-1], edges[-2], values), bins=edges, density=True, alpha=0.45, color=colour,
                 label=f"{label} ({len(values):,})")
-    ax.set_xlabel(f"{_label(name)}, bins of {width:g}" + overflow_note(edges, top > edges[-1]))
+    above = [int(np.sum(np.asarray(v, dtype=float) > edges[-1])) for v in (baseline_values, captured_values)]
+    ax.set_xlabel(f"{_label(name)}, bins of {width:g}" + overflow_note(edges, top > edges[-1])
+                  + (f" ({above[0]:,} baseline rows and {above[1]:,} predictions above {edges[-1]:.4g})" if top > edges[-1] else ""))
     ax.set_ylabel("density (share per unit)")
     ax.legend(fontsize="small")
     return fig
@@ -298,7 +300,8 @@ def drift_history_figure(history: pd.DataFrame, threshold: float | None, title: 
     ax.set_title(title)
     _time_axis(ax, history["Timestamp"])
     ax.grid(alpha=0.3)
-    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    if ax.get_legend_handles_labels()[0]:  # no drift yet and no threshold: nothing to name
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig
 
 

@@ -274,7 +274,7 @@ fixed_threshold = fixed_baseline.constraints.monitoring_config.distribution_cons
 pd.DataFrame([[name, d.robust, fixed_threshold, "yes" if d.robust > fixed_threshold else "no"]
               for name, d in rerun.distances.items()],
              columns=["feature", "Robust drift distance", "threshold", "over it"]).style.format(
-    {"Robust drift distance": "{:.4f}"}).hide(axis="index")
+    {"Robust drift distance": "{:.4f}", "threshold": "{:g}"}).hide(axis="index")
 
 # %% [markdown]
 # **What you should see:** *Completed: Job completed successfully with no violations.* Both
