@@ -13,7 +13,7 @@ in requirements.txt's range (and says so when it is not, so it had to change), t
 SageMaker SDK is neither downgraded nor upgraded, that no distribution is installed twice
 (``xgboost`` next to ``xgboost-cpu``), that ``pip check`` finds nothing new, and that the
 workshop's analyzer and XGBoost model run on the result. It needs the package index, so it is
-not part of ``make test``: ``make studio-check`` (CI runs it, see .ci/run).
+not part of ``make test`` or CI: ``make studio-check``, run by hand (about 50 minutes).
 """
 
 from __future__ import annotations

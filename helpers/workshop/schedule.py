@@ -183,14 +183,19 @@ def report_uri(sess: WorkshopSession, execution: Execution) -> str:
 
 
 class SdkUnavailable(ImportError):
-    """The SageMaker SDK v2 (``sagemaker.model_monitor``) cannot be imported here."""
+    """The SageMaker SDK v2 (``sagemaker.model_monitor``) cannot be imported here. A notebook
+    shows the sentence alone (IPython's ``_render_traceback_``): it says what to install."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"Cannot run here: {self}"]
 
 
 def sdk_model_monitor(sess: WorkshopSession) -> Any:
     """The SageMaker SDK's ``DefaultModelMonitor`` attached to the schedule, on either backend.
 
-    Optional: the SDK costs seconds to import, so it is imported here and nowhere else, and no
-    step needs it. Its ``list_executions()`` gives ``MonitoringExecution`` objects whose
+    The SDK costs seconds to import, so it is imported here and nowhere else. Step 10's last
+    cell uses it (optional) and step 13b's ``suggest_baseline`` runs through it (as the real
+    workshop does). Its ``list_executions()`` gives ``MonitoringExecution`` objects whose
     ``constraint_violations()`` read the reports through the session's S3 client.
     """
     if sess.monitoring == "self":
@@ -214,9 +219,10 @@ def sdk_model_monitor(sess: WorkshopSession) -> Any:
         import sagemaker
         from sagemaker.model_monitor import DefaultModelMonitor
     except ImportError as err:  # not installed, or SDK v3 (SageMaker Distribution 4.x), which removed it
-        raise SdkUnavailable(f"this optional step needs the SageMaker SDK v2 ({err}); a Studio kernel with SDK v3 "
-                             "keeps its own: use workshop.monitoring_executions(sess) instead, or install "
-                             "'sagemaker>=2.232,<3' in a kernel of your own") from None
+        raise SdkUnavailable(f"this step needs the SageMaker SDK v2's DefaultModelMonitor ({err}); SDK v3 (the "
+                             "SageMaker Distribution 4.x kernels) removed sagemaker.model_monitor. Install "
+                             "'sagemaker>=2.232,<3' in a kernel of your own (not over the image's SDK), or in "
+                             "step 10 read the executions with workshop.monitoring_executions(sess)") from None
 
     boto = sess.boto_session or boto3.session.Session(aws_access_key_id="twin", aws_secret_access_key="twin",
                                                       region_name=sess.region)
