@@ -19,9 +19,10 @@ import pandas as pd
 from .formats import Constraints, ConstraintViolations, FeatureStatistics, Statistics
 
 __all__ = [
-    "alarm_metric_figure", "text_table", "bin_shares", "common_edges", "dashboard_figure", "distribution_figure",
-    "distributions_figure", "drift_cdfs_figure", "drift_history_figure", "ecdf", "histogram_figure",
-    "rank_map_cdf", "show", "sketch_cdf", "violations_table", "violations_text",
+    "alarm_metric_figure", "alarm_settings_frame", "text_table", "bin_shares", "break_at_gaps", "common_edges", "dashboard_figure",
+    "distribution_figure", "distributions_figure", "drift_cdfs_figure", "drift_history_figure", "ecdf",
+    "flat_note", "flat_series", "histogram_figure", "marker_style", "overflow_note", "rank_map_cdf", "series_label", "show", "sketch_cdf", "violations_table",
+    "violations_text",
 ]
 
 BASELINE, LATEST = "#1f77b4", "#ff7f0e"
@@ -34,6 +35,51 @@ UNITS = {"total_amount": "US$", "duration_minutes": "minutes", "passenger_count"
 
 def _label(name: str) -> str:
     return f"{name} ({UNITS[name]})" if name in UNITS else name
+
+
+def overflow_note(edges: np.ndarray, clipped: bool) -> str:
+    """The axis note of a histogram whose last bin also holds everything above it (or nothing)."""
+    return f"; last bin: all from {edges[-2]:.4g} up" if clipped else ""
+
+
+def flat_note(values: Any, panel_top: float = 0.0) -> str:
+    """How a series that lies on the zero line is named in a legend: "0 throughout", or "at most x
+    throughout" when it is under 2 % of the panel's highest value; "" for any other series."""
+    values = pd.Series(values, dtype=float).dropna().abs()
+    if not len(values):
+        return ""
+    if (values == 0).all():
+        return "0 throughout"
+    return f"at most {values.max():.2g} throughout" if values.max() <= 0.02 * panel_top else ""
+
+
+def series_label(label: str, values: Any, panel_top: float = 0.0) -> str:
+    """A legend label that says when a series lies on the zero line (see ``flat_note``)."""
+    note = flat_note(values, panel_top)
+    return f"{label} ({note})" if note else label
+
+
+def marker_style(index: int) -> dict:
+    """The i-th series' markers: hollow, each its own shape, larger first, so series with the same
+    values (several at 0) show one inside the other instead of one hiding the rest."""
+    return {"marker": "osD^vP"[index % 6], "markersize": max(3.0, 8.0 - 1.2 * index), "markerfacecolor": "none",
+            "markeredgewidth": 1.2, "linewidth": 1.2, "clip_on": False}
+
+
+def break_at_gaps(times: Any, values: Any, period: float) -> pd.DataFrame:
+    """Timestamp and Value with a NaN row wherever two consecutive points are more than
+    ``period`` seconds apart, so a line is not drawn across time that holds no datapoint.
+
+    The NaN sits one period after the point before the gap (where the next datapoint was due).
+    """
+    frame = pd.DataFrame({"Timestamp": pd.to_datetime(pd.Series(times)), "Value": pd.Series(values, dtype=float)})
+    frame = frame.dropna(subset=["Timestamp"]).sort_values("Timestamp").reset_index(drop=True)
+    step = pd.Timedelta(seconds=period)
+    late = frame["Timestamp"].diff() > step
+    if not late.any():
+        return frame
+    fillers = pd.DataFrame({"Timestamp": frame["Timestamp"].shift(1)[late] + step, "Value": np.nan})
+    return pd.concat([frame, fillers]).sort_values("Timestamp", kind="stable").reset_index(drop=True)
 
 
 def _sketch(feature: FeatureStatistics) -> Any:
@@ -94,7 +140,7 @@ def distribution_figure(baseline: FeatureStatistics, latest: FeatureStatistics, 
             ax.stairs(bin_shares(feature, edges), edges, fill=True, alpha=0.45, color=colour,
                       label=f"{label} (n={feature.common.num_present:,})")
         ax.set_ylabel("share of values per bin")
-        ax.set_xlabel(_label(baseline.name) + (f"; last bin: all from {edges[-2]:.4g} up" if clipped else ""))
+        ax.set_xlabel(_label(baseline.name) + overflow_note(edges, clipped))
     else:
         shares = {}
         for feature, label in ((baseline, "baseline"), (latest, "latest hour")):
@@ -145,6 +191,7 @@ def drift_cdfs_figure(baseline_values: Any, captured_values: Any, baseline: Feat
     k2, r2, m = rank_map_cdf(latest)
     hi = max(float(np.quantile(baseline_values, 0.99)), float(np.max(captured_values)))
     lo = min(float(np.min(baseline_values)), float(np.min(captured_values)))
+    beyond = max(float(np.max(baseline_values)), float(np.max(captured_values)), float(k1[-1]), float(k2[-1])) > hi
     panels = ((left, x1, f1, x2, f2, f"the data: empirical CDFs\n(two-sample KS {ks.statistic:.3f}, p = {ks.pvalue:.2g})",
                f"baseline rows ({len(baseline_values):,})", f"captured predictions ({len(captured_values):,})"),
               (right, k1, r1, k2, r2, "what Model Monitor computes: Deequ's rank-map CDFs\n"
@@ -156,7 +203,7 @@ def drift_cdfs_figure(baseline_values: Any, captured_values: Any, baseline: Feat
         x, g1, g2 = _gap(a, fa, b, fb)
         ax.vlines(x, min(g1, g2), max(g1, g2), color="red", linewidth=2.5, label=f"largest gap {abs(g1 - g2):.3f}")
         ax.set_xlim(lo, hi)
-        ax.set_xlabel(_label(baseline.name))
+        ax.set_xlabel(_label(baseline.name) + (f"; axis ends at {hi:.4g}, the curves reach 1 above it" if beyond else ""))
         ax.set_title(title, fontsize="medium")
         ax.legend(fontsize="small", loc="lower right")
     left.set_ylabel("share of values at or below x")
@@ -165,15 +212,22 @@ def drift_cdfs_figure(baseline_values: Any, captured_values: Any, baseline: Feat
 
 
 def histogram_figure(baseline_values: Any, captured_values: Any, name: str, width: float = 1.0) -> Any:
-    """Raw values on shared bins of ``width`` (densities, so different sizes compare)."""
+    """Raw values on shared bins of ``width`` (densities, so different sizes compare). The bins end
+    at the baseline's 99th percentile (or the largest prediction); the last bin also holds every
+    value above it, as the axis says, so no value leaves the figure."""
     fig, ax = plt.subplots(figsize=(13, 3.2))
     hi = max(float(np.quantile(baseline_values, 0.99)), float(np.max(captured_values)))
     lo = min(float(np.min(baseline_values)), float(np.min(captured_values)))
     edges = np.arange(np.floor(lo), hi + width, width)
+    top = max(float(np.max(baseline_values)), float(np.max(captured_values)))
     for values, colour, label in ((baseline_values, BASELINE, "baseline rows"),
                                   (captured_values, LATEST, "captured predictions")):
-        ax.hist(values, bins=edges, density=True, alpha=0.45, color=colour, label=f"{label} ({len(values):,})")
-    ax.set_xlabel(f"{_label(name)}, bins of {width:g}")
+        values = np.asarray(values, dtype=float)
+        ax.hist(np.where(values > edges[-1], edges[-2], values), bins=edges, density=True, alpha=0.45, color=colour,
+                label=f"{label} ({len(values):,})")
+    above = [int(np.sum(np.asarray(v, dtype=float) > edges[-1])) for v in (baseline_values, captured_values)]
+    ax.set_xlabel(f"{_label(name)}, bins of {width:g}" + overflow_note(edges, top > edges[-1])
+                  + (f" ({above[0]:,} baseline rows and {above[1]:,} predictions above {edges[-1]:.4g})" if top > edges[-1] else ""))
     ax.set_ylabel("density (share per unit)")
     ax.legend(fontsize="small")
     return fig
@@ -234,19 +288,45 @@ def drift_history_figure(history: pd.DataFrame, threshold: float | None, title: 
     the legend beside the plot, off the data. ``threshold`` None (a schedule that names no
     constraints) draws no line."""
     fig, ax = plt.subplots(figsize=(11, 3.8), layout="constrained")
-    for feature, rows in history.groupby("feature"):
-        ax.plot(rows["Timestamp"], rows["drift"], marker="o", markersize=4, label=feature)
+    for i, (feature, rows) in enumerate(history.groupby("feature")):
+        ax.plot(rows["Timestamp"], rows["drift"], zorder=6, label=series_label(str(feature), rows["drift"]),
+                **marker_style(i))
     if threshold is not None:
         ax.axhline(threshold, color="red", linestyle="--", linewidth=1.5, zorder=5, label=f"comparison threshold {threshold}")
     top = max([threshold or 0.0, *history["drift"].dropna()]) or 1.0
-    ax.set_ylim(0, top * 1.15)
+    ax.set_ylim(-top * 0.05, top * 1.15)  # 0 sits just above the axis line, so a series at 0 shows
     ax.set_ylabel("baseline drift distance (0 to 1)")
     ax.set_xlabel("when the execution published it (UTC)")
     ax.set_title(title)
     _time_axis(ax, history["Timestamp"])
     ax.grid(alpha=0.3)
-    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    if ax.get_legend_handles_labels()[0]:  # no drift yet and no threshold: nothing to name
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig
+
+
+ALARM_SETTINGS = {
+    "Statistic": "how the datapoints of one period are combined",
+    "Period": "seconds in one evaluation period",
+    "EvaluationPeriods": "how many of the latest periods are evaluated",
+    "DatapointsToAlarm": "how many of those must breach for ALARM (not set: all of them)",
+    "Threshold": "the value each period's statistic is compared with",
+    "ComparisonOperator": "how it is compared",
+    "TreatMissingData": "what a period without a datapoint counts as (not set: missing)",
+}
+
+
+def alarm_settings_frame(alarm: dict, **proposed: Any) -> pd.DataFrame:
+    """An alarm's evaluation settings from DescribeAlarms, one row each with what it means; with
+    ``proposed`` settings, a column of the values they would become."""
+    def text(value: Any) -> str:
+        return "(not set)" if value is None else str(value)
+
+    frame = pd.DataFrame({"setting": list(ALARM_SETTINGS), "now": [text(alarm.get(k)) for k in ALARM_SETTINGS]})
+    if proposed:
+        frame["proposed"] = [text(proposed.get(k, alarm.get(k))) for k in ALARM_SETTINGS]
+    frame["what it means"] = list(ALARM_SETTINGS.values())
+    return frame
 
 
 def _time_axis(ax: Any, times: Any) -> None:
@@ -260,12 +340,16 @@ def _time_axis(ax: Any, times: Any) -> None:
         ax.set_xlim(middle - pd.Timedelta(minutes=30), middle + pd.Timedelta(minutes=30))
 
 
-def alarm_metric_figure(points: pd.DataFrame, threshold: float, title: str) -> Any:
-    """The alarm's metric (Average per period) against its threshold, drawn on top and in view."""
+def alarm_metric_figure(points: pd.DataFrame, threshold: float, title: str, period: int = 60) -> Any:
+    """The alarm's metric (Average per period) against its threshold, drawn on top and in view; the
+    line breaks where a period holds no datapoint (the metric arrives once an hour)."""
     fig, ax = plt.subplots(figsize=(11, 3.4), layout="constrained")
-    ax.plot(points["Timestamp"], points["Average"], marker="o", markersize=4, label="Average per 60-second period")
+    line = break_at_gaps(points["Timestamp"], points["Average"], period)
+    ax.plot(line["Timestamp"], line["Value"], marker="o", markersize=4, clip_on=False, zorder=6,
+            label=series_label(f"Average per {period}-second period (line only between adjacent periods)", points["Average"]))
     ax.axhline(threshold, color="red", linestyle="--", linewidth=1.5, zorder=5, label=f"alarm threshold {threshold}")
-    ax.set_ylim(0, max([threshold, *points["Average"].dropna()]) * 1.15)
+    top = max([threshold, *points["Average"].dropna()])
+    ax.set_ylim(-top * 0.05, top * 1.15)
     ax.set_ylabel("drift distance (0 to 1)")
     ax.set_xlabel("datapoint time (UTC)")
     ax.set_title(title)
@@ -301,6 +385,17 @@ def dashboard_figure(body: str, panels: dict[str, list], alarms: dict[str, str])
     return fig
 
 
+def flat_series(panels: dict[str, list]) -> dict[str, list[str]]:
+    """Per panel, the lines that lie on its zero line ("<short label> (<flat_note>)"): easy to miss."""
+    found = {}
+    for title, lines in panels.items():
+        top = max((float(frame["Value"].abs().max()) for _, frame in lines if frame["Value"].notna().any()), default=0.0)
+        flat = [series_label(_short(label), frame["Value"], top) for label, frame in lines if flat_note(frame["Value"], top)]
+        if flat:
+            found[title] = flat
+    return found
+
+
 def _alarm_widget(ax: Any, props: dict, alarms: dict[str, str]) -> None:
     ax.axis("off")
     for i, arn in enumerate(props["alarms"]):
@@ -311,9 +406,12 @@ def _alarm_widget(ax: Any, props: dict, alarms: dict[str, str]) -> None:
 
 
 def _metric_widget(ax: Any, props: dict, lines: list) -> None:
-    for label, frame in lines:
-        if len(frame):
-            ax.plot(frame["Timestamp"], frame["Value"], marker=".", linestyle="-", label=_short(label))
+    """One metric widget: markers on every datapoint (a lone one shows), lines only between
+    adjacent periods, and a note in the legend of a series that lies on the zero line."""
+    top = max((float(frame["Value"].abs().max()) for _, frame in lines if frame["Value"].notna().any()), default=0.0)
+    for i, (label, frame) in enumerate((label, frame) for label, frame in lines if len(frame)):
+        line = break_at_gaps(frame["Timestamp"], frame["Value"], props.get("period", 60))
+        ax.plot(line["Timestamp"], line["Value"], label=series_label(_short(label), frame["Value"], top), **marker_style(i))
     for line in props.get("annotations", {}).get("horizontal", []):
         ax.axhline(line["value"], color="red", linestyle="--", label=f"{line.get('label', '')} {line['value']}".strip())
     ax.set_ylabel(props.get("yAxis", {}).get("left", {}).get("label", ""), fontsize="small")

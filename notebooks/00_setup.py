@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -14,7 +16,9 @@
 # %% [markdown]
 # # 00 · Setup: the Model Monitor workshop
 #
-# This chapter follows the **Monitoring** part of the NYC-taxi MLOps workshop in 16 steps. A
+# This chapter follows the **Monitoring** part of the NYC-taxi MLOps workshop: its 16 steps are
+# notebooks 01 to 16, and two notebooks that are not in the original, 13b (the fix reaching the
+# schedule) and 13c (breaking it on purpose), extend step 13; 99 cleans up. A
 # pipeline (`mlops-nyctaxi`) trained an XGBoost model that predicts a taxi trip's
 # `total_amount` from its `duration_minutes`, `passenger_count` and `trip_distance`, baselined
 # its training data, and deployed the endpoint `mlops-nyctaxi-prd-<execution id>` with **data

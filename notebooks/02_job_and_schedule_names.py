@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -39,15 +41,25 @@ from helpers import session
 sess = session(backend, workspace, region=region, profile=profile, **names)
 
 # %%
+import pandas as pd
+
 job = workshop.job_names(sess, workshop.pipeline_execution_id(sess))
-job
+pd.DataFrame([
+    ["pipeline execution id", job.execution_id, "the run that trained, baselined and deployed this model"],
+    ["baseline job", job.baseline_job, "the processing job that profiled the training data (step 03)"],
+    ["endpoint", job.endpoint, "serves the model and captures its traffic (step 06)"],
+    ["monitoring schedule", job.schedule, "compares each hour of capture with the baseline (step 07)"],
+], columns=["what", "name", "what it is"]).style.hide(axis="index")
 
 # %% [markdown]
 # A quick check that they exist: `sagemaker.list_monitoring_schedules(EndpointName=...)` lists
 # the schedules watching the endpoint.
 
 # %%
-workshop.schedules_on_endpoint(sess, job.endpoint)
+on_endpoint = workshop.schedules_on_endpoint(sess, job.endpoint)
+print(f"schedules watching {job.endpoint}: {len(on_endpoint)}")
+for name, status in on_endpoint:
+    print(f"  {name}: {status}")
 
 # %% [markdown]
 # **What you should see:** one schedule, `mlops-nyctaxi-pms`, `Scheduled`.

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -43,7 +45,17 @@ sess = session(backend, workspace, region=region, profile=profile, **names)
 # %%
 prod = workshop.production_names(sess)
 job = workshop.baseline_job(sess, prod.baseline_job)  # sagemaker.describe_processing_job
-{"status": job.status, "started": job.started, "ended": job.ended, "image": job.image_uri}
+
+
+def when(t):
+    """A time of the description, or what the API left out (both times are optional in it)."""
+    return f"{t:%Y-%m-%d %H:%M:%S %Z}".strip() if t else "(not in the answer)"
+
+
+print("status  :", job.status)
+print("started :", when(job.started))
+print("ended   :", when(job.ended))
+print("image   :", job.image_uri or "(not in the answer)", "(the container that ran the analyzer)")
 
 # %% [markdown]
 # `helpers.workshop.baseline_job` read that description into a small typed summary: where the

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -58,8 +60,21 @@ for what, url in workshop.console_links(sess, endpoint=focus.endpoint, processin
 
 # %%
 job = workshop.processing_job(sess, execution.processing_job)  # sagemaker.describe_processing_job
-settings = ("SCHEDULED_TIME", "CAPTURE_S3_URI") if sess.monitoring == "self" else ("start_time", "end_time", "dataset_format")
-{k: job.environment.get(k, "(not set)") for k in settings} | {"ExitMessage": job.exit_message}
+import json
+
+env = job.environment  # optional in the API: a job started without one has none of these
+if sess.monitoring == "self":
+    print("SCHEDULED_TIME (the job analyses the hour before it):", env.get("SCHEDULED_TIME", "(not set)"))
+    print("CAPTURE_S3_URI (the capture it reads)               :", env.get("CAPTURE_S3_URI", "(not set)"))
+else:
+    print("window analysed (start_time to end_time):", env.get("start_time", "(not set)"), "to", env.get("end_time", "(not set)"))
+    text = env.get("dataset_format", "")
+    try:  # a JSON document in one environment variable: indented here to read
+        shown = json.dumps(json.loads(text), indent=2)
+    except ValueError:
+        shown = text or "(not set)"
+    print("dataset_format (how the analyzer reads the capture):\n" + shown)
+print("ExitMessage (how the run ended):", job.exit_message)
 
 # %% [markdown]
 # The same with the SageMaker SDK v2, if you prefer it (optional: it takes a few seconds to

@@ -270,7 +270,11 @@ ids = captured.metadata["inferenceId"].fillna("")
 fixed_rows = captured.where(ids.str.startswith(tag).to_numpy())
 rerun = run_monitor(fixed_baseline.statistics, fixed_baseline.constraints, capture=fixed_rows)
 print(f"re-run on {len(fixed_rows)} records: {rerun.exit_message}")
-print({name: round(d.robust, 4) for name, d in rerun.distances.items()})
+fixed_threshold = fixed_baseline.constraints.monitoring_config.distribution_constraints.comparison_threshold
+pd.DataFrame([[name, d.robust, fixed_threshold, "yes" if d.robust > fixed_threshold else "no"]
+              for name, d in rerun.distances.items()],
+             columns=["feature", "Robust drift distance", "threshold", "over it"]).style.format(
+    {"Robust drift distance": "{:.4f}", "threshold": "{:g}"}).hide(axis="index")
 
 # %% [markdown]
 # **What you should see:** *Completed: Job completed successfully with no violations.* Both

@@ -69,10 +69,8 @@ plots.show(plots.drift_history_figure(history, threshold=threshold, title=f"base
 
 # %%
 alarm = workshop.alarm_state(sess)
-settings = {k: alarm.get(k) for k in ("Statistic", "Period", "EvaluationPeriods", "DatapointsToAlarm", "Threshold",
-                                      "ComparisonOperator", "TreatMissingData")}
-print(settings)
-print("now:", alarm.get("StateValue"), "|", alarm.get("StateReason", ""))
+plots.show(plots.text_table(plots.alarm_settings_frame(alarm), wide=("what it means",)))
+print("state now:", alarm.get("StateValue"), "|", alarm.get("StateReason", ""))
 print("the schedule's constraint: comparison_threshold", threshold)
 earlier = [h for h in workshop.alarm_history(sess) if h.new == "ALARM"]
 print(f"times in ALARM so far: {len(earlier)}" + "".join(f"\n  {h.when:%Y-%m-%d %H:%M} UTC: {h.reason}" for h in earlier))
@@ -97,7 +95,7 @@ for what, url in workshop.console_links(sess, alarm=sess.names.alarm_name).items
 # started a retrain through the rule; a newer retrain supersedes one still on its way.
 #
 # Now we publish a drift of 0.25 and wait for the evaluation (on the twin each poll lets a
-# virtual minute pass; on AWS it polls every 15 seconds):
+# virtual minute pass; on AWS it asks every 10 seconds):
 
 # %%
 if sess.backend == "aws" and not confirm_retrain:
@@ -105,7 +103,7 @@ if sess.backend == "aws" and not confirm_retrain:
                        "45 minutes): set confirm_retrain = True in the parameters cell to go on.")
 datum = workshop.publish_drift_metric(sess, 0.25, prod.endpoint)
 print("published:", datum["MetricName"], datum["Value"], f"at {datum['Timestamp']:%H:%M:%S}")
-alarm = workshop.wait_for_alarm(sess, "ALARM")
+alarm = workshop.wait_for_alarm(sess, "ALARM", poll=10)  # on AWS: DescribeAlarms every 10 seconds
 print("after:", alarm["StateValue"], f"at {alarm['StateUpdatedTimestamp']:%H:%M:%S}", "|", alarm["StateReason"])
 assert datum["Value"] > alarm["Threshold"]
 
@@ -121,10 +119,13 @@ plots.show(plots.alarm_metric_figure(points, alarm["Threshold"], f"{datum['Metri
 # apply them (the retrain rule keeps working: it listens for any change *to* ALARM).
 
 # %%
-better = {**settings, "Period": 3600, "TreatMissingData": "notBreaching"}
-print("better settings:", better)
+better = {"Period": 3600, "TreatMissingData": "notBreaching"}
+plots.show(plots.text_table(plots.alarm_settings_frame(alarm, **better), wide=("what it means",)))
 if better_alarm:
-    print(workshop.update_alarm(sess, Period=3600, TreatMissingData="notBreaching"))
+    applied = workshop.update_alarm(sess, **better)
+    print("applied; the alarm now has " + ", ".join(f"{k} {v}" for k, v in applied.items()))
+else:
+    print("not applied (better_alarm = False)")
 
 # %% [markdown]
 # **What you should see:** the alarm's settings (the Average over one 60-second period against

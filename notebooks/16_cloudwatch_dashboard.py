@@ -60,7 +60,11 @@ board = workshop.create_dashboard(sess, prod.endpoint)
 print(board.get("DashboardArn", sess.names.dashboard_name))
 for what, url in workshop.console_links(sess, dashboard=sess.names.dashboard_name).items():
     print(f"{what}: {url}")  # on AWS only
-[w["properties"]["title"] for w in json.loads(board["DashboardBody"])["widgets"]]
+assert "'Sum', 60)" in board["DashboardBody"] and "model / 1000" in board["DashboardBody"]  # quoted in the text above
+titles = [w["properties"].get("title", "(no title)") for w in json.loads(board["DashboardBody"])["widgets"]]
+print(f"{len(titles)} widgets:")
+for title in titles:
+    print("  " + title)
 
 # %%
 panels, alarms = workshop.dashboard_panels(sess, board["DashboardBody"], hours=hours)
@@ -77,9 +81,12 @@ summary = pd.DataFrame([{"panel": title, "line": label, "points": len(frame),
                         for title, lines in panels.items() for label, frame in lines],
                        columns=["panel", "line", "points", "first (UTC)", "last (UTC)", "mean"])
 empty = [title for title, lines in panels.items() if not any(len(frame) for _, frame in lines)]
-print("panels without data:", empty or "none")
+flat = plots.flat_series(panels)  # lines on a panel's zero line at its scale: noted in their legend
+print("panels without data:", ", ".join(empty) or "none")
+print("lines on a panel's zero line:", "; ".join(f"{title}: {', '.join(labels)}" for title, labels in flat.items()) or "none")
 print("endpoints on the invocations panel:", summary[summary.panel == "Invocations and errors"].line.str.split().str[1].nunique())
-print("alarm:", alarms)
+for arn, state in alarms.items():
+    print(f"alarm {arn.rsplit(':', 1)[-1]}: {state}")
 plots.text_table(summary, wide=("panel", "line"))
 
 # %% [markdown]
@@ -104,7 +111,7 @@ def sentence(endpoint: str, requests: pd.Series) -> str:
     refused = refused_by.get(endpoint, pd.Series(dtype=float)).sum()
     latency = f"model latency {latency_by[endpoint].mean():.0f} ms on average" if endpoint in latency_by else "no latency"
     return (f"- `{endpoint}`{' (production now)' if endpoint == prod.endpoint else ''}: {requests.sum():,.0f} requests "
-            f"over {len(requests)} minutes, {refused:,.0f} refused (4XX), {latency}, "
+            f"in {len(requests)} one-minute datapoints, {refused:,.0f} refused (4XX), {latency}, "
             f"{len(drift_by.get(endpoint, []))} drift point(s)")
 
 
@@ -116,7 +123,9 @@ Markdown(f"**In the last {hours} hours** the invocations panel has {len(requests
          + ("\n".join(lines) or "- no requests in this window") + "\n\n"
          + (f"The highest drift point is {highest:.3f}, against the alarm threshold of {drift_threshold} drawn on its panel. "
             if highest is not None else "No drift point in this window. ")
-         + f"The alarm widget says {', '.join(sorted(set(alarms.values()))) or 'nothing'}.")
+         + f"The alarm widget says {', '.join(sorted(set(alarms.values()))) or 'nothing'}."
+         + "".join(f"\n\nOn *{title}*, these lines lie on the zero line at the panel's scale (their legend says so): "
+                   + "; ".join(labels) + "." for title, labels in flat.items()))
 
 # %% [markdown]
 # **What you should see:** five widgets. The invocations panel has a line per endpoint that

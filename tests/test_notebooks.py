@@ -58,6 +58,10 @@ def _text(nb) -> str:
     return "\n".join(parts)
 
 
+def _html(nb) -> str:
+    return "\n".join(out.get("data", {}).get("text/html", "") for cell in nb.cells for out in cell.get("outputs", []))
+
+
 @pytest.fixture(scope="module")
 def executed_workspace(built_twin, tmp_path_factory):
     """A private copy of the built twin for the notebooks to change."""
@@ -168,7 +172,9 @@ def test_notebook_15_accounts_for_every_alarm(executed, executed_workspace):
 @pytest.mark.slow
 def test_notebook_14_waits_for_the_alarm(executed):
     text = _text(executed["14_custom_metric_alarm"])
-    assert "'Period': 60" in text and "'TreatMissingData': 'missing'" in text
+    html = _html(executed["14_custom_metric_alarm"])  # the settings table: a row per setting, with its meaning
+    assert re.search(r">Period</td>\s*<td[^>]*>60</td>", html) and re.search(r">TreatMissingData</td>\s*<td[^>]*>missing</td>", html)
+    assert re.search(r">Period</td>\s*<td[^>]*>60</td>\s*<td[^>]*>3600</td>", html)  # the better alarm's proposal
     assert re.search(r"after: ALARM at \S+ \| Threshold Crossed: 1 datapoint \[0\.25 ", text)
 
 
@@ -192,6 +198,40 @@ def test_00_and_15_show_the_pipelines_own_stages(executed):
     setup = _text(executed["00_setup"])
     shown = [setup.find(f"('{name}', 'Succeeded')") for name in names]
     assert -1 not in shown and shown == sorted(shown), shown
+
+
+# a Python dict / list-of-tuples / dataclass repr, JSON on one line, or a dict after a label
+REPR = re.compile(r"^\s*(\{'|\{\"\w|\[\('|\[\{)|^[A-Z]\w*\(\w+=|: \{'")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["02_job_and_schedule_names", "03_baseline_job_status", "10_latest_execution_results",
+                                  "13_visualize_violations", "14_custom_metric_alarm", "16_cloudwatch_dashboard"])
+def test_outputs_are_labelled_not_dumped(executed, name):
+    """What a learner reads is labelled lines, tables or indented JSON, never a raw repr."""
+    lines = []
+    for cell in executed[name].cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "application/vnd.jupyter.widget-view+json" in data:
+                continue  # a widget: its text/plain is the kernel's fallback, drawn as the widget instead
+            text = out.get("text", "") + "\n" + data.get("text/plain", "")
+            lines += [line for line in text.splitlines() if REPR.search(line)]
+    assert not lines, lines
+
+
+@pytest.mark.slow
+def test_notebook_16_names_the_series_that_lie_on_the_zero_line(executed):
+    """A line at (or near) 0 lies on the axis: the text names each one, in the printout and the sentences."""
+    text = _text(executed["16_cloudwatch_dashboard"])
+    flat = re.search(r"lines on a panel's zero line: (.*)", text).group(1)
+    sentences = "\n".join(out.get("data", {}).get("text/markdown", "") for c in executed["16_cloudwatch_dashboard"].cells
+                          for out in c.get("outputs", []))
+    if flat == "none":
+        assert "lie on the zero line" not in sentences
+    for panel in [] if flat == "none" else flat.split("; "):
+        title, labels = panel.split(": ", 1)
+        assert f"On *{title}*, these lines lie on the zero line" in sentences and labels.split(", ")[0] in sentences
 
 
 @pytest.mark.slow

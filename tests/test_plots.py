@@ -1,0 +1,89 @@
+"""The figure builders: nothing drawn where nothing was measured, nothing hidden without a word."""
+
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers import plots  # noqa: E402
+
+T = pd.Timestamp("2026-01-01T10:00:00Z")
+
+
+def minutes(*offsets):
+    return [T + pd.Timedelta(minutes=m) for m in offsets]
+
+
+def test_break_at_gaps_puts_a_nan_one_period_after_each_gap():
+    frame = plots.break_at_gaps(minutes(0, 1, 2, 10, 11, 70), [1, 2, 3, 4, 5, 6], 60)
+    assert list(frame["Timestamp"]) == minutes(0, 1, 2, 3, 10, 11, 12, 70)
+    assert list(np.flatnonzero(frame["Value"].isna())) == [3, 6]
+    assert list(frame["Value"].dropna()) == [1, 2, 3, 4, 5, 6]  # every datapoint kept, in order
+
+
+def test_break_at_gaps_leaves_adjacent_periods_joined_and_sorts():
+    frame = plots.break_at_gaps(minutes(2, 0, 1), [3, 1, 2], 60)  # exactly one period apart: no gap
+    assert list(frame["Timestamp"]) == minutes(0, 1, 2) and list(frame["Value"]) == [1, 2, 3]
+    assert plots.break_at_gaps([], [], 60).empty
+    hourly = plots.break_at_gaps(minutes(0, 60, 180), [0.1, 0.2, 0.3], 3600)  # a missing hour
+    assert list(np.flatnonzero(hourly["Value"].isna())) == [2] and hourly["Timestamp"][2] == minutes(120)[0]
+
+
+def test_series_on_the_zero_line_say_so_in_their_legend():
+    assert plots.flat_note([0, 0.0]) == "0 throughout" and plots.flat_note([]) == ""
+    assert plots.flat_note([0, 0.003], panel_top=2.0) == "at most 0.003 throughout"  # under 2 % of the panel
+    assert plots.flat_note([0, 1.0], panel_top=2.0) == ""
+    assert plots.series_label("DiskUtilization", [0, 0]) == "DiskUtilization (0 throughout)"
+    assert plots.series_label("CPUUtilization", [0, 3.5], panel_top=3.5) == "CPUUtilization"
+
+
+def test_histogram_keeps_the_tail_in_its_last_bin_and_says_so():
+    rng = np.random.default_rng(0)
+    baseline = np.r_[rng.uniform(5, 30, 990), np.full(10, 200.0)]  # 1 % far above the rest
+    captured = rng.uniform(6, 25, 100)
+    fig = plots.histogram_figure(baseline, captured, "total_amount")
+    ax = fig.axes[0]
+    assert "last bin: all from" in ax.get_xlabel() and "(10 baseline rows and 0 predictions above " in ax.get_xlabel()
+    for container in ax.containers:  # densities of every value, the tail included, sum to 1
+        assert sum(p.get_height() * p.get_width() for p in container.patches) == pytest.approx(1.0)
+    matplotlib.pyplot.close(fig)
+
+
+def test_histogram_without_a_tail_adds_no_note():
+    values = np.arange(10.0, 20.0)
+    fig = plots.histogram_figure(values, values, "total_amount")
+    assert "last bin" not in fig.axes[0].get_xlabel()
+    matplotlib.pyplot.close(fig)
+
+
+def test_dashboard_panel_breaks_at_empty_hours_and_shows_lone_and_zero_points():
+    body = json.dumps({"widgets": [{"type": "metric", "x": 0, "y": 0, "width": 24, "height": 6, "properties": {
+        "title": "p", "period": 60, "metrics": [], "yAxis": {"left": {"label": "requests per minute"}}}}]})
+    panels = {"p": [("Invocations ep-1 AllTraffic", pd.DataFrame({"Timestamp": minutes(0, 1, 90), "Value": [500.0, 600, 700]})),
+                    ("Invocation4XXErrors ep-1 AllTraffic", pd.DataFrame({"Timestamp": minutes(30), "Value": [1.0]})),
+                    ("DiskUtilization ep-1 AllTraffic", pd.DataFrame({"Timestamp": minutes(0, 1), "Value": [0.0, 0]}))]}
+    fig = plots.dashboard_figure(body, panels, {})
+    lines = fig.axes[0].get_lines()
+    requests, refused, disk = lines[:3]
+    assert np.isnan(np.asarray(requests.get_ydata(), float)).tolist() == [False, False, True, False]
+    assert all(line.get_marker() not in ("", "None", None) for line in (requests, refused, disk))
+    assert disk.get_label().endswith("(0 throughout)") and not requests.get_label().endswith("(0 throughout)")
+    assert refused.get_label() == "Invocation4XXErrors · ep-1 · AllTraffic (at most 1 throughout)"  # 1 against 700 at the top
+    assert plots.flat_series(panels) == {"p": ["Invocation4XXErrors · ep-1 · AllTraffic (at most 1 throughout)",
+                                               "DiskUtilization · ep-1 · AllTraffic (0 throughout)"]}
+    matplotlib.pyplot.close(fig)
+
+
+def test_alarm_settings_table_names_every_setting_and_what_it_means():
+    alarm = {"Statistic": "Average", "Period": 60, "EvaluationPeriods": 1, "Threshold": 0.2,
+             "ComparisonOperator": "GreaterThanThreshold"}  # DatapointsToAlarm, TreatMissingData: optional
+    frame = plots.alarm_settings_frame(alarm, Period=3600, TreatMissingData="notBreaching")
+    rows = frame.set_index("setting")
+    assert rows.loc["Period", "now"] == "60" and rows.loc["Period", "proposed"] == "3600"
+    assert rows.loc["TreatMissingData", "now"] == "(not set)" and rows.loc["Threshold", "proposed"] == "0.2"
+    assert frame["what it means"].str.len().min() > 0
