@@ -26,8 +26,8 @@
 #    SDK v2) starts a processing job with the analyzer image;
 # 3. its suggested constraints, **one changed on purpose**, written back to S3;
 # 4. the schedule **pointed at the new baseline**: `sagemaker.update_monitoring_schedule`;
-# 5. traffic **serialised with the training data's types**, an hour of it, and the next
-#    scheduled execution.
+# 5. a batch of requests **serialised with the training data's types**, sent within one hour,
+#    and the next scheduled execution.
 #
 # **The API calls:** `sagemaker-runtime.invoke_endpoint`, `sagemaker.create_processing_job` /
 # `describe_processing_job` (through the SDK), `s3.put_object`,
@@ -167,15 +167,16 @@ print("constraints:", schedule.constraints_uri)
 assert schedule.constraints_uri == constraints_uri
 
 # %% [markdown]
-# ## 5. Integers as integers, an hour of traffic, the next execution
+# ## 5. Integers as integers, a batch of requests, the next execution
 # Each execution analyses the whole hour before it, and the hour we are in already holds
 # requests sent the old way (and, on the twin, the predictions we just asked for). So we send
-# at the start of the next full hour: on the twin the clock moves there and the twin's own
-# client stays away for that hour; on AWS the hour also holds any other traffic your endpoint
-# receives. We send 1,000 rows of the test split, one request each, every value written with
-# its column's type (`1`, not `1.0`): a busy hour, because step 13 showed that the drift check
-# forgives little on a small one. Then the client switches to the same serialiser, as fixing
-# the notebook would.
+# in the next full hour: on the twin the clock moves into it (past the execution due at its
+# start) and the twin's own client stays away for that hour; on AWS the hour also holds any
+# other traffic your endpoint receives. We send a batch of 1,000 rows of the test split, one
+# request each, all within that one hour (the cell prints when they were sent), every value
+# written with its column's type (`1`, not `1.0`): a thousand records, because step 13 showed
+# that the drift check forgives a small sample much more than a large one. Then the client
+# switches to the same serialiser, as fixing the notebook would.
 
 # %%
 from helpers.payloads import numpy_floats, typed
@@ -184,7 +185,7 @@ sent_at = workshop.start_quiet_hour(sess)
 rows = test.drop(columns=[test.columns[0]]).sample(min(1000, len(test)), random_state=2)
 bodies = typed(rows, integral)
 refused = workshop.send_requests(sess, prod.endpoint, bodies, tag=f"typed-{sent_at:%Y%m%d%H%M}")
-print(f"{len(bodies) - len(refused)} of {len(bodies)} requests answered from {sent_at:%Y-%m-%d %H:%M} UTC")
+print(f"{len(bodies) - len(refused)} of {len(bodies)} requests answered, sent at {sent_at:%Y-%m-%d %H:%M:%S} UTC")
 print(f"the 2021 body: {numpy_floats(rows.iloc[:1])[0]}   the fixed body: {bodies[0]}")
 print(workshop.typed_client(sess))
 assert not refused, refused

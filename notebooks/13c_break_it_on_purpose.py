@@ -19,8 +19,8 @@
 # You have seen two violations that happened by accident. Now cause some on purpose, **guess
 # which checks will fire before you look**, and compare your guess with Model Monitor's report.
 #
-# One hour of traffic to the production endpoint, mostly well-formed, with four kinds of bad
-# requests mixed in:
+# A batch of requests to the production endpoint, sent within one hour, mostly well-formed,
+# with four kinds of bad requests mixed in:
 #
 # 1. **a null**: one request leaves `passenger_count` empty (two commas in a row);
 # 2. **a string**: one request says `unknown` for `duration_minutes`;
@@ -29,9 +29,10 @@
 # 4. **integers sent as floats**: a few requests write the passenger count with a decimal point
 #    (`1.0` for one passenger, `2.0` for two), as the 2021 notebook did.
 #
-# On the twin, the notebook starts the traffic at the top of a new hour, then lets the virtual
-# clock run to the next one, so the schedule analyses that hour. **On AWS it works the same**
-# with real requests (set `confirm_traffic = True` first: they go to your production endpoint),
+# On the twin, the notebook sends the batch early in a new hour (the cell prints when), then
+# lets the virtual clock run to the next one, so the schedule analyses that hour. **On AWS it works the same**
+# with real requests (set `confirm_traffic = True` first: they go to your production endpoint,
+# and their hour can set off the drift alarm and start a real, paid retrain),
 # but the report comes from the real hourly job: the waiting cell polls until that hour's
 # report exists (the hour itself, then the job's run).
 # On either, the hour also holds any other traffic the endpoint receives.
@@ -71,8 +72,8 @@ my_prediction = set(
 # %% [markdown]
 # ## Send the traffic
 # The rows come from the test split, like the workshop's own traffic; each request is formatted
-# by hand so you can see exactly what goes over the wire. This hour is busier than the
-# workshop's: remember from step 13 that the drift check forgives small samples (the Robust
+# by hand so you can see exactly what goes over the wire. The batch is bigger than the
+# workshop's own hourly traffic: remember from step 13 that the drift check forgives small samples (the Robust
 # allowance shrinks as the number of records grows). A thousand doubled distances drift well
 # beyond the threshold (the report cell prints by how much); try fewer `requests` afterwards and
 # watch the distance come down towards the threshold and, at some size, stop firing.
@@ -85,7 +86,7 @@ job = workshop.baseline_job(sess, prod.baseline_job)
 columns = [f.name for f in workshop.load_statistics(sess, job.statistics_uri).features]  # the training columns
 # the pipeline uploads test.csv without a header: read_csv_split reads it either way
 test = workshop.read_csv_split(sess, job.dataset_uri.replace("/baseline/baseline.csv", "/test/test.csv"), columns)
-requests = 1000  # a busy hour; with the workshop's hundred, the small-sample allowance hides more
+requests = 1000  # all sent within one hour; with the workshop's hundred, the small-sample allowance hides more
 sample = test.drop(columns=["total_amount"]).sample(min(requests, len(test)), random_state=13)
 
 payloads = []
@@ -106,12 +107,14 @@ print(f"... and {len(payloads) - len(labels)} more well-formed requests; every t
 # %%
 if sess.backend == "aws" and not confirm_traffic:
     raise RuntimeError(f"On AWS the next step sends {len(payloads)} requests, some malformed, to your production "
-                       f"endpoint {prod.endpoint}, and its hour's report will show the violations: set "
+                       f"endpoint {prod.endpoint}, and its hour's report will show the violations. That hour's "
+                       "drift can also cross the drift alarm's threshold and start a real, paid retrain (training, "
+                       "baselining and deploying, about 45 minutes; steps 14 and 15): set "
                        "confirm_traffic = True in the parameters cell to go on.")
 sent_at = workshop.start_quiet_hour(sess)
 tag = f"broken-{uuid.uuid4().hex[:8]}"
 refused = workshop.send_requests(sess, prod.endpoint, payloads, tag)  # sagemaker-runtime, one request each
-print(f"sent {len(payloads)} requests to {prod.endpoint} from {sent_at:%Y-%m-%d %H:%M} UTC; "
+print(f"sent {len(payloads)} requests to {prod.endpoint} at {sent_at:%Y-%m-%d %H:%M:%S} UTC; "
       f"{len(payloads) - len(refused)} answered, {len(refused)} refused:")
 for body, why in refused:
     print(f"  {body!r}: {why}")
@@ -194,5 +197,12 @@ assert drift is None or drift.distance > drift.threshold
 # - A request the model refuses is not in the twin's capture (what AWS's capture does with it is
 #   not documented), so the report cannot be relied on to see it: monitor the endpoint's errors too.
 # - The endpoint accepts most bad requests; only monitoring notices, an hour later.
+#
+# **What comes next, because of this hour:** the doubled distances also raise the predicted
+# fares, so the drift of `total_amount` (the prediction) rises too, and it may cross the drift
+# alarm's threshold (the alarm's own, not the report's). If it does, the alarm goes to ALARM
+# when the report of this hour is published, and its rule starts a retrain. You will meet
+# that alarm in step 14 and that retrain in step 15, where a reviewer should reject it:
+# retraining cannot fix a client bug.
 #
 # Next: [14 · a custom metric that trips the alarm](14_custom_metric_alarm.ipynb)

@@ -19,10 +19,12 @@
 # Each execution publishes `feature_baseline_drift_<feature>` to CloudWatch (namespace
 # `aws/sagemaker/Endpoints/data-metrics`, dimensions `Endpoint` and `MonitoringSchedule`).
 # The alarm `mlops-nyctaxi-metric-gt-threshold` watches the `total_amount` one
-# (`assets/drift-alarm.template.json`; its settings are printed below). The hourly drift rarely
-# crosses it, so to see the whole loop we publish a value above it ourselves, then **wait for
-# CloudWatch to evaluate the alarm**: alarms are evaluated about once a minute, not when a
-# datapoint arrives.
+# (`assets/drift-alarm.template.json`; its settings are printed below). An hour's drift can
+# cross the alarm's threshold: the hour of step 13c's broken traffic may already have set the
+# alarm off and started a retrain (the cell below lists every time the alarm was in ALARM, and
+# why). Either way, to make the whole loop certain, we publish a value above the threshold
+# ourselves, then **wait for CloudWatch to evaluate the alarm**: alarms are evaluated about
+# once a minute, not when a datapoint arrives.
 #
 # **The API calls:** `cloudwatch.put_metric_data(Namespace=..., MetricData=[...])`, then
 # `cloudwatch.describe_alarms` until the state changes.
@@ -90,9 +92,11 @@ for what, url in workshop.console_links(sess, alarm=sess.names.alarm_name).items
 # so it asks for a larger distance than a small, noisy hour produces by chance.
 #
 # An hour's own drift can cross the alarm's threshold too: the broken traffic of step 13c
-# doubled every distance, the model predicted larger fares, and the prediction's drift may have
-# passed it (the list above shows every time the alarm was in ALARM, and why). Each such change
-# started a retrain through the rule; a newer retrain supersedes one still on its way.
+# doubled every distance, the model predicted larger fares, and the prediction's
+# (`total_amount`'s) drift rises with them. If the list above shows a time in ALARM after
+# 13c's hour, with a reason above the threshold, that hour did it; if it shows none, it did
+# not. Each change to ALARM starts a retrain through the rule, and the value we publish
+# next starts one more; a newer retrain supersedes one still on its way (step 15 shows both).
 #
 # Now we publish a drift of 0.25 and wait for the evaluation (on the twin each poll lets a
 # virtual minute pass; on AWS it asks every 10 seconds):

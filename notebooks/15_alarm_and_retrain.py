@@ -84,7 +84,7 @@ for r in retrains:
                      "pipelineExecutionId": e.get("pipelineExecutionId", "none"),
                      "started (UTC)": f"{e['startTime']:%Y-%m-%d %H:%M:%S}" if e else "",
                      "trigger": e.get("trigger", {}).get("triggerType", ""),
-                     "status": e.get("status", r.reason), "mode": e.get("executionMode", "")})
+                     "status": e.get("status", r.reason), "pipeline's execution mode": e.get("executionMode", "")})
 assert all(r.executions or r.reason for r in retrains)  # every change to ALARM is accounted for
 started = [e for r in retrains for e in r.executions]
 print(f"{len(retrains)} changes to ALARM; {len(started)} executions started by the rule, "
@@ -106,7 +106,8 @@ for e in started[:-1]:
 
 # %% [markdown]
 # An earlier execution shows **Superseded** when a more recent one overtook it before it
-# finished: the pipeline's execution mode (the `mode` column) allows that. One that had finished
+# finished: the pipeline's execution mode (its last column, the same for every row: it is the
+# pipeline's setting, not the execution's state) allows that. One that had finished
 # shows how it ended (Succeeded, if someone approved it in an earlier run of the workshop). The
 # retrain followed below to the approval is the newest, the one the latest change to ALARM started.
 
@@ -124,11 +125,19 @@ plots.text_table(pd.DataFrame(workshop.pipeline_actions(sess)), wide=("summary",
 
 # %% [markdown]
 # `get_pipeline_state` shows ApproveDeploy **InProgress** with a token: production still runs
-# the execution printed as `previous` below. A person looks at the new model (its training
-# metrics, its baseline) and approves with that token:
+# the execution printed as `previous` below. In a real account this is where a person would
+# look at the new model (its training metrics, its baseline) and at why it was started, and
+# approve or reject it with that token.
+#
+# **This retrain should be rejected.** Look at what started it: drift that step 13c's client
+# bug (every distance doubled) caused, and the value step 14 published to test the alarm.
+# Neither is a stale model, and retraining cannot fix either (see the end of this notebook): a
+# real reviewer would reject it. The workshop approves it anyway, without reviewing anything,
+# only to show the mechanics of the approval and the deployment that follows; the summary it
+# sends says so:
 
 # %%
-approved_at = workshop.approve(sess, approval, summary="drift alarm: retrained model reviewed in the workshop")
+approved_at = workshop.approve(sess, approval, summary="approved in the workshop to show the loop; not reviewed")
 status = workshop.wait_for_pipeline_execution(sess, retrain)
 now = workshop.pipeline_execution_id(sess)
 print(f"approved at {approved_at:%H:%M:%S} UTC; the retrain {status}")
@@ -169,7 +178,9 @@ if first.status in ("Completed", "CompletedWithViolations"):
 # to last.
 #
 # ## What you learned
-# - Alarm, rule and pipeline make a loop; the manual approval keeps a person in it.
+# - Alarm, rule and pipeline make a loop; the manual approval keeps a person in it, and that
+#   person's job is to ask why the retrain started: this one came from a client bug and a test
+#   value, and should have been rejected.
 # - `get_pipeline_state` shows a waiting approval and its token; `put_approval_result` decides it.
 #
 # Next: [16 · a CloudWatch dashboard](16_cloudwatch_dashboard.ipynb)

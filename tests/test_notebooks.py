@@ -150,7 +150,8 @@ def test_notebook_15_accounts_for_every_alarm(executed, executed_workspace):
 
     tables = _tables(executed["15_alarm_and_retrain"])
     history = tables[("when (UTC)", "from", "to", "reason")]
-    pairs = tables[("to ALARM at (UTC)", "pipelineExecutionId", "started (UTC)", "trigger", "status", "mode")]
+    pairs = tables[("to ALARM at (UTC)", "pipelineExecutionId", "started (UTC)", "trigger", "status",
+                    "pipeline's execution mode")]
     to_alarm = [row[0] for row in history if row[2] == "ALARM"]
     assert len(to_alarm) >= 2 and sorted({row[0] for row in pairs}) == to_alarm
     for when, execution, started, trigger, status, _ in pairs:
@@ -383,6 +384,26 @@ def test_notebook_13_numbers_agree_with_an_independent_computation(executed, exe
     n_rows, m_rows = len(baseline_values), len(captured_values)
     assert float(on_data.group(1)) == pytest.approx(
         max(0.0, ks.statistic - 1.8 * np.sqrt((n_rows + m_rows) / (n_rows * m_rows))), abs=5e-4)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "said", "tag"), [
+    ("13b_fix_the_baseline", r"requests answered, sent at (\S+ \S+) UTC", "typed-"),
+    ("13c_break_it_on_purpose", r"requests to \S+ at (\S+ \S+) UTC;", "broken-")])
+def test_13b_and_13c_print_when_their_requests_were_sent(executed, executed_workspace, name, said, tag):
+    """The time printed is the inferenceTime the capture records of the notebook's first request
+    (InferenceId ``<tag>...-0``), not the minute the clock was asked to move to."""
+    sent = re.search(said, _text(executed[name]))
+    assert sent, f"{name} did not print when it sent its requests"
+    times = set()
+    for path in (executed_workspace / "s3").glob("*/nyctaxi/datacapture/*/*/*/*/*/*/*.jsonl"):
+        for line in path.read_text().splitlines():
+            record = json.loads(line)
+            inference_id = record.get("eventMetadata", {}).get("inferenceId", "")
+            if inference_id.startswith(tag) and inference_id.endswith("-0"):
+                times.add(record["eventMetadata"]["inferenceTime"])
+    assert len(times) == 1, times
+    assert times.pop().replace("T", " ")[:19] == sent.group(1)
 
 
 @pytest.mark.slow

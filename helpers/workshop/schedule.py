@@ -258,12 +258,14 @@ def sdk_monitoring_execution(sess: WorkshopSession, processing_job: str) -> Any:
 
 
 def start_quiet_hour(sess: WorkshopSession) -> datetime:
-    """Steps 13b and 13c: when requests sent from now on will be alone in their hour.
+    """Steps 13b and 13c: the time requests sent from now on are sent, alone in their hour.
 
     On the twin the clock moves to one minute past the next full hour (the schedule fires for
     the hour before, as it would), and the twin's own client stays away for that hour, so it
-    holds only what the notebook sends. On AWS nothing can be moved: the time is now, and the
-    hour also holds any other traffic the endpoint receives.
+    holds only what the notebook sends. The execution due at that full hour runs on the way and
+    moves the clock on to its end, so the time returned is the clock read afterwards: the
+    ``inferenceTime`` of the first request sent. On AWS nothing can be moved: the time is now,
+    and the hour also holds any other traffic the endpoint receives.
     """
     if sess.twin is None:
         return sess.now()
@@ -271,7 +273,7 @@ def start_quiet_hour(sess: WorkshopSession) -> datetime:
     with sess.twin.ws.exclusive():
         sess.twin.traffic.keep_quiet(hour)
         sess.twin.advance(hour + timedelta(minutes=1))
-    return hour + timedelta(minutes=1)
+    return sess.now()
 
 
 @guarded("waiting for a monitoring execution (sagemaker:ListMonitoringExecutions)")
