@@ -129,10 +129,11 @@ plots.text_table(pd.DataFrame(workshop.pipeline_actions(sess)), wide=("summary",
 # look at the new model (its training metrics, its baseline) and at why it was started, and
 # approve or reject it with that token.
 #
-# **This retrain should be rejected.** Look at what started it: drift that step 13c's client
-# bug (every distance doubled) caused, and the value step 14 published to test the alarm.
-# Neither is a stale model, and retraining cannot fix either (see the end of this notebook): a
-# real reviewer would reject it. The workshop approves it anyway, without reviewing anything,
+# **This retrain should be rejected.** Look at what started the retrains in the table above:
+# the value step 14 published to test the alarm (the newest, followed here) and, where the
+# alarm went to ALARM after step 13c's hour, drift that 13c's client bug (every distance
+# doubled) caused. Neither is a stale model, and retraining cannot fix either (see the end of
+# this notebook): a real reviewer would reject it. The workshop approves it anyway, without reviewing anything,
 # only to show the mechanics of the approval and the deployment that follows; the summary it
 # sends says so:
 
