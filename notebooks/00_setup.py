@@ -35,7 +35,7 @@
 # starts a processing job every hour; the cost table below lists both with the instance types
 # this estate uses. The Studio execution role needs, by the step that calls them:
 # - **01-16 (reads):** read access to SageMaker, S3, CloudWatch, CodePipeline and EventBridge,
-#   `sagemaker:InvokeEndpoint` (06, 13b, 13c send traffic), and `kms:Decrypt` on the capture key
+#   `sagemaker:InvokeEndpoint` (13, 13b and 13c send requests), and `kms:Decrypt` on the capture key
 #   if the capture is encrypted.
 # - **13b (the fix):** `s3:PutObject` under `<bucket>/<model>/monitoring/baseline-predictions/`,
 #   `sagemaker:CreateProcessingJob` and `iam:PassRole` on the schedule's job role (the baseline
