@@ -116,6 +116,7 @@ def run_workshop(build: Path, fresh: bool = False) -> int:
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     started = time.perf_counter()
     notebooks = workshop_notebooks()
+    pages = {p.stem for p in notebooks}  # 99, the clean-up, has no page: its links say so
     with tqdm(notebooks, unit="notebook") as bar:
         for path in bar:
             bar.set_description(path.stem)
@@ -125,7 +126,7 @@ def run_workshop(build: Path, fresh: bool = False) -> int:
                 print(f"\nworkshop stopped: {err}\n(the partly executed notebook is in {build / 'notebooks'})",
                       file=sys.stderr)
                 return 1
-            render_html(executed, build / "html")
+            render_html(executed, build / "html", pages)
     print(f"\n{len(notebooks)} notebooks executed in {time.perf_counter() - started:.0f} s; "
           f"HTML in {build / 'html'}")
     print(summary(root))

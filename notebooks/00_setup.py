@@ -33,11 +33,22 @@
 #
 # **Cost and permissions on AWS.** The endpoint bills for every hour it exists and the schedule
 # starts a processing job every hour; the cost table below lists both with the instance types
-# this estate uses. The Studio execution role needs
-# read access to SageMaker, S3, CloudWatch, CodePipeline and EventBridge,
-# `sagemaker:InvokeEndpoint`, `kms:Decrypt` on the capture key if the capture is encrypted, and
-# `cloudwatch:PutMetricData` / `PutDashboard` for steps 14 and 16; the pre-flight below checks
-# them. Step 14 can start a real (paid) retrain. Run `99_cleanup` when done.
+# this estate uses. The Studio execution role needs, by the step that calls them:
+# - **01-16 (reads):** read access to SageMaker, S3, CloudWatch, CodePipeline and EventBridge,
+#   `sagemaker:InvokeEndpoint` (13, 13b and 13c send requests), and `kms:Decrypt` on the capture key
+#   if the capture is encrypted.
+# - **13b (the fix):** `s3:PutObject` under `<bucket>/<model>/monitoring/baseline-predictions/`,
+#   `sagemaker:CreateProcessingJob` and `iam:PassRole` on the schedule's job role (the baseline
+#   job), `sagemaker:UpdateMonitoringSchedule` on the schedule. With `monitoring="self"` instead:
+#   `scheduler:GetSchedule` / `UpdateSchedule` on the schedule, `iam:PassRole` on its role, and
+#   `iam:ListRolePolicies` / `GetRolePolicy` / `PutRolePolicy` on the job's role.
+# - **14 (the alarm):** `cloudwatch:PutMetricData` (the published drift value) and
+#   `cloudwatch:PutMetricAlarm` on the drift alarm (`better_alarm`).
+# - **15 (the approval):** `codepipeline:PutApprovalResult` on the pipeline's approval action.
+# - **16 (the dashboard):** `cloudwatch:PutDashboard` on the dashboard.
+#
+# The pre-flight below checks each of them on that resource. Step 14 can start a real (paid)
+# retrain. Run `99_cleanup` when done.
 #
 # ## What you will do here
 # Choose the backend, then check that the estate exists (and on the twin, build it if needed).
@@ -101,9 +112,11 @@ print(f"backend={sess.backend} region={sess.region} account={sess.account_id} bu
 # **What you see above** (on the twin): the twin's own summary, one line per resource. Its
 # clock is virtual: it stands where the last notebook or `twin run` left it. Running the
 # workshop again reuses the estate (`make workshop FRESH=1` rebuilds it), so what earlier runs
-# did is still there: more hourly executions, and a second pipeline run if notebook 15's retrain
-# ran before. The next cell reads the same history through the API (on AWS too) and says what
-# each line means, with the numbers of this estate:
+# did is still there: more hourly executions, and more pipeline runs: each time the drift alarm
+# went into ALARM (13c's drifted traffic, 14's published value), its EventBridge rule started a
+# retrain, so an estate that ran the chapter before can hold several (15 approves the newest). The
+# next cell reads the same history through the API (on AWS too) and says what each line means,
+# with the numbers of this estate:
 
 # %%
 print(workshop.estate_history(sess).explain())  # codepipeline.list_pipeline_executions, sagemaker.list_monitoring_executions

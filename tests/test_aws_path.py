@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import botocore
 import pytest
-from fake_account import EXECUTION, LAYOUTS, REGION, T0, fake_environment, lay_out
+from fake_account import EXECUTION, LAYOUTS, REGION, ROLE, T0, fake_environment, lay_out
 from moto import mock_aws
 
 from helpers import session
@@ -19,6 +19,7 @@ from helpers.aws import (
     WorkshopAwsError,
     explain,
 )
+from helpers.workshop.permissions import CHAPTER_ACTIONS
 
 
 @pytest.fixture(scope="module")
@@ -103,11 +104,46 @@ def test_given_names_win_over_discovery(answers):
 def test_preflight_names_a_denied_permission_and_the_verdict(answers):
     table = w.preflight(session("aws")).set_index("check")
     assert table.loc["region", "result"].startswith(f"{REGION} (from profile 'default' in ")
-    assert table.loc["permission cloudwatch:PutDashboard", "result"] == "implicitDeny"
-    assert "add cloudwatch:PutDashboard to" in table.loc["permission cloudwatch:PutDashboard", "todo"]
+    dashboard = f"permission cloudwatch:PutDashboard on arn:aws:cloudwatch::123456789012:dashboard/{session('aws').names.dashboard_name}"
+    assert table.loc[dashboard, ["step", "result"]].tolist() == ["16", "implicitDeny"]
+    assert table.loc[dashboard, "todo"] == dashboard.replace("permission ", "add ") + " to arn:aws:sts::123456789012:user/moto's policy"
     assert table.loc["permission sagemaker:InvokeEndpoint", "ok"]
     assert any(c.startswith("permission kms:Decrypt on arn:aws:kms:") for c in table.index)
     assert table.loc["Model Monitor availability", "result"] == "available: the workshop's schedule exists"
+
+
+def _simulated(sess) -> list[tuple[list[str], list[str]]]:
+    asked = []
+    sess.client("iam").meta.events.register("before-parameter-build.iam.SimulatePrincipalPolicy",
+                                            lambda params, **_: asked.append((params["ActionNames"], params["ResourceArns"])))
+    w.preflight(sess)
+    return asked
+
+
+def test_preflight_checks_each_steps_writes_on_its_resource(answers):
+    aws = session("aws")
+    asked = _simulated(aws)
+    arn = f"arn:aws:{{}}:{REGION}:123456789012:"
+    assert asked[0] == (list(CHAPTER_ACTIONS), ["*"])
+    assert asked[1:] == [
+        (["s3:PutObject"], [f"arn:aws:s3:::{aws.default_bucket}/{aws.names.model_name}/monitoring/baseline-predictions/*"]),
+        (["sagemaker:CreateProcessingJob"], [arn.format("sagemaker") + "processing-job/baseline-predictions-*"]),
+        (["iam:PassRole"], [ROLE]),  # the role the schedule's job definition runs as
+        (["sagemaker:UpdateMonitoringSchedule"], [arn.format("sagemaker") + f"monitoring-schedule/{aws.names.schedule_name}"]),
+        (["cloudwatch:PutMetricData"], ["*"]),
+        (["cloudwatch:PutMetricAlarm"], [arn.format("cloudwatch") + f"alarm:{aws.names.alarm_name}"]),
+        (["codepipeline:PutApprovalResult"], [arn.format("codepipeline") + f"{aws.names.pipeline_name}/*/ApproveDeploy"]),
+        (["cloudwatch:PutDashboard"], [f"arn:aws:cloudwatch::123456789012:dashboard/{aws.names.dashboard_name}"]),
+    ] + ([(["kms:Decrypt"], [aws.discovery.capture_kms_key])] if aws.discovery.capture_kms_key else [])
+    table = w.preflight(aws).set_index("check")
+    assert table.loc[f"permission iam:PassRole on {ROLE}", ["step", "ok"]].tolist() == ["13b", True]
+
+
+def test_preflight_of_a_self_run_schedule_checks_its_calls(answers):
+    actions = [a for names, _ in _simulated(session("aws", monitoring="self")) for a in names]
+    for call in ("scheduler:GetSchedule", "scheduler:UpdateSchedule", "iam:PutRolePolicy", "iam:PassRole", "s3:PutObject"):
+        assert call in actions
+    assert "sagemaker:CreateProcessingJob" not in actions and "sagemaker:UpdateMonitoringSchedule" not in actions
 
 
 def test_a_closed_account_is_told_to_use_the_twin(answers):

@@ -429,6 +429,35 @@ def test_notebook_00_explains_the_estate_with_its_own_numbers(executed):
         assert re.search(rf"[:,] {executions.count(status)} {status}[,.]", text), status
 
 
+def test_html_links_to_sibling_notebooks_point_at_their_pages():
+    from helpers.htmlexport import link_sibling_pages
+
+    page = ('<p>Next: <a href="02_job_and_schedule_names.ipynb">02 · job and schedule names</a>, '
+            '<a href="04_baseline_statistics.ipynb#the-types" title="t">the <code>types</code></a>, '
+            '<a href="99_cleanup.ipynb">99 · clean-up</a>, <a href="https://example.org/x.ipynb">x</a>, '
+            '<a href="../notebooks/02_job_and_schedule_names.ipynb">folder</a></p>')
+    assert link_sibling_pages(page, {"02_job_and_schedule_names", "04_baseline_statistics"}) == (
+        '<p>Next: <a href="02_job_and_schedule_names.html">02 · job and schedule names</a>, '
+        '<a href="04_baseline_statistics.html#the-types" title="t">the <code>types</code></a>, '
+        "99 · clean-up (<code>99_cleanup.ipynb</code>: not part of this executed build; open the notebook in Jupyter), "
+        '<a href="https://example.org/x.ipynb">x</a>, <a href="../notebooks/02_job_and_schedule_names.ipynb">folder</a></p>')
+
+
+def test_html_export_rewrites_the_next_link(tmp_path):
+    import nbformat
+
+    from helpers.htmlexport import render_html
+
+    notebook = tmp_path / "16_cloudwatch_dashboard.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "Next: [15 · back](15_alarm_and_retrain.ipynb) or [99 · clean-up](99_cleanup.ipynb)")])
+    nbformat.write(nb, notebook)
+    page = render_html(notebook, tmp_path / "html", {"15_alarm_and_retrain", "16_cloudwatch_dashboard"}).read_text()
+    assert '<a href="15_alarm_and_retrain.html">15 · back</a>' in page
+    assert "99 · clean-up (<code>99_cleanup.ipynb</code>: not part of this executed build" in page
+    assert ".ipynb\"" not in page
+
+
 @pytest.mark.slow
 def test_html_pages_render_offline_in_chromium(executed, executed_folder, tmp_path):
     """Each page, opened with no network: every figure drawn, no empty widget area."""

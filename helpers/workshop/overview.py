@@ -22,7 +22,7 @@ __all__ = ["EstateHistory", "PipelineRun", "estate_history"]
 # What CodePipeline's trigger types mean to a learner of this chapter.
 _TRIGGERS = {
     "StartPipelineExecution": "started by hand or by the deployment (StartPipelineExecution)",
-    "CloudWatchEvent": "started by an EventBridge rule (CloudWatchEvent), such as the drift alarm's retrain of step 15",
+    "CloudWatchEvent": "started by an EventBridge rule (CloudWatchEvent), such as the retrain the drift alarm's rule starts (13c, 14)",
     "CreatePipeline": "started when the pipeline was created",
 }
 

@@ -14,21 +14,9 @@ import pandas as pd
 
 from ..aws import ModelMonitorUnavailable, WorkshopAwsError, explain
 from ..backends import WorkshopSession
+from .permissions import CHAPTER_ACTIONS, permissions_needed
 
 __all__ = ["CHAPTER_ACTIONS", "Check", "preflight", "role_arn"]
-
-# What the chapter's steps call, in the order they call it (99 deletes: not needed to learn).
-CHAPTER_ACTIONS = (
-    "codepipeline:ListPipelines", "codepipeline:GetPipelineState", "codepipeline:ListPipelineExecutions",
-    "sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig", "sagemaker:DescribeModel",
-    "sagemaker:InvokeEndpoint", "sagemaker:DescribeProcessingJob", "sagemaker:ListMonitoringSchedules",
-    "sagemaker:DescribeMonitoringSchedule", "sagemaker:DescribeDataQualityJobDefinition",
-    "sagemaker:ListMonitoringExecutions", "s3:ListBucket", "s3:GetObject",
-    "cloudwatch:PutMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:GetMetricData",
-    "cloudwatch:DescribeAlarms", "cloudwatch:PutDashboard", "events:ListRuleNamesByTarget",
-    "events:ListTargetsByRule",
-)
-
 
 @dataclass(frozen=True)
 class Check:
@@ -36,6 +24,7 @@ class Check:
     result: str
     ok: bool
     todo: str = ""
+    step: str = ""  # the notebook(s) that need it, for permissions
 
 
 def role_arn(sess: WorkshopSession) -> str:
@@ -55,18 +44,19 @@ def _permissions(sess: WorkshopSession) -> list[Check]:
 
     principal = role_arn(sess)
     key = sess.discovery.capture_kms_key if sess.discovery else None
-    groups = [(list(CHAPTER_ACTIONS), ["*"])] + ([(["kms:Decrypt"], [key])] if key else [])
+    groups = [(step.step, list(step.actions), resource) for step, resource in permissions_needed(sess)]
+    groups += [("06", ["kms:Decrypt"], key)] if key else []
     checks = []
     try:
-        for actions, resources in groups:  # one call per resource set, paginated
+        for step, actions, resource in groups:  # one call per step and resource, paginated
             pages = sess.client("iam").get_paginator("simulate_principal_policy").paginate(
-                PolicySourceArn=principal, ActionNames=actions, ResourceArns=resources)
+                PolicySourceArn=principal, ActionNames=actions, ResourceArns=[resource])
             decisions = {r.get("EvalActionName"): r.get("EvalDecision", "?") for p in pages for r in p.get("EvaluationResults", [])}
-            on = f" on {resources[0]}" if resources != ["*"] else ""
+            on = f" on {resource}" if resource != "*" else ""
             for action in actions:
                 decision = decisions.get(action, "not evaluated")
                 checks.append(Check(f"permission {action}{on}", decision, decision == "allowed",
-                                    "" if decision == "allowed" else f"add {action} to {principal}'s policy"))
+                                    "" if decision == "allowed" else f"add {action}{on} to {principal}'s policy", step))
     except ClientError as err:
         checks.append(Check("permissions", "not checked", False,
                             f"{explain(err, 'simulating the role policy (iam:SimulatePrincipalPolicy)')} "
@@ -102,4 +92,4 @@ def preflight(sess: WorkshopSession) -> pd.DataFrame:
              for f in (sess.discovery.findings if sess.discovery else [])]
     rows += _permissions(sess)
     rows.append(_availability(sess))
-    return pd.DataFrame([vars(r) for r in rows], columns=["check", "result", "ok", "todo"])
+    return pd.DataFrame([vars(r) for r in rows], columns=["check", "step", "result", "ok", "todo"])
