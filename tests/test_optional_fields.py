@@ -109,3 +109,17 @@ def test_no_step_indexes_an_optional_field(variant, monkeypatch, tmp_path):
             except Exception as err:  # noqa: BLE001 - the point: any other exception is a finding
                 crashes[name] = f"{type(err).__name__}: {err}"
         assert not crashes, crashes
+
+
+def test_a_pipeline_execution_summary_without_its_optional_members():
+    """Every member of PipelineExecutionSummary is optional: a summary with only a start time is a
+    RetrainExecution of empty strings (the notebook prints "?"), never a KeyError, and a full one
+    keeps every member the retrain table shows."""
+    model = botocore.session.get_session().get_service_model("codepipeline").shape_for("PipelineExecutionSummary")
+    assert model.required_members == []
+    bare = w.RetrainExecution.from_summary({"startTime": T0})
+    assert (bare.execution_id, bare.status, bare.trigger, bare.trigger_detail, bare.mode) == ("", "", "", "", "")
+    full = w.RetrainExecution.from_summary({
+        "pipelineExecutionId": "e-1", "startTime": T0, "status": "InProgress", "executionMode": "SUPERSEDED",
+        "trigger": {"triggerType": "CloudWatchEvent", "triggerDetail": "arn:aws:events:us-east-1:1:rule/r"}})
+    assert (full.execution_id, full.status, full.trigger, full.mode) == ("e-1", "InProgress", "CloudWatchEvent", "SUPERSEDED")
