@@ -128,9 +128,9 @@ def test_every_change_to_alarm_is_paired_with_the_retrain_it_started(twin_copy):
     pairs = w.alarm_retrains(sess)
     assert len(pairs) == 2 and [len(p.executions) for p in pairs] == [1, 1] and not any(p.reason for p in pairs)
     first, second = (p.executions[0] for p in pairs)
-    assert first["pipelineExecutionId"] != second["pipelineExecutionId"]
-    assert (first["status"], second["status"]) == ("Superseded", "InProgress")
-    assert all(p.executions[0]["startTime"] >= p.change.when for p in pairs)
+    assert first.execution_id != second.execution_id and first.trigger == second.trigger == "CloudWatchEvent"
+    assert (first.status, second.status) == ("Superseded", "InProgress")
+    assert all(p.executions[0].started >= p.change.when for p in pairs)
     events = sess.client("events")
     rule = events.describe_rule(Name=sess.names.retrain_rule)
     events.put_rule(Name=rule["Name"], EventPattern=rule["EventPattern"], State="DISABLED")
@@ -138,7 +138,24 @@ def test_every_change_to_alarm_is_paired_with_the_retrain_it_started(twin_copy):
     w.wait_for_alarm(sess, "ALARM")
     pairs = w.alarm_retrains(sess)
     assert len(pairs) == 3 and pairs[-1].executions == () and "was not deployed or not enabled" in pairs[-1].reason
-    assert pairs[1].executions[0]["status"] == "InProgress"  # nothing started, nothing superseded
+    assert pairs[1].executions[0].status == "InProgress"  # nothing started, nothing superseded
+
+def test_measured_drift_and_a_test_value_are_told_apart(twin_copy):
+    """Model Monitor's datapoints each belong to the run that published them; a value published by
+    hand (step 14's) belongs to none, and the alarm's change to ALARM names it as the cause."""
+    sess = session("local", workspace=twin_copy.ws.root)
+    endpoint = w.production_names(sess).endpoint
+    before = w.drift_points(sess)
+    assert before and all(p.measured and p.endpoint == endpoint for p in before)
+    assert all(p.run.scheduled <= p.when <= p.run.raw["LastModifiedTime"] for p in before)
+    datum = w.publish_drift_metric(sess, 0.25, endpoint)
+    w.wait_for_alarm(sess, "ALARM")
+    after = w.drift_points(sess)
+    hand = [p for p in after if not p.measured]
+    assert [(p.value, p.when) for p in hand] == [(0.25, datum["Timestamp"].replace(second=0, microsecond=0))]
+    cause = w.alarm_causes(sess)[-1]
+    assert cause.point == hand[0] and cause.explain().startswith("a value of 0.25 published by hand with put_metric_data")
+
 
 def test_processing_jobs_and_schedule_updates(twin_copy):
     """CreateProcessingJob runs the analyzer as a job (InProgress, then Completed with outputs);
@@ -180,7 +197,7 @@ def test_dashboard_search_and_math_follow_production(twin_copy):
     sess = session("local", workspace=twin_copy.ws.root)
     board = w.create_dashboard(sess, w.production_names(sess).endpoint)
     panels, alarms = w.dashboard_panels(sess, board["DashboardBody"], hours=4)
-    assert set(panels) == {"Invocations and errors", "Model and overhead latency (milliseconds)",
+    assert set(panels) == {"Requests per hour", "Errors per hour (4XX and 5XX)", "Model and overhead latency (milliseconds)",
                            "CPU, memory and disk (%)", "Baseline drift of total_amount"}
     assert all(any(len(frame) for _, frame in lines) for lines in panels.values())
     assert list(alarms.values()) == [w.alarm_state(sess)["StateValue"]]

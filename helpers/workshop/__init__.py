@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .alarms import (
     AlarmChange,
+    alarm_endpoint,
     alarm_history,
     alarm_state,
     publish_drift_metric,
@@ -43,7 +44,14 @@ from .capture import (
 )
 from .cleanup import PRICE_TABLE, delete_dashboard, running_costs
 from .console import console_links
-from .dashboard import create_dashboard, dashboard_panels, dashboards, drift_history
+from .dashboard import (
+    create_dashboard,
+    dashboard_panels,
+    dashboard_window,
+    dashboards,
+    drift_history,
+)
+from .drift_sources import AlarmCause, DriftPoint, alarm_causes, drift_points, publishing_run
 from .focus import (
     REPORTED,
     ExecutionInFocus,
@@ -56,9 +64,11 @@ from .migrate import Migration, clone_alarm_to_namespace, migrate_to_selfrun
 from .model import invoke_endpoint, model_predictions, send_requests
 from .overview import EstateHistory, PipelineRun, estate_history
 from .pipeline import (
+    BaselineInUse,
     BaselineJob,
     JobNames,
     Stage,
+    baseline_in_use,
     baseline_job,
     job_names,
     pipeline_execution_id,
@@ -82,7 +92,7 @@ from .reports import (
     read_s3_text,
     split_s3_uri,
 )
-from .retrain import AlarmRetrain, alarm_retrains, started_by_rule
+from .retrain import AlarmRetrain, RetrainExecution, alarm_retrains, started_by_rule
 from .schedule import (
     FINISHED,
     Execution,
@@ -102,8 +112,18 @@ from .selfrun import SelfRunTarget, deploy_selfrun, ensure_selfrun, selfrun_sche
 from .selfrun_baseline import baseline_in_kernel, point_selfrun_at_baseline
 
 __all__ = [
+    "AlarmCause",
+    "BaselineInUse",
+    "DriftPoint",
+    "alarm_causes",
+    "alarm_endpoint",
+    "baseline_in_use",
+    "dashboard_window",
+    "drift_points",
+    "publishing_run",
     "AlarmChange",
     "AlarmRetrain",
+    "RetrainExecution",
     "Drift",
     "Approval",
     "ProcessingJob",

@@ -43,6 +43,12 @@ def alarm_state(sess: WorkshopSession) -> dict:
     return answer(alarms[0], "cloudwatch:DescribeAlarms")
 
 
+def alarm_endpoint(sess: WorkshopSession) -> str:
+    """Step 15: the endpoint the drift alarm watches (its Endpoint dimension; "" when it has none)."""
+    dimensions = alarm_state(sess).get("Dimensions") or []
+    return next((d.get("Value", "") for d in dimensions if d.get("Name") == "Endpoint"), "")
+
+
 @dataclass(frozen=True)
 class AlarmChange:
     """One state change from the alarm's history."""

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from ..aws import answer, guarded, need
 from ..backends import WorkshopSession
+from .schedule import monitoring_schedule
 
 
 @dataclass(frozen=True)
@@ -156,3 +157,31 @@ def pipeline_execution_status(sess: WorkshopSession, execution_id: str) -> str:
     reply = sess.client("codepipeline").get_pipeline_execution(pipelineName=sess.names.pipeline_name,
                                                               pipelineExecutionId=execution_id)
     return reply.get("pipelineExecution", {}).get("status", "?")
+
+
+@dataclass(frozen=True)
+class BaselineInUse:
+    """The constraints the schedule compares each hour with, beside those production's pipeline
+    baseline job wrote: whether a hand-made baseline (step 13b's) is still in place."""
+
+    constraints_uri: str  # "" when the schedule names none (BaselineConfig is optional)
+    pipeline_constraints_uri: str
+    baseline_job: str
+
+    @property
+    def is_pipelines(self) -> bool:
+        return bool(self.constraints_uri) and self.constraints_uri == self.pipeline_constraints_uri
+
+    def explain(self) -> str:
+        if not self.constraints_uri:
+            return "the schedule names no constraints file"
+        if self.is_pipelines:
+            return f"the pipeline's baseline ({self.baseline_job}: the training set, labels in the first column)"
+        return f"not the pipeline's baseline ({self.baseline_job} wrote {self.pipeline_constraints_uri}): one made by hand"
+
+
+def baseline_in_use(sess: WorkshopSession) -> BaselineInUse:
+    """Steps 15 and 16: which baseline the schedule uses now, and production's pipeline baseline."""
+    names = production_names(sess)
+    return BaselineInUse(monitoring_schedule(sess).constraints_uri, baseline_job(sess, names.baseline_job).constraints_uri,
+                         names.baseline_job)
