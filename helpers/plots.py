@@ -340,32 +340,45 @@ def _time_axis(ax: Any, times: Any) -> None:
         ax.set_xlim(middle - pd.Timedelta(minutes=30), middle + pd.Timedelta(minutes=30))
 
 
-def alarm_metric_figure(points: pd.DataFrame, threshold: float, title: str, period: int = 60) -> Any:
+def alarm_metric_figure(points: pd.DataFrame, threshold: float, title: str, period: int = 60,
+                        by_hand: pd.DataFrame | None = None) -> Any:
     """The alarm's metric (Average per period) against its threshold, drawn on top and in view; the
-    line breaks where a period holds no datapoint (the metric arrives once an hour)."""
+    line breaks where a period holds no datapoint (the metric arrives once an hour).
+
+    ``by_hand`` (Timestamp, Average): datapoints no monitoring run published, such as step 14's
+    test value; drawn apart, as crosses, so they are never read as measured drift.
+    """
     fig, ax = plt.subplots(figsize=(11, 3.4), layout="constrained")
     line = break_at_gaps(points["Timestamp"], points["Average"], period)
     ax.plot(line["Timestamp"], line["Value"], marker="o", markersize=4, clip_on=False, zorder=6,
-            label=series_label(f"Average per {period}-second period (line only between adjacent periods)", points["Average"]))
+            label=series_label(f"measured by Model Monitor: Average per {period}-second period (line only between adjacent "
+                               "periods)", points["Average"]))
+    hand = by_hand if by_hand is not None else pd.DataFrame(columns=["Timestamp", "Average"])
+    if len(hand):
+        ax.plot(hand["Timestamp"], hand["Average"], linestyle="none", marker="X", markersize=9, color="#9467bd",
+                clip_on=False, zorder=7, label="published by hand with put_metric_data (a test value, not measured)")
     ax.axhline(threshold, color="red", linestyle="--", linewidth=1.5, zorder=5, label=f"alarm threshold {threshold}")
-    top = max([threshold, *points["Average"].dropna()])
+    top = max([threshold, *points["Average"].dropna(), *hand["Average"].dropna()])
     ax.set_ylim(-top * 0.05, top * 1.15)
     ax.set_ylabel("drift distance (0 to 1)")
     ax.set_xlabel("datapoint time (UTC)")
     ax.set_title(title)
-    _time_axis(ax, points["Timestamp"])
+    _time_axis(ax, [*points["Timestamp"], *hand["Timestamp"]])
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig
 
 
-def dashboard_figure(body: str, panels: dict[str, list], alarms: dict[str, str]) -> Any:
+def dashboard_figure(body: str, panels: dict[str, list], alarms: dict[str, str],
+                     window: tuple[Any, Any] | None = None, marks: dict[str, list] | None = None) -> Any:
     """A local rendering of a CloudWatch dashboard body from what GetMetricData answered.
 
     ``panels`` maps a widget's title to its lines, [(label, frame of Timestamp and Value)];
     ``alarms`` maps alarm ARNs to their state. Widgets sit on CloudWatch's 24-column grid; each
     axis is labelled with the widget's ``yAxis.left.label`` and its legend sits below the plot,
-    off the data.
+    off the data. ``window`` (start, end): the dashboard's time range, the same on every panel as
+    in the console. ``marks``: per panel title, (Timestamp, Value, label) points the notebook
+    names on top of the body's lines (a test value), drawn as labelled crosses.
     """
     widgets = json.loads(body)["widgets"]
     rows = sorted({w["y"] for w in widgets})  # one grid row per band of widgets, as tall as its tallest
@@ -382,6 +395,12 @@ def dashboard_figure(body: str, panels: dict[str, list], alarms: dict[str, str])
             _alarm_widget(ax, props, alarms)
             continue
         _metric_widget(ax, props, panels.get(props.get("title", ""), []))
+        for when, value, label in (marks or {}).get(props.get("title", ""), []):
+            ax.plot([when], [value], linestyle="none", marker="X", markersize=9, color="#9467bd", zorder=7, label=label)
+        if window is not None:
+            ax.set_xlim(*window)
+        if (marks or {}).get(props.get("title", "")):
+            _below_legend(ax)
     return fig
 
 
@@ -419,13 +438,17 @@ def _metric_widget(ax: Any, props: dict, lines: list) -> None:
     _time_axis(ax, [ts for _, frame in lines for ts in frame["Timestamp"]])
     ax.tick_params(labelsize="small")
     ax.grid(alpha=0.3)
+    _below_legend(ax)
+    if not any(len(frame) for _, frame in lines):  # a panel with no data yet has nothing to draw
+        ax.text(0.5, 0.5, "no data in this period", ha="center", va="center", transform=ax.transAxes,
+                fontsize="small", color="#777777")
+
+
+def _below_legend(ax: Any) -> None:
     handles, _ = ax.get_legend_handles_labels()
     if handles:
         ax.legend(fontsize="x-small", loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=min(2, len(handles)),
                   frameon=False)
-    if not any(len(frame) for _, frame in lines):  # a panel with no data yet has nothing to draw
-        ax.text(0.5, 0.5, "no data in this period", ha="center", va="center", transform=ax.transAxes,
-                fontsize="small", color="#777777")
 
 
 _EXECUTION_ID = re.compile(r"([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -79,6 +79,41 @@ def test_dashboard_panel_breaks_at_empty_hours_and_shows_lone_and_zero_points():
     matplotlib.pyplot.close(fig)
 
 
+def test_dashboard_panels_share_one_window_and_name_a_test_value():
+    """Every metric panel spans the dashboard's window, whatever its own data covers (a drift
+    panel whose first point is an hour in still starts where the others start), and a point the
+    notebook names (step 14's test value) is drawn as a labelled cross on its panel only."""
+    widget = {"type": "metric", "y": 0, "width": 12, "height": 6}
+    body = json.dumps({"widgets": [{**widget, "x": 0, "properties": {"title": "requests", "period": 3600, "metrics": []}},
+                                   {**widget, "x": 12, "properties": {"title": "drift", "period": 60, "metrics": []}}]})
+    panels = {"requests": [("Invocations ep-1 AllTraffic", pd.DataFrame({"Timestamp": minutes(0, 60), "Value": [100.0, 1100]}))],
+              "drift": [("feature_baseline_drift_total_amount ep-1 s", pd.DataFrame({"Timestamp": minutes(70, 130),
+                                                                                    "Value": [0.05, 0.21]}))]}
+    window = (T, T + pd.Timedelta(hours=3))
+    fig = plots.dashboard_figure(body, panels, {}, window=window,
+                                 marks={"drift": [(minutes(136)[0], 0.25, "published by hand: 0.25")]})
+    requests, drift = fig.axes
+    assert requests.get_xlim() == drift.get_xlim() == tuple(matplotlib.dates.date2num([w.to_pydatetime() for w in window]))
+    crosses = [line for line in drift.get_lines() if line.get_label() == "published by hand: 0.25"]
+    assert len(crosses) == 1 and crosses[0].get_marker() == "X" and list(crosses[0].get_ydata()) == [0.25]
+    assert "published by hand: 0.25" in [t.get_text() for t in drift.get_legend().get_texts()]
+    assert not any(line.get_marker() == "X" for line in requests.get_lines())
+    matplotlib.pyplot.close(fig)
+
+
+def test_alarm_metric_figure_draws_a_test_value_apart_from_measured_drift():
+    measured = pd.DataFrame({"Timestamp": minutes(0, 60), "Average": [0.05, 0.21]})
+    by_hand = pd.DataFrame({"Timestamp": minutes(66), "Average": [0.25]})
+    fig = plots.alarm_metric_figure(measured, 0.2, "t", by_hand=by_hand)
+    labels = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    hand = labels["published by hand with put_metric_data (a test value, not measured)"]
+    assert list(hand.get_ydata()) == [0.25] and hand.get_marker() == "X"
+    drawn = next(line for label, line in labels.items() if label.startswith("measured by Model Monitor"))
+    assert 0.25 not in list(drawn.get_ydata())
+    assert fig.axes[0].get_ylim()[1] >= 0.25  # the cross is in view
+    matplotlib.pyplot.close(fig)
+
+
 def test_alarm_settings_table_names_every_setting_and_what_it_means():
     alarm = {"Statistic": "Average", "Period": 60, "EvaluationPeriods": 1, "Threshold": 0.2,
              "ComparisonOperator": "GreaterThanThreshold"}  # DatapointsToAlarm, TreatMissingData: optional

@@ -118,3 +118,36 @@ def test_the_events_role_may_start_that_pipeline_and_nothing_else():
         f"arn:aws:events:eu-west-1:{ACCOUNT}:rule/mlops-nyctaxi-retrain-pipeline"
     target = resources["RetrainRule"]["Properties"]["Targets"][0]
     assert target["RoleArn"] == f"arn:aws:iam::{ACCOUNT}:role/mlops-nyctaxi-retrain-pipeline-events"
+
+
+# CloudWatch's "Dashboard Body Structure and Syntax": what a metric widget's properties and each
+# metric row's rendering options may hold (the service refuses a body with anything else)
+_METRIC_OPTIONS = {"accountId", "color", "expression", "id", "label", "period", "region", "stat", "visible", "yAxis"}
+_Y_AXIS = {"label", "min", "max", "showUnits"}
+
+
+def test_the_dashboard_body_is_a_cloudwatch_dashboard_body():
+    """Every widget on the 24-column grid; every metric row a documented expression with a unique
+    id; each SEARCH counts over its widget's period, so the local rendering's period is the body's."""
+    import re
+
+    from helpers.infra import dashboard_body
+
+    body = json.loads(dashboard_body(region="us-east-1", account_id=ACCOUNT, endpoint="e", variant="v", schedule="s",
+                                     alarm="a"))
+    for widget in body["widgets"]:
+        assert widget["type"] in ("metric", "alarm", "text") and widget["x"] >= 0 and widget["x"] + widget["width"] <= 24
+        props = widget["properties"]
+        if widget["type"] != "metric":
+            continue
+        assert props["period"] % 60 == 0 and props.get("view", "timeSeries") == "timeSeries"
+        assert set(props.get("yAxis", {})) <= {"left", "right"} and all(set(a) <= _Y_AXIS for a in props.get("yAxis", {}).values())
+        ids = [row[0]["id"] for row in props["metrics"]]
+        assert len(set(ids)) == len(ids) and all(re.fullmatch(r"[a-z]\w*", i) for i in ids), ids
+        for row in props["metrics"]:
+            assert len(row) == 1 and set(row[0]) <= _METRIC_OPTIONS, row
+            search = re.fullmatch(r"SEARCH\('.*', '(\w+)', (\d+)\)", row[0]["expression"])
+            if search:
+                assert (search.group(1), int(search.group(2))) == (props["stat"], props["period"]), props["title"]
+    titles = [w["properties"].get("title") for w in body["widgets"]]
+    assert "Requests per hour" in titles and "Errors per hour (4XX and 5XX)" in titles  # each on its own scale

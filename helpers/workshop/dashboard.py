@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -89,13 +89,20 @@ def widget_queries(metrics: list[list]) -> list[dict]:
     return queries
 
 
+def dashboard_window(sess: WorkshopSession, hours: int) -> tuple[datetime, datetime]:
+    """Step 16: the dashboard's time range, the same for every panel: from the full hour ``hours``
+    before now (so an hourly panel's first hour is whole) to the minute after now."""
+    end = sess.now() + timedelta(minutes=1)
+    return (end - timedelta(hours=hours)).replace(minute=0, second=0, microsecond=0), end
+
+
 @guarded("reading the dashboard's metrics (cloudwatch:GetMetricData)")
 def dashboard_panels(sess: WorkshopSession, body: str, hours: int = 24) -> tuple[dict[str, list], dict[str, str]]:
-    """What each widget of a dashboard body shows: title -> [(label, frame of Timestamp, Value)],
-    and the alarm widgets' states (alarm ARN -> state)."""
+    """What each widget of a dashboard body shows over ``dashboard_window``: title -> [(label,
+    frame of Timestamp, Value)], and the alarm widgets' states (alarm ARN -> state)."""
     import json
 
-    end = sess.now() + timedelta(minutes=1)
+    start, end = dashboard_window(sess, hours)
     cloudwatch = sess.client("cloudwatch")
     panels: dict[str, list] = {}
     alarms: dict[str, str] = {}
@@ -108,7 +115,7 @@ def dashboard_panels(sess: WorkshopSession, body: str, hours: int = 24) -> tuple
                            if a.get("AlarmArn") and a.get("StateValue")})
             continue
         pages = cloudwatch.get_paginator("get_metric_data").paginate(
-            MetricDataQueries=widget_queries(props["metrics"]), StartTime=end - timedelta(hours=hours), EndTime=end,
+            MetricDataQueries=widget_queries(props["metrics"]), StartTime=start, EndTime=end,
             ScanBy="TimestampAscending")
         lines = panels.setdefault(props.get("title", ""), [])
         for page in pages:
