@@ -135,7 +135,8 @@ def run_workshop(build: Path, fresh: bool = False) -> int:
 
 def summary(root: Path) -> str:
     """What the workshop left behind: production before and after the retrain, the approval,
-    the alarm's ALARM transition, and the newest monitoring run of each endpoint."""
+    every change of the alarm to ALARM and its cause, the baseline the schedule ends with, and the
+    newest monitoring run of each endpoint."""
     from . import workshop
     from .analyzer.monitor import not_evaluated_part
     from .backends import session
@@ -190,12 +191,16 @@ def _approval_lines(sess) -> list[str]:
 
 
 def _alarm_lines(sess) -> list[str]:
+    """Every change of the drift alarm to ALARM in the run, each with what set it off, then the
+    baseline the schedule ends with."""
     from . import workshop
 
-    history = workshop.alarm_history(sess)
-    fired = [h for h in history if h.new == "ALARM"]
+    causes = workshop.alarm_causes(sess)
     state = workshop.alarm_state(sess).get("StateValue", "?")
-    if not fired:
-        return [f"drift alarm             : never in ALARM; now {state}"]
-    return [f"drift alarm             : went to ALARM at {fired[-1].when:%Y-%m-%d %H:%M:%S} ({fired[-1].reason}); "
-            f"now {state}"]
+    if not causes:
+        lines = [f"drift alarm             : never in ALARM; now {state}"]
+    else:
+        lines = [f"drift alarm             : went to ALARM {len(causes)} time(s); now {state}"]
+        lines += [f"  to ALARM at {c.change.when:%Y-%m-%d %H:%M:%S}: {c.explain()}" for c in causes]
+    in_use = workshop.baseline_in_use(sess)
+    return lines + [f"schedule's baseline     : {in_use.constraints_uri or '(none)'}", f"  that is {in_use.explain()}"]
