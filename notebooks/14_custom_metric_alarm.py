@@ -111,9 +111,25 @@ alarm = workshop.wait_for_alarm(sess, "ALARM", poll=10)  # on AWS: DescribeAlarm
 print("after:", alarm["StateValue"], f"at {alarm['StateUpdatedTimestamp']:%H:%M:%S}", "|", alarm["StateReason"])
 assert datum["Value"] > alarm["Threshold"]
 
+# %% [markdown]
+# Our 0.25 now sits in the same metric as the drift Model Monitor measured, with the same
+# dimensions: CloudWatch cannot tell them apart, and neither can the alarm. We can: a monitoring
+# run publishes while it runs, so a datapoint no run was publishing is one sent by hand. The
+# figure draws the test value as a cross, apart from the measured drift, and the highest
+# **measured** drift is printed below it:
+
 # %%
 points = workshop.read_metric(sess, prod.endpoint)
-plots.show(plots.alarm_metric_figure(points, alarm["Threshold"], f"{datum['MetricName']} on {prod.endpoint}"))
+runs = workshop.monitoring_executions(sess)
+measured = points["Timestamp"].map(lambda t: workshop.publishing_run(runs, prod.endpoint, t) is not None).astype(bool)
+plots.show(plots.alarm_metric_figure(points[measured], alarm["Threshold"], f"{datum['MetricName']} on {prod.endpoint}",
+                                     by_hand=points[~measured]))
+assert datum["Timestamp"].replace(second=0, microsecond=0) in set(points[~measured]["Timestamp"])  # ours: never "measured"
+for _, row in points[~measured].iterrows():
+    print(f"published by hand (a test value, not measured): {row['Average']:g} at {row['Timestamp']:%H:%M} UTC")
+top = points[measured].nlargest(1, "Average")
+print("highest drift measured by Model Monitor: " + (f"{top['Average'].iloc[0]:.3f} at {top['Timestamp'].iloc[0]:%H:%M} UTC"
+                                                     if len(top) else "none in the last 24 hours"))
 
 # %% [markdown]
 # ### A better alarm, if you choose
@@ -133,10 +149,11 @@ else:
 
 # %% [markdown]
 # **What you should see:** the alarm's settings (the Average over one 60-second period against
-# the threshold, missing data treated as missing), the state before, our datapoint above the dashed threshold line,
-# and after the wait the alarm in **ALARM** with the reason
-# *Threshold Crossed: 1 datapoint [0.25 ...] was greater than the threshold*. The transition
-# also starts the retrain (step 15).
+# the threshold, missing data treated as missing), the state before, after the wait the alarm
+# in **ALARM** with the reason *Threshold Crossed: 1 datapoint [0.25 ...] was greater than the
+# threshold*, and in the figure our test value as a cross above the dashed threshold line, apart
+# from the dots of the drift Model Monitor measured; the highest measured drift is printed under
+# it. The transition also starts the retrain (step 15).
 #
 # ## What you learned
 # - Model Monitor's metrics are ordinary CloudWatch metrics: alarms, dashboards and your own

@@ -79,12 +79,12 @@ if sess.backend == "aws" and not retrains[-1].executions:  # the rule acts some 
     retrains = workshop.alarm_retrains(sess)
 rows = []
 for r in retrains:
-    for e in r.executions or [{}]:
+    for e in r.executions or [None]:
         rows.append({"to ALARM at (UTC)": f"{r.change.when:%Y-%m-%d %H:%M:%S}",
-                     "pipelineExecutionId": e.get("pipelineExecutionId", "none"),
-                     "started (UTC)": f"{e['startTime']:%Y-%m-%d %H:%M:%S}" if e else "",
-                     "trigger": e.get("trigger", {}).get("triggerType", ""),
-                     "status": e.get("status", r.reason), "pipeline's execution mode": e.get("executionMode", "")})
+                     "pipelineExecutionId": (e.execution_id or "?") if e else "none",
+                     "started (UTC)": f"{e.started:%Y-%m-%d %H:%M:%S}" if e else "",
+                     "trigger": e.trigger if e else "", "status": (e.status or "?") if e else r.reason,
+                     "pipeline's execution mode": (e.mode or "?") if e else ""})
 assert all(r.executions or r.reason for r in retrains)  # every change to ALARM is accounted for
 started = [e for r in retrains for e in r.executions]
 print(f"{len(retrains)} changes to ALARM; {len(started)} executions started by the rule, "
@@ -97,12 +97,14 @@ if not fired.executions:
     raise RuntimeError(f"the newest change to ALARM ({fired.change.when:%Y-%m-%d %H:%M:%S} UTC) started no execution: "
                        f"{fired.reason}")
 newest = fired.executions[-1]
-retrain = newest["pipelineExecutionId"]
+retrain = newest.execution_id
+if not retrain:
+    raise RuntimeError("ListPipelineExecutions named no pipelineExecutionId for the newest retrain: it cannot be followed")
 print(f"the alarm went to ALARM at {fired.change.when:%Y-%m-%d %H:%M:%S} UTC because: {fired.change.reason}")
-print(f"the retrain {retrain} was started at {newest['startTime']:%Y-%m-%d %H:%M:%S} UTC "
-      f"by {newest['trigger']['triggerType']}; now {newest.get('status', '?')}")
+print(f"the retrain {retrain} was started at {newest.started:%Y-%m-%d %H:%M:%S} UTC "
+      f"by {newest.trigger}; now {newest.status or '?'}")
 for e in started[:-1]:
-    print(f"earlier: {e['pipelineExecutionId']} started {e['startTime']:%Y-%m-%d %H:%M:%S} UTC, now {e.get('status', '?')}")
+    print(f"earlier: {e.execution_id or '?'} started {e.started:%Y-%m-%d %H:%M:%S} UTC, now {e.status or '?'}")
 
 # %% [markdown]
 # An earlier execution shows **Superseded** when a more recent one overtook it before it
@@ -118,6 +120,7 @@ for e in started[:-1]:
 
 # %%
 previous = workshop.pipeline_execution_id(sess)
+alarm_watched = workshop.alarm_endpoint(sess)  # the alarm's Endpoint dimension before the deployment
 approval = workshop.wait_for_approval(sess, retrain)
 print(f"{approval.stage}/{approval.action} of {approval.execution_id}: {approval.status}, token {approval.token}")
 assert workshop.pipeline_execution_id(sess) == previous  # production has not moved
@@ -143,17 +146,25 @@ status = workshop.wait_for_pipeline_execution(sess, retrain)
 now = workshop.pipeline_execution_id(sess)
 print(f"approved at {approved_at:%H:%M:%S} UTC; the retrain {status}")
 print(f"production was {previous}\nproduction is  {now} ({status})")
-print("new endpoint:", workshop.job_names(sess, now).endpoint)
+old_endpoint, new_endpoint = workshop.job_names(sess, previous).endpoint, workshop.job_names(sess, now).endpoint
+print(f"endpoint was {old_endpoint}\nendpoint is  {new_endpoint}")
+print(f"the alarm's Endpoint dimension was {alarm_watched}\nthe alarm's Endpoint dimension is  {workshop.alarm_endpoint(sess)}")
 print("schedule now watches:", workshop.monitoring_schedule(sess).endpoint)
 print("with the baseline:", workshop.monitoring_schedule(sess).constraints_uri)
 assert now == retrain != previous
+assert (alarm_watched, workshop.alarm_endpoint(sess)) == (old_endpoint, new_endpoint)  # what the text below says
 
 # %% [markdown]
-# The schedule now watches the new endpoint, with the **new pipeline baseline**: statistics of
-# the training set, labels in the first column. The first hour of the new endpoint:
+# **Nobody told you, and nobody changed them by hand:** the deployment moved the schedule and
+# the alarm to the new endpoint. The alarm's `Endpoint` dimension changed from the old
+# endpoint's name to the new one (both printed above), so from now on the alarm hears only
+# the new endpoint's drift (the old endpoint's datapoints stay in CloudWatch under its own
+# name). The dashboard of step 16 follows the same way, without an edit, because its panels
+# search by variant and schedule rather than by endpoint name. The
+# schedule now uses the **new pipeline baseline**: statistics of the training set, labels in
+# the first column. The first hour of the new endpoint:
 
 # %%
-new_endpoint = workshop.job_names(sess, now).endpoint
 first = workshop.wait_for_hour_report(sess, sess.now(), new_endpoint)
 print(f"{first.scheduled:%Y-%m-%d %H:%M} UTC on {first.raw.get('EndpointName')}: {first.status}"
       + (f" ({first.failure_reason})" if first.failure_reason else ""))

@@ -180,6 +180,17 @@ def test_notebook_14_waits_for_the_alarm(executed):
 
 
 @pytest.mark.slow
+def test_notebook_14_tells_its_test_value_from_measured_drift(executed):
+    """The 0.25 published to trip the alarm is named a test value, drawn apart (a cross), and the
+    highest drift Model Monitor measured is printed on its own, never the test value."""
+    text = _text(executed["14_custom_metric_alarm"])
+    published = re.search(r"published: feature_baseline_drift_total_amount 0\.25 at (\d\d:\d\d):", text).group(1)
+    assert f"published by hand (a test value, not measured): 0.25 at {published} UTC" in text
+    highest = float(re.search(r"highest drift measured by Model Monitor: ([0-9.]+) at \d\d:\d\d UTC", text).group(1))
+    assert 0 <= highest < 1 and f"{highest:.3f}" != "0.250"  # 13c's hour measured 0.21 or so, never exactly the test value
+
+
+@pytest.mark.slow
 def test_notebook_15_retrain_waits_for_approval(executed):
     text = _text(executed["15_alarm_and_retrain"])
     assert "the alarm went to ALARM at " in text and "CloudWatchEvent" in text
@@ -187,6 +198,18 @@ def test_notebook_15_retrain_waits_for_approval(executed):
     was, now = re.search(r"production was (\S+)\s+production is  (\S+) \(Succeeded\)", text).groups()
     assert was != now
     assert f"schedule now watches: mlops-nyctaxi-prd-{now}" in text
+
+
+@pytest.mark.slow
+def test_notebook_15_says_the_alarm_followed_the_new_endpoint(executed):
+    """The deployment moves the alarm's Endpoint dimension silently: 15 prints it before and after."""
+    text = _text(executed["15_alarm_and_retrain"])
+    was, now = re.search(r"production was (\S+)\s+production is  (\S+) ", text).groups()
+    assert f"endpoint was mlops-nyctaxi-prd-{was}\nendpoint is  mlops-nyctaxi-prd-{now}\n" in text
+    assert (f"the alarm's Endpoint dimension was mlops-nyctaxi-prd-{was}\n"
+            f"the alarm's Endpoint dimension is  mlops-nyctaxi-prd-{now}\n") in text
+    source = "\n".join(c.source for c in executed["15_alarm_and_retrain"].cells if c.cell_type == "markdown")
+    assert "The alarm's `Endpoint` dimension changed from the old" in source  # the sentence tied to the lines above
 
 
 @pytest.mark.slow
@@ -240,10 +263,34 @@ def test_notebook_16_every_panel_has_data(executed):
     text = _text(executed["16_cloudwatch_dashboard"])
     assert "arn:aws:cloudwatch::123456789012:dashboard/mlops-nyctaxi-monitoring" in text
     assert "panels without data: none" in text
-    assert "endpoints on the invocations panel: 2" in text  # before and after the retrain
+    assert "endpoints on the requests panel: 2" in text  # before and after the retrain
     figures = [o for c in executed["16_cloudwatch_dashboard"].cells for o in c.get("outputs", [])
                if "image/png" in o.get("data", {})]
     assert figures, "the dashboard was not drawn"
+
+
+@pytest.mark.slow
+def test_notebook_16_shows_ordinary_traffic_errors_and_measured_drift(executed, executed_workspace):
+    """Ordinary hours' requests and the single refused request are off the zero line (the per-hour
+    panels); every panel spans one window; the test value is named apart from the highest drift
+    Model Monitor measured; and the baseline the schedule ends with is said, from its output."""
+    from helpers import session
+    from helpers import workshop as w
+
+    text = _text(executed["16_cloudwatch_dashboard"])
+    flat = re.search(r"lines on a panel's zero line: (.*)", text).group(1)
+    assert "Requests per hour:" not in flat and "Invocation4XXErrors" not in flat, flat
+    assert re.search(r"window: \d{4}-\d\d-\d\d \d\d:00 to \d\d:\d\d UTC on every panel", text)
+    sentences = "\n".join(out.get("data", {}).get("text/markdown", "") for c in executed["16_cloudwatch_dashboard"].cells
+                          for out in c.get("outputs", []))
+    measured = float(re.search(r"The highest drift \*\*Model Monitor measured\*\* is ([0-9.]+) ", sentences).group(1))
+    assert re.search(r"1 value\(s\) no monitoring run published, sent by hand as a test \(step 14\), not measured: 0\.25 at ",
+                     sentences)
+    points = w.drift_points(session("local", executed_workspace), hours=48)
+    assert measured == pytest.approx(max(p.value for p in points if p.measured), abs=5e-4)
+    in_use = w.baseline_in_use(session("local", executed_workspace))
+    assert f"the schedule's constraints:         {in_use.constraints_uri}\n" in text
+    assert in_use.is_pipelines and "The workshop ends with the pipeline's baseline back in place." in sentences
 
 
 def test_each_next_link_points_to_the_notebook_that_follows():
@@ -269,6 +316,8 @@ def test_parameters_are_never_rebound(path):
         assert not bound & params, f"{path.name} rebinds {sorted(bound & params)} in: {cell.source.splitlines()[0]}"
 @pytest.mark.slow
 def test_summary_names_two_production_executions(executed, executed_workspace):
+    from helpers import session
+    from helpers import workshop as w
     from helpers.runner import summary
 
     text = summary(executed_workspace)
@@ -276,7 +325,16 @@ def test_summary_names_two_production_executions(executed, executed_workspace):
     after = re.search(r"production after retrain : (\S+) .*started by CloudWatchEvent", text).group(1)
     assert before != after
     assert re.search(r"approval +: ApproveDeploy of \S+ Succeeded at ", text)
-    assert re.search(r"drift alarm +: went to ALARM at ", text)
+    history = w.alarm_history(session("local", executed_workspace))
+    fired = [h for h in history if h.new == "ALARM"]
+    assert len(fired) >= 2 and re.search(rf"drift alarm +: went to ALARM {len(fired)} time\(s\); now ", text)
+    for change in fired:  # every one, each with its cause
+        line = re.search(rf"  to ALARM at {change.when:%Y-%m-%d %H:%M:%S}: (.*)", text).group(1)
+        assert line.startswith(("drift ", "a value of ")), line
+    assert re.search(r"to ALARM at .*: drift 0\.\d{3} measured by the monitoring run of \d\d:00 on mlops-nyctaxi-prd-", text)
+    assert re.search(r"to ALARM at .*: a value of 0\.25 published by hand with put_metric_data at \d\d:\d\d", text)
+    in_use = w.baseline_in_use(session("local", executed_workspace))
+    assert f"schedule's baseline     : {in_use.constraints_uri}\n  that is the pipeline's baseline (" in text
     assert len(re.findall(r"monitoring runs +: \d+ on mlops-nyctaxi-prd-", text)) == 2
 
 
