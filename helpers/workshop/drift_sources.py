@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from ..aws import guarded
 from ..backends import WorkshopSession
-from .alarms import AlarmChange, alarm_history
+from .alarms import AlarmChange, alarm_history, alarm_state
 from .schedule import Execution, monitoring_executions
 
 DATA_NAMESPACE = "aws/sagemaker/Endpoints/data-metrics"
@@ -42,7 +42,7 @@ class DriftPoint:
 def publishing_run(runs: list[Execution], endpoint: str, when: datetime) -> Execution | None:
     """The finished run of ``endpoint`` whose time covers the datapoint's minute, or None."""
     for run in runs:
-        ended = run.raw.get("LastModifiedTime")
+        ended = run.raw.get("LastModifiedTime") or run.raw.get("ProcessingEndTime")  # the latter: a self-run job
         if run.status in PUBLISHED and ended is not None and run.raw.get("EndpointName", endpoint) == endpoint \
                 and run.scheduled.replace(second=0, microsecond=0) <= when <= ended:
             return run
@@ -52,9 +52,11 @@ def publishing_run(runs: list[Execution], endpoint: str, when: datetime) -> Exec
 @guarded("reading the drift metric of every endpoint (cloudwatch:GetMetricData with SEARCH)")
 def drift_points(sess: WorkshopSession, feature: str = "total_amount", hours: int = 48) -> list[DriftPoint]:
     """Every ``feature_baseline_drift_<feature>`` datapoint of the schedule, on every endpoint it
-    watched, oldest first, each with the run that published it (None: sent by hand)."""
+    watched, oldest first, each with the run that published it (None: sent by hand). The namespace
+    is the drift alarm's (a self-run schedule publishes into its own)."""
     end = sess.now() + timedelta(minutes=1)
-    search = (f"SEARCH('{{{DATA_NAMESPACE},Endpoint,MonitoringSchedule}} MetricName=\"feature_baseline_drift_{feature}\" "
+    namespace = alarm_state(sess).get("Namespace") or DATA_NAMESPACE
+    search = (f"SEARCH('{{{namespace},Endpoint,MonitoringSchedule}} MetricName=\"feature_baseline_drift_{feature}\" "
               f"MonitoringSchedule=\"{sess.names.schedule_name}\"', 'Average', 60)")
     pages = sess.client("cloudwatch").get_paginator("get_metric_data").paginate(
         MetricDataQueries=[{"Id": "drift", "Expression": search}], StartTime=end - timedelta(hours=hours), EndTime=end,
