@@ -351,12 +351,12 @@ def alarm_metric_figure(points: pd.DataFrame, threshold: float, title: str, peri
     fig, ax = plt.subplots(figsize=(11, 3.4), layout="constrained")
     line = break_at_gaps(points["Timestamp"], points["Average"], period)
     ax.plot(line["Timestamp"], line["Value"], marker="o", markersize=4, clip_on=False, zorder=6,
-            label=series_label(f"measured by Model Monitor: Average per {period}-second period (line only between adjacent "
-                               "periods)", points["Average"]))
+            label=series_label(f"measured by Model Monitor\n(Average per {period}-second period; line only between "
+                               "adjacent periods)", points["Average"]))
     hand = by_hand if by_hand is not None else pd.DataFrame(columns=["Timestamp", "Average"])
     if len(hand):
         ax.plot(hand["Timestamp"], hand["Average"], linestyle="none", marker="X", markersize=9, color="#9467bd",
-                clip_on=False, zorder=7, label="published by hand with put_metric_data (a test value, not measured)")
+                clip_on=False, zorder=7, label="published by hand with put_metric_data\n(a test value, not measured)")
     ax.axhline(threshold, color="red", linestyle="--", linewidth=1.5, zorder=5, label=f"alarm threshold {threshold}")
     top = max([threshold, *points["Average"].dropna(), *hand["Average"].dropna()])
     ax.set_ylim(-top * 0.05, top * 1.15)
@@ -399,8 +399,7 @@ def dashboard_figure(body: str, panels: dict[str, list], alarms: dict[str, str],
             ax.plot([when], [value], linestyle="none", marker="X", markersize=9, color="#9467bd", zorder=7, label=label)
         if window is not None:
             ax.set_xlim(*window)
-        if (marks or {}).get(props.get("title", "")):
-            _below_legend(ax)
+        _below_legend(ax, columns=2 if widget["width"] >= 12 else 1)  # a narrow widget's legend: one column
     return fig
 
 
@@ -438,16 +437,16 @@ def _metric_widget(ax: Any, props: dict, lines: list) -> None:
     _time_axis(ax, [ts for _, frame in lines for ts in frame["Timestamp"]])
     ax.tick_params(labelsize="small")
     ax.grid(alpha=0.3)
-    _below_legend(ax)
     if not any(len(frame) for _, frame in lines):  # a panel with no data yet has nothing to draw
         ax.text(0.5, 0.5, "no data in this period", ha="center", va="center", transform=ax.transAxes,
                 fontsize="small", color="#777777")
 
 
-def _below_legend(ax: Any) -> None:
+def _below_legend(ax: Any, columns: int = 2) -> None:
+    """The panel's legend below its time axis, off the data, in ``columns`` columns at most."""
     handles, _ = ax.get_legend_handles_labels()
     if handles:
-        ax.legend(fontsize="x-small", loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=min(2, len(handles)),
+        ax.legend(fontsize="x-small", loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=min(columns, len(handles)),
                   frameon=False)
 
 

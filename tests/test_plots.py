@@ -106,7 +106,7 @@ def test_alarm_metric_figure_draws_a_test_value_apart_from_measured_drift():
     by_hand = pd.DataFrame({"Timestamp": minutes(66), "Average": [0.25]})
     fig = plots.alarm_metric_figure(measured, 0.2, "t", by_hand=by_hand)
     labels = {line.get_label(): line for line in fig.axes[0].get_lines()}
-    hand = labels["published by hand with put_metric_data (a test value, not measured)"]
+    hand = labels["published by hand with put_metric_data\n(a test value, not measured)"]
     assert list(hand.get_ydata()) == [0.25] and hand.get_marker() == "X"
     drawn = next(line for label, line in labels.items() if label.startswith("measured by Model Monitor"))
     assert 0.25 not in list(drawn.get_ydata())
