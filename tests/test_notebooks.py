@@ -279,7 +279,10 @@ def test_notebook_16_shows_ordinary_traffic_errors_and_measured_drift(executed, 
 
     text = _text(executed["16_cloudwatch_dashboard"])
     flat = re.search(r"lines on a panel's zero line: (.*)", text).group(1)
-    assert "Requests per hour:" not in flat and "Invocation4XXErrors" not in flat, flat
+    panels = dict(part.split(": ", 1) for part in flat.split("; ")) if flat != "none" else {}
+    assert "Requests per hour" not in panels, flat  # ordinary hours stand clear of the zero line
+    errors = panels.get("Errors per hour (4XX and 5XX)", "").split(", ")
+    assert all(line.endswith("(0 throughout)") for line in errors if line), flat  # a refused request shows
     assert re.search(r"window: \d{4}-\d\d-\d\d \d\d:00 to \d\d:\d\d UTC on every panel", text)
     sentences = "\n".join(out.get("data", {}).get("text/markdown", "") for c in executed["16_cloudwatch_dashboard"].cells
                           for out in c.get("outputs", []))
