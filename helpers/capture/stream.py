@@ -89,14 +89,15 @@ def _block_rows(path: Path, block: bytes, first_line: int, strict: bool, fast: b
     """The rows of a block of whole lines starting at line ``first_line``, and how many newlines
     the block holds (the lines it moves the count on by)."""
     file = str(path)
-    newlines = block.count(b"\n")
+    breaks = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)  # one pass, vectorised
+    newlines = len(breaks)
     count = newlines + (not block.endswith(b"\n"))  # the file's last line may lack its newline
     numbers = first_line + np.arange(count, dtype=np.int64)
-    shaped = fast and _all_shaped(block, newlines)
+    shaped = fast and _all_shaped(block, breaks)
     decoded = decode_block(block, file, numbers) if shaped else None
     if decoded is not None and len(decoded.redo) == 0:  # the usual case: one pass, no line split
         return decoded.rows, newlines
-    lines = _Lines(block, *_line_bounds(block))
+    lines = _Lines(block, *_line_bounds(block, breaks))
     if decoded is not None:  # every line a record: only the named ones go line by line
         return _with_exact(decoded, file, lines, numbers, strict), newlines
     if shaped:  # every line shaped like a record, but Arrow cannot parse them together
@@ -132,17 +133,20 @@ class _Lines:
         return [self.block[s:e] for s, e in zip(self.starts.tolist(), self.ends.tolist(), strict=True)]
 
 
-def _all_shaped(block: bytes, newlines: int) -> bool:
-    """Every line starts with '{' and ends with '}' (so none is blank or cut short): every
-    newline between two lines stands between a '}' and a '{'."""
+def _all_shaped(block: bytes, breaks: np.ndarray) -> bool:
+    """Every line starts with '{' and ends with '}' (so none is blank or cut short): the block
+    does, and every newline between two lines stands between a '}' and a '{'."""
+    data = np.frombuffer(block, dtype=np.uint8)
     ends_line = block.endswith(b"\n")
+    inner = breaks[:-1] if ends_line else breaks
     last = block[-2:-1] if ends_line else block[-1:]
-    return block[:1] == b"{" and last == b"}" and block.count(b"}\n{") == newlines - ends_line
+    return (block[:1] == b"{" and last == b"}" and bool((data[inner - 1] == ord("}")).all())
+            and bool((data[inner + 1] == ord("{")).all()))
 
 
-def _line_bounds(block: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """Where each line of the block starts and ends (its newline excluded)."""
-    newlines = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+def _line_bounds(block: bytes, newlines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each line of the block starts and ends (its newline excluded), from where its
+    newlines are."""
     starts = np.r_[0, newlines + 1]
     ends = np.r_[newlines, len(block)]
     if starts[-1] == len(block):  # the block ends with a newline: no line after it
