@@ -234,11 +234,12 @@ def bench_big_capture(megabytes: int) -> None:
     ours_clean = run(*monitor_command(base, clean, "big-clean"))
     ours_bad = run(*monitor_command(base, bad, "big-bad"))
     ratio = ours_bad.seconds / ours_clean.seconds
-    record(f"{megabytes} MB capture, clean", f"{ours_clean[0]:.1f} s, peak {ours_clean[1]:.0f} MB",
-           "< 600 MB", ours_clean[1] < 600)
-    record(f"{megabytes} MB capture, a bad line in 2,000", f"{ours_bad[0]:.1f} s, peak {ours_bad[1]:.0f} MB",
-           "< 600 MB", ours_bad[1] < 600)
-    record("time with bad lines / clean", f"{ratio:.2f}", "<= 1.5", ratio <= 1.5)
+    record(f"{megabytes} MB capture, clean", f"{ours_clean.seconds:.1f} s (CPU {ours_clean.cpu:.1f} s), "
+           f"peak {ours_clean.mb:.0f} MB", "< 600 MB", ours_clean.mb < 600)
+    record(f"{megabytes} MB capture, a bad line in 2,000", f"{ours_bad.seconds:.1f} s (CPU {ours_bad.cpu:.1f} s), "
+           f"peak {ours_bad.mb:.0f} MB", "< 600 MB", ours_bad.mb < 600)
+    record("time with bad lines / clean", f"{ratio:.2f} (CPU {ours_bad.cpu / ours_clean.cpu:.2f})", "<= 1.5",
+           ratio <= 1.5)
 
 
 def main() -> int:

@@ -1,7 +1,8 @@
 """The block-by-block capture reader gives exactly what a line-by-line read gives.
 
 Blocks are made tiny here, so every kind of line (bad JSON, a record without endpointOutput, a
-JSON payload, another width, quoted CSV, blank lines, CRLF endings) lands in blocks the
+JSON payload, another width, quoted CSV, blank lines, CRLF endings, spaces around a record, a
+line shaped like a record that is not JSON) lands in blocks the
 vectorised decoder cannot take whole: the rows, their order, their metadata and the problems
 must still equal the exact reader's, and a monitoring run streamed from the files must write
 the same reports as one given the decoded rows.
@@ -44,6 +45,10 @@ def _record(i: int, rng: random.Random) -> str:
         record = json.loads(line)
         del record["captureData"][rng.choice(["endpointInput", "endpointOutput"])][rng.choice(["mode", "observedContentType"])]
         return json.dumps(record)
+    if i % 89 == 0:
+        return "{shaped, but not JSON}"  # first and last byte as a record's: only Arrow finds it out
+    if i % 97 == 0:
+        return "  " + line + "\t"  # a record with spaces around it
     return line
 
 

@@ -88,24 +88,65 @@ def _stopped(path: Path, last_line: int, kind: str, detail: str, strict: bool) -
 def _block_rows(path: Path, block: bytes, first_line: int, strict: bool, fast: bool) -> tuple[FileRows, int]:
     """The rows of a block of whole lines starting at line ``first_line``, and how many newlines
     the block holds (the lines it moves the count on by)."""
-    starts, ends = _line_bounds(block)
-    count = len(starts)
-    newlines = count - (not block.endswith(b"\n"))  # the file's last line may lack its newline
+    file = str(path)
+    breaks = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)  # one pass, vectorised
+    newlines = len(breaks)
+    count = newlines + (not block.endswith(b"\n"))  # the file's last line may lack its newline
     numbers = first_line + np.arange(count, dtype=np.int64)
-    decoded = decode_block(block, str(path), numbers) if fast and _all_shaped(block, starts, ends) else None
+    shaped = fast and _all_shaped(block, breaks)
+    decoded = decode_block(block, file, numbers) if shaped else None
     if decoded is not None and len(decoded.redo) == 0:  # the usual case: one pass, no line split
         return decoded.rows, newlines
-    raw_lines = block.split(b"\n")[:count]
+    lines = _Lines(block, *_line_bounds(block, breaks))
     if decoded is not None:  # every line a record: only the named ones go line by line
-        return _with_exact(decoded, str(path), raw_lines, numbers, strict), newlines
-    keep = [i for i, raw in enumerate(raw_lines) if raw.strip()]  # blank lines are not records
-    numbers = first_line + np.array(keep, dtype=np.int64)
-    return _lines_rows(str(path), [raw_lines[i] for i in keep], numbers, strict, fast), newlines
+        return _with_exact(decoded, file, lines, numbers, strict), newlines
+    if shaped:  # every line shaped like a record, but Arrow cannot parse them together
+        return _split_rows(file, lines.all(), numbers, strict), newlines
+    if not fast:
+        keep = [i for i, raw in enumerate(lines.all()) if raw.strip()]  # blank lines are not records
+        return _lines_rows(file, [lines[i] for i in keep], numbers[keep], strict, fast), newlines
+    kinds, blank = _line_kinds(lines)
+    odd = np.flatnonzero(~kinds & ~blank)  # cannot be a JSON object: straight to the exact decoder
+    if len(odd) == 0:
+        return _fine_rows(file, _only_lines(lines, kinds), lines.at(kinds), numbers[kinds], strict), newlines
+    exact = _exact_rows(file, [lines[i] for i in odd.tolist()], numbers[odd], strict)  # (strict: raised first)
+    rows = _fine_rows(file, _only_lines(lines, kinds), lines.at(kinds), numbers[kinds], strict)
+    return FileRows.concat([exact, rows]).in_line_order(), newlines
 
 
-def _line_bounds(block: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """Where each line of the block starts and ends (its newline excluded)."""
-    newlines = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+class _Lines:
+    """The lines of a block (newlines excluded), each sliced out only when asked for."""
+
+    def __init__(self, block: bytes, starts: np.ndarray, ends: np.ndarray) -> None:
+        self.block, self.starts, self.ends = block, starts, ends
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i: int) -> bytes:
+        return self.block[self.starts[i] : self.ends[i]]
+
+    def at(self, where: np.ndarray) -> _Lines:
+        return _Lines(self.block, self.starts[where], self.ends[where])
+
+    def all(self) -> list[bytes]:
+        return [self.block[s:e] for s, e in zip(self.starts.tolist(), self.ends.tolist(), strict=True)]
+
+
+def _all_shaped(block: bytes, breaks: np.ndarray) -> bool:
+    """Every line starts with '{' and ends with '}' (so none is blank or cut short): the block
+    does, and every newline between two lines stands between a '}' and a '{'."""
+    data = np.frombuffer(block, dtype=np.uint8)
+    ends_line = block.endswith(b"\n")
+    inner = breaks[:-1] if ends_line else breaks
+    last = block[-2:-1] if ends_line else block[-1:]
+    return (block[:1] == b"{" and last == b"}" and bool((data[inner - 1] == ord("}")).all())
+            and bool((data[inner + 1] == ord("{")).all()))
+
+
+def _line_bounds(block: bytes, newlines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each line of the block starts and ends (its newline excluded), from where its
+    newlines are."""
     starts = np.r_[0, newlines + 1]
     ends = np.r_[newlines, len(block)]
     if starts[-1] == len(block):  # the block ends with a newline: no line after it
@@ -113,11 +154,39 @@ def _line_bounds(block: bytes) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends
 
 
-def _all_shaped(block: bytes, starts: np.ndarray, ends: np.ndarray) -> bool:
-    """Every line starts with '{' and ends with '}' (so none is blank or cut short)."""
-    data = np.frombuffer(block, dtype=np.uint8)
-    return bool((ends > starts).all() and (data[starts] == ord("{")).all()
-                and (data[ends - 1] == ord("}")).all())
+def _line_kinds(lines: _Lines) -> tuple[np.ndarray, np.ndarray]:
+    """Which lines look like a JSON object ('{' first and '}' last, spaces aside), and which are
+    blank: vectorised for the plain lines, line by line only for the others."""
+    data, starts, ends = np.frombuffer(lines.block, dtype=np.uint8), lines.starts, lines.ends
+    shaped = ends > starts
+    shaped[shaped] = (data[starts[shaped]] == ord("{")) & (data[ends[shaped] - 1] == ord("}"))
+    blank = np.zeros(len(starts), dtype=np.bool_)
+    for i in np.flatnonzero(~shaped).tolist():  # spaces around, blank, or not an object
+        raw = lines[i]
+        blank[i] = not raw.strip()
+        shaped[i] = raw.lstrip()[:1] == b"{" and raw.rstrip()[-1:] == b"}"
+    return shaped, blank
+
+
+def _only_lines(lines: _Lines, keep: np.ndarray) -> bytes:
+    """The lines where ``keep`` holds, one a line: the block with the others cut out (one copy)."""
+    block, pieces, at = memoryview(lines.block), [], 0
+    for i in np.flatnonzero(~keep).tolist():
+        pieces.append(block[at : int(lines.starts[i])])
+        at = int(lines.ends[i]) + 1
+    pieces.append(block[at:])
+    return b"".join(pieces)
+
+
+def _fine_rows(file: str, joined: bytes, lines: _Lines, numbers: np.ndarray, strict: bool) -> FileRows:
+    """Rows of lines shaped like JSON objects (``joined``: ``lines`` one a line): vectorised,
+    the lines Arrow names decoded exactly; split where Arrow cannot parse them all."""
+    if len(lines) == 0:
+        return _lines_rows(file, [], numbers, strict, True)
+    decoded = decode_block(joined, file, numbers)
+    if decoded is not None:
+        return _with_exact(decoded, file, lines, numbers, strict)
+    return _split_rows(file, lines.all(), numbers, strict)
 
 
 def _lines_rows(file: str, raw_lines: list[bytes], numbers: np.ndarray, strict: bool, fast: bool) -> FileRows:
@@ -135,15 +204,22 @@ def _lines_rows(file: str, raw_lines: list[bytes], numbers: np.ndarray, strict: 
     decoded = decode_block(b"\n".join(raw_lines), file, numbers) if fast else None
     if decoded is not None:
         return _with_exact(decoded, file, raw_lines, numbers, strict)
-    if not fast or len(raw_lines) <= EXACT_LINES:
+    if not fast:
+        return _exact_rows(file, raw_lines, numbers, strict)
+    return _split_rows(file, raw_lines, numbers, strict)
+
+
+def _split_rows(file: str, raw_lines: list[bytes], numbers: np.ndarray, strict: bool) -> FileRows:
+    """Lines Arrow could not parse together: exactly when few, else in ``SPLIT`` pieces."""
+    if len(raw_lines) <= EXACT_LINES:
         return _exact_rows(file, raw_lines, numbers, strict)
     step = -(-len(raw_lines) // SPLIT)
-    parts = [_lines_rows(file, raw_lines[i : i + step], numbers[i : i + step], strict, fast)
+    parts = [_lines_rows(file, raw_lines[i : i + step], numbers[i : i + step], strict, True)
              for i in range(0, len(raw_lines), step)]
     return FileRows.concat(parts)
 
 
-def _with_exact(decoded: Decoded, file: str, raw_lines: list[bytes], numbers: np.ndarray,
+def _with_exact(decoded: Decoded, file: str, raw_lines: list[bytes] | _Lines, numbers: np.ndarray,
                 strict: bool) -> FileRows:
     """The vectorised rows with the named lines decoded exactly, all in line order."""
     if len(decoded.redo) == 0:
