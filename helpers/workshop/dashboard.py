@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -65,6 +66,52 @@ def drift_history(sess: WorkshopSession, endpoint: str, features: list[str], hou
     for metric, frame in _series(sess, metrics, "Average", 60, hours).items():
         frames.append(frame.rename(columns={"Value": "drift"}).assign(feature=metric[1].removeprefix("feature_baseline_drift_")))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["Timestamp", "drift", "feature"])
+
+
+@dataclass(frozen=True)
+class BaselineChange:
+    """The schedule compared its executions with a new baseline from ``when`` on (the metric
+    time of the first execution that read ``constraints_uri``; ``before`` is what it read until then)."""
+
+    when: datetime
+    before: str
+    constraints_uri: str
+
+
+def constraints_read(job: dict) -> str | None:
+    """The constraints a monitoring run's processing job read (DescribeProcessingJob): Model
+    Monitor names the input ``constraints``; the self-run job gets it in its environment."""
+    found = next((i.get("S3Input", {}).get("S3Uri") for i in job.get("ProcessingInputs", [])
+                  if i.get("InputName") == "constraints"), None)
+    return found or job.get("Environment", {}).get("BASELINE_CONSTRAINTS_S3_URI")
+
+
+def _metric_time(job: dict, scheduled: datetime) -> datetime:
+    """When the run's metrics are stamped: Model Monitor's ``metric_time`` (the start of the hour
+    it analysed); without it, the scheduled time less that hour."""
+    stamp = job.get("Environment", {}).get("metric_time")
+    return pd.Timestamp(stamp).to_pydatetime() if stamp else scheduled - timedelta(hours=1)
+
+
+@guarded("reading the baseline of each monitoring run (sagemaker:DescribeProcessingJob)")
+def baseline_changes(sess: WorkshopSession, endpoint: str) -> list[BaselineChange]:
+    """Where the baseline of ``endpoint``'s monitoring runs changed (step 13b points the schedule at
+    a new one), oldest first: drift before and after such a change measure different things."""
+    from .focus import REPORTED
+    from .schedule import monitoring_executions
+
+    runs = [e for e in monitoring_executions(sess, endpoint=endpoint) if e.status in REPORTED and e.processing_job_arn]
+    changes: list[BaselineChange] = []
+    previous = None
+    for run in reversed(runs):  # oldest first
+        job = sess.client("sagemaker").describe_processing_job(ProcessingJobName=run.processing_job)
+        used = constraints_read(job)
+        if used is None:  # a run that does not say which baseline it read cannot mark a change
+            continue
+        if previous is not None and used != previous:
+            changes.append(BaselineChange(_metric_time(job, run.scheduled), previous, used))
+        previous = used
+    return changes
 
 
 def widget_queries(metrics: list[list]) -> list[dict]:
