@@ -120,3 +120,24 @@ def test_the_loop_picture_names_every_stage_in_order():
     arrows = [a for a in fig.axes[0].texts if isinstance(a, Annotation)]
     assert len(arrows) == len(LOOP)  # a closed ring: one arrow out of every stage
     plt.close(fig)
+
+
+def test_a_picker_with_nothing_chosen_says_so_in_html():
+    """13's execution picker starts with none chosen (its table would repeat the one above it):
+    the static copy says so and shows only the picker's own line, no second table."""
+    import nbformat
+
+    from helpers.htmlexport import WIDGET_VIEW, static_widget_outputs
+
+    line = {"output_type": "stream", "name": "stdout", "text": "Choose one of 3 finished executions to see its table.\n"}
+    state = {"box": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_pick", "IPY_MODEL_out"]}},
+             "pick": {"model_name": "DropdownModel", "state": {"_options_labels": ["a", "b", "c"], "index": None,
+                                                                "description": "execution"}},
+             "out": {"model_name": "OutputModel", "state": {"outputs": [line]}}}
+    cell = nbformat.v4.new_code_cell("execution_picker()", outputs=[nbformat.from_dict(
+        {"output_type": "display_data", "metadata": {}, "data": {WIDGET_VIEW: {"model_id": "box"}, "text/plain": "VBox()"}})])
+    nb = nbformat.v4.new_notebook(cells=[cell], metadata={"widgets": {
+        "application/vnd.jupyter.widget-state+json": {"state": state}}})
+    assert static_widget_outputs(nb) == 1
+    assert [o["text"] for o in nb.cells[0].outputs] == [
+        "execution: none chosen (a static copy; run the notebook to pick one of 3)\n", line["text"]]
