@@ -96,8 +96,9 @@ def test_drift_history_breaks_at_a_baseline_change_and_draws_the_alarm_threshold
 
     hours = [T + pd.Timedelta(hours=h) for h in range(4)]
     history = pd.DataFrame({"Timestamp": hours, "drift": [0.12, 0.11, 0.0, 0.0], "feature": "total_amount"})
+    execution = "ab3c4707-630a-496b-abce-ecdd874d0f1f"
     change = BaselineChange(hours[2], "s3://b/m/monitoring/baseline/constraints.json",
-                            "s3://b/m/monitoring/baseline-predictions/exec-1/output/constraints.json")
+                            f"s3://b/m/monitoring/baseline-predictions/{execution}/output/constraints.json")
     fig = plots.drift_history_figure(history, threshold=0.1, title="t", changes=[change], alarm_threshold=0.2)
     ax = fig.axes[0]
     drift = next(line for line in ax.get_lines() if line.get_label().startswith("total_amount"))
@@ -107,7 +108,7 @@ def test_drift_history_breaks_at_a_baseline_change_and_draws_the_alarm_threshold
     labels = {line.get_label(): line for line in ax.get_lines()}
     assert list(labels["drift alarm's threshold 0.2 (total_amount)"].get_ydata()) == [0.2, 0.2]
     assert list(labels["comparison threshold 0.1"].get_ydata()) == [0.1, 0.1]
-    marker = labels["new baseline from here: baseline-predictions/exec-1/output"]
+    marker = labels["new baseline from here: baseline-predictions/ab3c4707…/output"]
     assert pd.Timestamp(marker.get_xdata()[0]) == hours[2]
     assert [t.get_text() for t in ax.texts] == ["new baseline"]
     assert ax.get_ylim()[1] >= 0.2  # the alarm's line is in view

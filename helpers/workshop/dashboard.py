@@ -70,8 +70,10 @@ def drift_history(sess: WorkshopSession, endpoint: str, features: list[str], hou
 
 @dataclass(frozen=True)
 class BaselineChange:
-    """The schedule compared its executions with a new baseline from ``when`` on (the metric
-    time of the first execution that read ``constraints_uri``; ``before`` is what it read until then)."""
+    """The schedule compared its executions with a new baseline from ``when`` on: the scheduled
+    time of the first execution that read ``constraints_uri`` (``before``: what they read until
+    then). Each run publishes its metrics after its scheduled time and before the next one's, so
+    ``when`` separates the drift measured against the two baselines."""
 
     when: datetime
     before: str
@@ -84,13 +86,6 @@ def constraints_read(job: dict) -> str | None:
     found = next((i.get("S3Input", {}).get("S3Uri") for i in job.get("ProcessingInputs", [])
                   if i.get("InputName") == "constraints"), None)
     return found or job.get("Environment", {}).get("BASELINE_CONSTRAINTS_S3_URI")
-
-
-def _metric_time(job: dict, scheduled: datetime) -> datetime:
-    """When the run's metrics are stamped: Model Monitor's ``metric_time`` (the start of the hour
-    it analysed); without it, the scheduled time less that hour."""
-    stamp = job.get("Environment", {}).get("metric_time")
-    return pd.Timestamp(stamp).to_pydatetime() if stamp else scheduled - timedelta(hours=1)
 
 
 @guarded("reading the baseline of each monitoring run (sagemaker:DescribeProcessingJob)")
@@ -109,7 +104,7 @@ def baseline_changes(sess: WorkshopSession, endpoint: str) -> list[BaselineChang
         if used is None:  # a run that does not say which baseline it read cannot mark a change
             continue
         if previous is not None and used != previous:
-            changes.append(BaselineChange(_metric_time(job, run.scheduled), previous, used))
+            changes.append(BaselineChange(run.scheduled, previous, used))
         previous = used
     return changes
 
