@@ -287,7 +287,7 @@ def baseline_label(constraints_uri: str) -> str:
     """A new baseline named by the folder that tells it apart (``baseline-predictions/...``)."""
     parts = [p for p in constraints_uri.removesuffix("/constraints.json").split("/") if p]
     # a pipeline execution id (a UUID) says little in a legend: its first 8 digits tell it apart
-    return "/".join(f"{p[:8]}…" if re.fullmatch(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", p) else p for p in parts[-3:])
+    return re.sub(r"([0-9a-f]{8})(-[0-9a-f]{4}){3}-[0-9a-f]{12}", r"\1…", "/".join(parts[-3:]))
 
 
 def split_at(history: pd.DataFrame, moments: Sequence[Any]) -> pd.DataFrame:

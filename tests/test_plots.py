@@ -111,6 +111,8 @@ def test_drift_history_breaks_at_a_baseline_change_and_draws_the_alarm_threshold
     marker = labels["new baseline from here: baseline-predictions/ab3c4707…/output"]
     assert pd.Timestamp(marker.get_xdata()[0]) == hours[2]
     assert [t.get_text() for t in ax.texts] == ["new baseline"]
+    assert plots.baseline_label(f"s3://b/nyctaxi/monitoring/baseline/mlops-nyctaxi-pbl-{execution}/constraints.json") == (
+        "monitoring/baseline/mlops-nyctaxi-pbl-ab3c4707…")
     assert ax.get_ylim()[1] >= 0.2  # the alarm's line is in view
     assert {t.get_text() for t in ax.get_legend().get_texts()} >= set(labels) - {"_child0"}
     matplotlib.pyplot.close(fig)
