@@ -43,7 +43,14 @@ from .capture import (
 )
 from .cleanup import PRICE_TABLE, delete_dashboard, running_costs
 from .console import console_links
-from .dashboard import BaselineChange, baseline_changes, create_dashboard, dashboard_panels, dashboards, drift_history
+from .dashboard import (
+    BaselineChange,
+    baseline_changes,
+    create_dashboard,
+    dashboard_panels,
+    dashboards,
+    drift_history,
+)
 from .focus import (
     REPORTED,
     ExecutionInFocus,
