@@ -36,10 +36,12 @@ def _static(model_id: str, state: dict, seen: set[str]) -> list[dict]:
     if "children" in values:
         return [o for child in values["children"] for o in _static(str(child).removeprefix("IPY_MODEL_"), state, seen)]
     labels = values.get("_options_labels")
-    if labels is not None and values.get("index") is not None:
-        choice = labels[values["index"]]
-        note = (f"{values.get('description') or 'choice'}: {choice} (a static copy; run the notebook "
-                f"to pick another of {len(labels)})")
+    if labels is not None:
+        what = values.get("description") or "choice"
+        if values.get("index") is None:  # nothing chosen yet: say so, and what there is to choose from
+            note = f"{what}: none chosen (a static copy; run the notebook to pick one of {len(labels)})"
+        else:
+            note = f"{what}: {labels[values['index']]} (a static copy; run the notebook to pick another of {len(labels)})"
         return [{"output_type": "stream", "name": "stdout", "text": note + "\n"}]
     return []
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import matplotlib.dates as mdates
@@ -19,7 +20,7 @@ import pandas as pd
 from .formats import Constraints, ConstraintViolations, FeatureStatistics, Statistics
 
 __all__ = [
-    "alarm_metric_figure", "alarm_settings_frame", "text_table", "bin_shares", "break_at_gaps", "common_edges", "dashboard_figure",
+    "alarm_metric_figure", "alarm_settings_frame", "baseline_label", "split_at", "text_table", "bin_shares", "break_at_gaps", "common_edges", "dashboard_figure",
     "distribution_figure", "distributions_figure", "drift_cdfs_figure", "drift_history_figure", "ecdf",
     "flat_note", "flat_series", "histogram_figure", "marker_style", "overflow_note", "rank_map_cdf", "series_label", "show", "sketch_cdf", "violations_table",
     "violations_text",
@@ -282,18 +283,49 @@ def text_table(frame: pd.DataFrame, wide: tuple[str, ...] = ()) -> Any:
     return style.format(precision=4, na_rep="")
 
 
-def drift_history_figure(history: pd.DataFrame, threshold: float | None, title: str) -> Any:
+def baseline_label(constraints_uri: str) -> str:
+    """A new baseline named by the folder that tells it apart (``baseline-predictions/...``)."""
+    parts = [p for p in constraints_uri.removesuffix("/constraints.json").split("/") if p]
+    # a pipeline execution id (a UUID) says little in a legend: its first 8 digits tell it apart
+    return re.sub(r"([0-9a-f]{8})(-[0-9a-f]{4}){3}-[0-9a-f]{12}", r"\1…", "/".join(parts[-3:]))
+
+
+def split_at(history: pd.DataFrame, moments: Sequence[Any]) -> pd.DataFrame:
+    """``history`` (Timestamp, drift) sorted, with a NaN row at each moment so a line drawn through
+    it breaks there: values measured against different baselines are not one series."""
+    frame = history[["Timestamp", "drift"]].sort_values("Timestamp")
+    if not len(moments):
+        return frame.reset_index(drop=True)
+    gaps = pd.DataFrame({"Timestamp": pd.to_datetime(pd.Series(list(moments))), "drift": np.nan})
+    # a point at the moment itself was measured against the new baseline: the break goes before it
+    return pd.concat([gaps, frame]).sort_values("Timestamp", kind="stable").reset_index(drop=True)
+
+
+def drift_history_figure(history: pd.DataFrame, threshold: float | None, title: str, changes: Sequence[Any] = (),
+                         alarm_threshold: float | None = None) -> Any:
     """Drift per feature across executions (columns Timestamp, feature, drift) against the
     threshold of the constraints in use: the threshold line is drawn on top and always in view,
     the legend beside the plot, off the data. ``threshold`` None (a schedule that names no
-    constraints) draws no line."""
+    constraints) draws no line. Each of ``changes`` (``when`` and ``constraints_uri``: the
+    schedule's baseline changed) breaks the lines with a labelled vertical marker; an
+    ``alarm_threshold`` (the drift alarm's own) is drawn as a second line."""
     fig, ax = plt.subplots(figsize=(11, 3.8), layout="constrained")
+    moments = [c.when for c in changes]
     for i, (feature, rows) in enumerate(history.groupby("feature")):
-        ax.plot(rows["Timestamp"], rows["drift"], zorder=6, label=series_label(str(feature), rows["drift"]),
+        line = split_at(rows, moments)
+        ax.plot(line["Timestamp"], line["drift"], zorder=6, label=series_label(str(feature), rows["drift"]),
                 **marker_style(i))
     if threshold is not None:
         ax.axhline(threshold, color="red", linestyle="--", linewidth=1.5, zorder=5, label=f"comparison threshold {threshold}")
-    top = max([threshold or 0.0, *history["drift"].dropna()]) or 1.0
+    if alarm_threshold is not None:
+        ax.axhline(alarm_threshold, color="purple", linestyle=":", linewidth=1.8, zorder=5,
+                   label=f"drift alarm's threshold {alarm_threshold} (total_amount)")
+    for change in changes:
+        ax.axvline(change.when, color="0.3", linestyle="-.", linewidth=1.2, zorder=4,
+                   label=f"new baseline from here: {baseline_label(change.constraints_uri)}")
+        ax.annotate("new baseline", (mdates.date2num(change.when), 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(3, -3), textcoords="offset points", va="top", fontsize="small", color="0.3")
+    top = max([threshold or 0.0, alarm_threshold or 0.0, *history["drift"].dropna()]) or 1.0
     ax.set_ylim(-top * 0.05, top * 1.15)  # 0 sits just above the axis line, so a series at 0 shows
     ax.set_ylabel("baseline drift distance (0 to 1)")
     ax.set_xlabel("when the execution published it (UTC)")

@@ -31,12 +31,18 @@ def workshop_notebooks() -> list[Path]:
 
 
 def run_notebook(path: Path, out_dir: Path, parameters: dict | None = None, timeout: int = 600) -> Path:
-    """Execute one notebook in a fresh kernel; write the executed copy; raise naming the cell."""
+    """Execute one notebook in a fresh kernel; write the executed copy; raise naming the cell.
+
+    A ``workspace`` parameter reaches the kernel as WORKSHOP_HOME (which the notebooks' default
+    ``workspace = None`` reads), not as an injected line: the executed notebook, read by
+    learners, must not show this machine's folders. The other parameters are injected."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.read(path, as_version=4)
+    parameters = dict(parameters or {})
+    home = parameters.pop("workspace", None)
     if parameters:
         _inject(nb, parameters)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -45,8 +51,10 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict | None = None, time
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             extra_arguments=["--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(out_dir)}})
-    previous = os.environ.get("PYTHONPATH")
+    previous, previous_home = os.environ.get("PYTHONPATH"), os.environ.get("WORKSHOP_HOME")
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), previous]))  # the kernel's `helpers`
+    if home is not None:
+        os.environ["WORKSHOP_HOME"] = str(home)
     try:
         client.execute()
     except CellExecutionError as err:
@@ -59,12 +67,17 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict | None = None, time
         first = source_cells[failing].source.strip().splitlines()[0][:60] if failing is not None else ""
         raise NotebookFailed(f"{path.name}: cell {failing} ({first}) failed: {summary}") from None
     finally:
-        if previous is None:
-            os.environ.pop("PYTHONPATH", None)
-        else:
-            os.environ["PYTHONPATH"] = previous
+        _restore("PYTHONPATH", previous)
+        _restore("WORKSHOP_HOME", previous_home)
     nbformat.write(nb, out_dir / path.name)
     return out_dir / path.name
+
+
+def _restore(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 def _inject(nb, parameters: dict) -> None:

@@ -28,8 +28,11 @@ def feature_picker(baseline: Statistics, latest: Statistics) -> Any:
     return widgets.VBox([pick, out])
 
 
-def execution_picker(sess: Any, constraints: Constraints) -> Any:
-    """A dropdown of finished executions; shows the chosen one's violations table."""
+def execution_picker(sess: Any, constraints: Constraints, shown: Any = None) -> Any:
+    """A dropdown of finished executions; shows the chosen one's violations table.
+
+    It starts with none chosen, naming ``shown`` (the execution whose table the page already
+    shows) instead: neither the notebook nor its HTML copy shows one table twice."""
     import ipywidgets as widgets
 
     from . import workshop
@@ -37,10 +40,14 @@ def execution_picker(sess: Any, constraints: Constraints) -> Any:
     executions = [e for e in workshop.monitoring_executions(sess) if e.status in workshop.FINISHED]
     out = widgets.Output()
 
-    def draw(index: int) -> None:
+    def draw(index: int | None) -> None:
         out.clear_output(wait=True)
-        execution = executions[index]
         with out:
+            if index is None:
+                above = f"; the table above is the one scheduled {shown.scheduled:%Y-%m-%d %H:%M} UTC" if shown else ""
+                print(f"Choose one of {len(executions)} finished executions to see its table{above}.")
+                return
+            execution = executions[index]
             if execution.status == "Failed":
                 print(f"{execution.scheduled:%Y-%m-%d %H:%M}: Failed ({execution.failure_reason})")
                 return
@@ -48,8 +55,7 @@ def execution_picker(sess: Any, constraints: Constraints) -> Any:
             show(violations_table(constraints, workshop.load_violations(sess, uri)))
 
     labels = [(f"{e.scheduled:%Y-%m-%d %H:%M}  {e.status}", i) for i, e in enumerate(executions)]
-    pick = widgets.Dropdown(options=labels, description="execution")
+    pick = widgets.Dropdown(options=labels, value=None, description="execution")
     pick.observe(lambda change: draw(change["new"]), names="value")
-    if executions:
-        draw(0)
+    draw(None)
     return widgets.VBox([pick, out])

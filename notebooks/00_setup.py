@@ -92,7 +92,7 @@ from helpers import session, workshop
 
 if backend == "local":
     from helpers.twin.estate import Twin
-    from helpers.twin.store import Workspace, WorkspaceError, default_workspace
+    from helpers.twin.store import Workspace, WorkspaceError, default_workspace, workspace_label
 
     root = Path(workspace) if workspace else default_workspace()
     try:
@@ -100,10 +100,10 @@ if backend == "local":
     except WorkspaceError:
         if any(root.glob("*")) if root.exists() else False:
             raise
-        print(f"building the twin in {root}: training the model and running the baseline job ...")
+        print(f"building the twin in {workspace_label(root)}: training the model and running the baseline job ...")
         twin = Twin.up(root)
         twin.run_hours(2)
-    print(twin.status())
+    print(twin.status(root_label=workspace_label(root)))
 
 sess = session(backend, workspace, region=region, profile=profile, **names)
 print(f"backend={sess.backend} region={sess.region} account={sess.account_id} bucket={sess.default_bucket}")

@@ -59,13 +59,14 @@ plots.violations_table(constraints, violations)
 
 # %% [markdown]
 # Pick any finished execution to see its table (an execution that failed, such as the first
-# hour after deployment with no traffic, has no report and says why). In the HTML copy of this
-# page the newest one is shown.
+# hour after deployment with no traffic, has no report and says why). The picker starts with
+# none chosen: the table of the execution in focus is the one above. In the HTML copy of this
+# page the picker lists how many there are to choose from; run the notebook to choose.
 
 # %%
 from helpers.widgets import execution_picker
 
-execution_picker(sess, constraints)
+execution_picker(sess, constraints, shown=execution)
 
 # %% [markdown]
 # ## Cause 1: `passenger_count` expected Integral, got `1.0`

@@ -53,24 +53,33 @@ sess = session(backend, workspace, monitoring=monitoring, region=region, profile
 
 # %% [markdown]
 # First the drift the schedule has published, hour by hour, against the `comparison_threshold` of
-# the constraints the schedule uses **now** (step 13b may have changed them):
+# the constraints the schedule uses **now** (step 13b may have changed them) and the alarm's own
+# threshold (read from the alarm). Where the schedule was pointed at a new baseline, the lines
+# break at a marker: the values before it were measured against the old baseline (training
+# labels) and after it against the new one (predictions), so they are not one series.
 
 # %%
 from helpers import plots
 
 prod = workshop.production_names(sess)
 schedule = workshop.monitoring_schedule(sess)
+alarm = workshop.alarm_state(sess)
 # BaselineConfig is optional in DescribeMonitoringSchedule's answer: a schedule may name no constraints
 threshold = (workshop.load_constraints(sess, schedule.constraints_uri).monitoring_config.distribution_constraints
              .comparison_threshold if schedule.constraints_uri else None)
 history = workshop.drift_history(sess, prod.endpoint, ["total_amount", "duration_minutes", "passenger_count", "trip_distance"])
+changes = workshop.baseline_changes(sess, prod.endpoint)  # from each run's processing job: the constraints it read
 print(f"{len(history)} drift values of {history['feature'].nunique()} features on {prod.endpoint}; " + (
       f"the schedule's constraints ({schedule.constraints_uri}) say comparison_threshold {threshold}" if threshold is not None
       else "the schedule names no constraints file, so there is no threshold to draw"))
-plots.show(plots.drift_history_figure(history, threshold=threshold, title=f"baseline drift per execution on {prod.endpoint}"))
+print(f"the alarm {sess.names.alarm_name} fires above {alarm.get('Threshold')} (dotted line)")
+for change in changes:
+    print(f"baseline changed at {change.when:%Y-%m-%d %H:%M} UTC (the line breaks there): "
+          f"{plots.baseline_label(change.before)} -> {plots.baseline_label(change.constraints_uri)}")
+plots.show(plots.drift_history_figure(history, threshold=threshold, title=f"baseline drift per execution on {prod.endpoint}",
+                                      changes=changes, alarm_threshold=alarm.get("Threshold")))
 
 # %%
-alarm = workshop.alarm_state(sess)
 plots.show(plots.text_table(plots.alarm_settings_frame(alarm), wide=("what it means",)))
 print("state now:", alarm.get("StateValue"), "|", alarm.get("StateReason", ""))
 print("the schedule's constraint: comparison_threshold", threshold)
@@ -148,12 +157,16 @@ else:
     print("not applied (better_alarm = False)")
 
 # %% [markdown]
-# **What you should see:** the alarm's settings (the Average over one 60-second period against
-# the threshold, missing data treated as missing), the state before, after the wait the alarm
-# in **ALARM** with the reason *Threshold Crossed: 1 datapoint [0.25 ...] was greater than the
-# threshold*, and in the figure our test value as a cross above the dashed threshold line, apart
-# from the dots of the drift Model Monitor measured; the highest measured drift is printed under
-# it. The transition also starts the retrain (step 15).
+# **What you should see:** the drift of each feature per hour, its lines broken at the marker
+# *new baseline* where step 13b repointed the schedule (before it, `total_amount` was measured
+# against the training labels; after it, against predictions: about 0 until the hour of 13c's
+# doubled distances), the constraint's threshold as a dashed red line and the alarm's as a
+# dotted purple one; the alarm's settings (the Average over one 60-second period against the
+# threshold, missing data treated as missing), the state before, after the wait the alarm in
+# **ALARM** with the reason *Threshold Crossed: 1 datapoint [0.25 ...] was greater than the
+# threshold*, and in the alarm's figure our test value as a cross above the dashed threshold
+# line, apart from the dots of the drift Model Monitor measured; the highest measured drift is
+# printed under it. The transition also starts the retrain (step 15).
 #
 # ## What you learned
 # - Model Monitor's metrics are ordinary CloudWatch metrics: alarms, dashboards and your own

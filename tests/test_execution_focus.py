@@ -77,20 +77,27 @@ def test_the_model_reads_an_empty_field_as_missing_and_refuses_text(twin_copy):
         runtime.invoke_endpoint(EndpointName=endpoint, ContentType="text/csv", Body="unknown,1,3.1")
 
 
-def test_widgets_get_a_static_fallback_in_html():
+def _picker_notebook(labels: list[str], index: int | None, description: str, shown: dict):
+    """A notebook whose one cell shows a picker widget (a dropdown over an output area), as executed."""
     import nbformat
 
-    from helpers.htmlexport import WIDGET_VIEW, static_widget_outputs
+    from helpers.htmlexport import WIDGET_VIEW
+
+    state = {"box": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_pick", "IPY_MODEL_out"]}},
+             "pick": {"model_name": "DropdownModel", "state": {"_options_labels": labels, "index": index,
+                                                                "description": description}},
+             "out": {"model_name": "OutputModel", "state": {"outputs": [shown]}}}
+    cell = nbformat.v4.new_code_cell("picker()", outputs=[nbformat.from_dict(
+        {"output_type": "display_data", "metadata": {}, "data": {WIDGET_VIEW: {"model_id": "box"}, "text/plain": "VBox()"}})])
+    return nbformat.v4.new_notebook(cells=[cell], metadata={"widgets": {
+        "application/vnd.jupyter.widget-state+json": {"state": state}}})
+
+
+def test_widgets_get_a_static_fallback_in_html():
+    from helpers.htmlexport import static_widget_outputs
 
     png = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}}
-    state = {"box": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_pick", "IPY_MODEL_out"]}},
-             "pick": {"model_name": "DropdownModel", "state": {"_options_labels": ["a", "b"], "index": 1,
-                                                                "description": "feature"}},
-             "out": {"model_name": "OutputModel", "state": {"outputs": [png]}}}
-    cell = nbformat.v4.new_code_cell("feature_picker()", outputs=[nbformat.from_dict(
-        {"output_type": "display_data", "metadata": {}, "data": {WIDGET_VIEW: {"model_id": "box"}, "text/plain": "VBox()"}})])
-    nb = nbformat.v4.new_notebook(cells=[cell], metadata={"widgets": {
-        "application/vnd.jupyter.widget-state+json": {"state": state}}})
+    nb = _picker_notebook(["a", "b"], 1, "feature", png)
     assert static_widget_outputs(nb) == 1
     outs = nb.cells[0].outputs
     assert outs[0]["text"].startswith("feature: b (a static copy; run the notebook to pick another of 2)")
@@ -120,3 +127,15 @@ def test_the_loop_picture_names_every_stage_in_order():
     arrows = [a for a in fig.axes[0].texts if isinstance(a, Annotation)]
     assert len(arrows) == len(LOOP)  # a closed ring: one arrow out of every stage
     plt.close(fig)
+
+
+def test_a_picker_with_nothing_chosen_says_so_in_html():
+    """13's execution picker starts with none chosen (its table would repeat the one above it):
+    the static copy says so and shows only the picker's own line, no second table."""
+    from helpers.htmlexport import static_widget_outputs
+
+    line = {"output_type": "stream", "name": "stdout", "text": "Choose one of 3 finished executions to see its table.\n"}
+    nb = _picker_notebook(["a", "b", "c"], None, "execution", line)
+    assert static_widget_outputs(nb) == 1
+    assert [o["text"] for o in nb.cells[0].outputs] == [
+        "execution: none chosen (a static copy; run the notebook to pick one of 3)\n", line["text"]]

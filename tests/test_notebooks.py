@@ -133,12 +133,80 @@ def test_notebook_13c_drift_fires_well_beyond_the_threshold(executed):
     can flip. With 1000 requests the same eight seeds gave 0.21 to 0.25; asserting >= 0.15 (half
     the threshold again) leaves room for the sample while failing if the provocation weakens."""
     text = _text(executed["13c_break_it_on_purpose"])
-    assert "every expected check fired" in text
+    assert "the report agrees with the solution on every kind" in text
     shown = float(re.search(r"trip_distance · baseline_drift_check\n    Baseline drift distance: ([\d.E-]+) exceeds threshold: 0\.1\n",
                             text).group(1))
     distance, threshold = re.search(r"trip_distance drifted ([\d.]+) against the threshold ([\d.]+): ", text).groups()
     assert float(distance) == pytest.approx(shown, abs=5e-4) and float(threshold) == 0.1
     assert shown >= 0.15
+
+
+@pytest.mark.slow
+def test_notebook_13c_says_which_check_each_kind_trips(executed):
+    """The words match the report: a table of each kind of bad input, its check and whether the
+    report shows it; no request called well-formed (every distance is doubled)."""
+    nb = executed["13c_break_it_on_purpose"]
+    text = _text(nb)
+    assert "well-formed" not in text and "well-formed" not in "\n".join(c.source for c in nb.cells)
+    nulls = int(re.search(r"(\d+) nulls in duration_minutes: its completeness 0\.99 allows 10 in 1000", text).group(1))
+    assert nulls == 5  # half of what 13b's relaxed constraint allows
+    rows = {row[0]: row[1:] for row in _tables(nb)[("bad input", "feature", "the check that would catch it", "in this report")]}
+    assert rows == {
+        "1. a null in passenger_count": ["passenger_count", "completeness_check", "fired"],
+        "1b. 5 nulls in duration_minutes": ["duration_minutes", "completeness_check", "did not fire"],
+        "2. the string 'unknown' in duration_minutes": ["duration_minutes", "data_type_check", "did not fire"],
+        "3. every trip_distance doubled": ["trip_distance", "baseline_drift_check", "fired"],
+        "4. passenger counts as floats": ["passenger_count", "data_type_check", "fired"]}
+
+
+@pytest.mark.slow
+def test_notebook_13c_exercises_the_completeness_13b_relaxed(executed):
+    """13b lowers duration_minutes' completeness to 0.99; 13c's nulls in it reach the report and
+    pass, while one null in passenger_count (still 1.0) fails."""
+    text = _text(executed["13c_break_it_on_purpose"])
+    assert ("duration_minutes: 5 of 999 captured requests without it, completeness 0.9950 against the "
+            "constraint's 0.99: no completeness_check violation") in text  # 999: the string was refused
+    assert ("passenger_count: 1 of 999 captured requests without it, completeness 0.9990 against the "
+            "constraint's 1.0: completeness_check fired") in text
+
+
+@pytest.mark.slow
+def test_notebook_14_breaks_the_drift_line_at_the_baseline_change(executed, executed_workspace):
+    """13b changed the baseline: 14 names the change, and draws the alarm's threshold read from the alarm."""
+    from helpers import workshop
+    from helpers.backends import session
+
+    text = _text(executed["14_custom_metric_alarm"])
+    threshold = workshop.alarm_state(session("local", executed_workspace))["Threshold"]
+    assert f"the alarm mlops-nyctaxi-metric-gt-threshold fires above {threshold} (dotted line)" in text
+    changes = re.findall(r"baseline changed at \S+ \S+ UTC \(the line breaks there\): (\S+) -> (\S+)", text)
+    assert len(changes) == 1 and re.fullmatch(r"baseline-predictions/[0-9a-f]{8}…/output", changes[0][1]), changes
+
+
+@pytest.mark.slow
+def test_notebook_13_picker_does_not_repeat_the_table_above(executed):
+    """The picker starts with none chosen: its output (the HTML copy's too) names the table above
+    instead of showing it again."""
+    nb = executed["13_visualize_violations"]
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    outputs = [o for m in state.values() if m.get("model_name") == "OutputModel" for o in m["state"].get("outputs", [])]
+    assert outputs and not any("text/html" in o.get("data", {}) for o in outputs)
+    said = "".join(o.get("text", "") for o in outputs)
+    assert re.fullmatch(r"Choose one of \d+ finished executions to see its table; the table above is the one "
+                        r"scheduled \S+ \S+ UTC\.\n", said), said
+    scheduled = re.search(r"Looking at the execution scheduled (\S+ \S+) UTC", _text(nb)).group(1)
+    assert f"scheduled {scheduled} UTC." in said
+
+
+@pytest.mark.slow
+def test_executed_notebooks_do_not_show_the_build_machines_folders(executed, executed_workspace):
+    """The workspace reaches the kernels through WORKSHOP_HOME: no injected line, no output names it."""
+    for name, nb in executed.items():
+        injected = [c.source for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        assert injected == ["backend = 'local'"], (name, injected)
+        shown = "\n".join([c.source for c in nb.cells] + [_text(nb)])
+        assert str(executed_workspace) not in shown and str(executed_workspace.resolve()) not in shown, name
+    assert "workspace   the folder WORKSHOP_HOME names\n" in _text(executed["00_setup"])
 
 
 @pytest.mark.slow

@@ -122,3 +122,49 @@ def test_alarm_settings_table_names_every_setting_and_what_it_means():
     assert rows.loc["Period", "now"] == "60" and rows.loc["Period", "proposed"] == "3600"
     assert rows.loc["TreatMissingData", "now"] == "(not set)" and rows.loc["Threshold", "proposed"] == "0.2"
     assert frame["what it means"].str.len().min() > 0
+
+
+def test_drift_history_breaks_at_a_baseline_change_and_draws_the_alarm_threshold():
+    """Drift measured against two baselines is two series: the line breaks at the change, a labelled
+    marker stands there, and the alarm's threshold is a line of its own beside the constraint's."""
+    from helpers.workshop.dashboard import BaselineChange
+
+    hours = [T + pd.Timedelta(hours=h) for h in range(4)]
+    history = pd.DataFrame({"Timestamp": hours, "drift": [0.12, 0.11, 0.0, 0.0], "feature": "total_amount"})
+    execution = "ab3c4707-630a-496b-abce-ecdd874d0f1f"
+    change = BaselineChange(hours[2], "s3://b/m/monitoring/baseline/constraints.json",
+                            f"s3://b/m/monitoring/baseline-predictions/{execution}/output/constraints.json")
+    fig = plots.drift_history_figure(history, threshold=0.1, title="t", changes=[change], alarm_threshold=0.2)
+    ax = fig.axes[0]
+    drift = next(line for line in ax.get_lines() if line.get_label().startswith("total_amount"))
+    values = np.asarray(drift.get_ydata(), dtype=float)
+    assert list(np.flatnonzero(np.isnan(values))) == [2]  # after 0.12 and 0.11, before the first 0.0
+    assert list(values[~np.isnan(values)]) == [0.12, 0.11, 0.0, 0.0]
+    labels = {line.get_label(): line for line in ax.get_lines()}
+    assert list(labels["drift alarm's threshold 0.2 (total_amount)"].get_ydata()) == [0.2, 0.2]
+    assert list(labels["comparison threshold 0.1"].get_ydata()) == [0.1, 0.1]
+    marker = labels["new baseline from here: baseline-predictions/ab3c4707…/output"]
+    assert pd.Timestamp(marker.get_xdata()[0]) == hours[2]
+    assert [t.get_text() for t in ax.texts] == ["new baseline"]
+    assert plots.baseline_label(f"s3://b/nyctaxi/monitoring/baseline/mlops-nyctaxi-pbl-{execution}/constraints.json") == (
+        "monitoring/baseline/mlops-nyctaxi-pbl-ab3c4707…")
+    assert ax.get_ylim()[1] >= 0.2  # the alarm's line is in view
+    assert {t.get_text() for t in ax.get_legend().get_texts()} >= set(labels) - {"_child0"}
+    matplotlib.pyplot.close(fig)
+
+
+def test_drift_history_without_changes_is_one_line_per_feature():
+    history = pd.DataFrame({"Timestamp": minutes(0, 60), "drift": [0.1, 0.2], "feature": "trip_distance"})
+    fig = plots.drift_history_figure(history, threshold=None, title="t")
+    assert [line.get_label() for line in fig.axes[0].get_lines()] == ["trip_distance"] and not fig.axes[0].texts
+    matplotlib.pyplot.close(fig)
+
+
+def test_the_constraints_a_monitoring_run_read_come_from_its_job():
+    from helpers.workshop.dashboard import constraints_read
+
+    monitor = {"ProcessingInputs": [{"InputName": "endpoint_input_1", "S3Input": {"S3Uri": "s3://b/capture"}},
+                                    {"InputName": "constraints", "S3Input": {"S3Uri": "s3://b/c.json"}}]}
+    assert constraints_read(monitor) == "s3://b/c.json"
+    assert constraints_read({"Environment": {"BASELINE_CONSTRAINTS_S3_URI": "s3://b/self.json"}}) == "s3://b/self.json"
+    assert constraints_read({}) is None  # every member of DescribeProcessingJob's answer but a few is optional

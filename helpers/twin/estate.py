@@ -176,8 +176,10 @@ class Twin:
             pipeline.start_execution(self.core, "CloudWatchEvent", rule["Arn"])
 
     # -- status -----------------------------------------------------------------------------
-    def status(self) -> str:
-        lines = [f"workspace   {self.ws.root}", f"clock       {self.ws.now():%Y-%m-%d %H:%M:%S} UTC (virtual)",
+    def status(self, root_label: str | None = None) -> str:
+        """One line per resource; ``root_label`` names the workspace instead of its path (a notebook
+        shows it to learners: not this machine's folders)."""
+        lines = [f"workspace   {root_label or self.ws.root}", f"clock       {self.ws.now():%Y-%m-%d %H:%M:%S} UTC (virtual)",
                  f"bucket      s3://{self.bucket}",
                  f"container   {self.core.container} (the Model Monitor generation its jobs write)"]
         for ex in sorted(self.ws.resources("pipeline_execution"), key=lambda e: e["startTime"]):

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..formats.layout import atomic_write_bytes
 
-__all__ = ["ObjectInfo", "Workspace", "WorkspaceError", "default_workspace", "iso", "parse_iso"]
+__all__ = ["ObjectInfo", "Workspace", "WorkspaceError", "default_workspace", "iso", "parse_iso", "workspace_label"]
 
 KIND = "model-monitor-workshop-twin"
 SCHEMA_VERSION = 1
@@ -55,6 +55,19 @@ def default_workspace() -> Path:
     """``WORKSHOP_HOME``, else ``.workshop/`` at the repository root."""
     env = os.environ.get("WORKSHOP_HOME")
     return Path(env) if env else Path(__file__).resolve().parents[2] / ".workshop"
+
+
+def workspace_label(root: Path) -> str:
+    """The workspace as a notebook shows it, without this machine's folders: ``.workshop/`` (in
+    the repository), ``WORKSHOP_HOME`` when it is that folder, else the folder's own name."""
+    root = Path(root).resolve()
+    repo = Path(__file__).resolve().parents[2]
+    if root.is_relative_to(repo):
+        return f"{root.relative_to(repo)}/ (in the repository)"
+    env = os.environ.get("WORKSHOP_HOME")
+    if env and Path(env).resolve() == root:
+        return "the folder WORKSHOP_HOME names"
+    return f"a folder named {root.name}"
 
 
 def iso(moment: datetime) -> str:

@@ -45,6 +45,8 @@ from .capture import (
 from .cleanup import PRICE_TABLE, delete_dashboard, running_costs
 from .console import console_links
 from .dashboard import (
+    BaselineChange,
+    baseline_changes,
     create_dashboard,
     dashboard_panels,
     dashboard_window,
@@ -157,6 +159,8 @@ __all__ = [
     "pipeline_execution_status",
     "invoke_endpoint",
     "dashboards",
+    "BaselineChange",
+    "baseline_changes",
     "FINISHED",
     "REPORTED",
     "ExecutionInFocus",

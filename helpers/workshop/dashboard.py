@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -65,6 +66,47 @@ def drift_history(sess: WorkshopSession, endpoint: str, features: list[str], hou
     for metric, frame in _series(sess, metrics, "Average", 60, hours).items():
         frames.append(frame.rename(columns={"Value": "drift"}).assign(feature=metric[1].removeprefix("feature_baseline_drift_")))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["Timestamp", "drift", "feature"])
+
+
+@dataclass(frozen=True)
+class BaselineChange:
+    """The schedule compared its executions with a new baseline from ``when`` on: the scheduled
+    time of the first execution that read ``constraints_uri`` (``before``: what they read until
+    then). Each run publishes its metrics after its scheduled time and before the next one's, so
+    ``when`` separates the drift measured against the two baselines."""
+
+    when: datetime
+    before: str
+    constraints_uri: str
+
+
+def constraints_read(job: dict) -> str | None:
+    """The constraints a monitoring run's processing job read (DescribeProcessingJob): Model
+    Monitor names the input ``constraints``; the self-run job gets it in its environment."""
+    found = next((i.get("S3Input", {}).get("S3Uri") for i in job.get("ProcessingInputs", [])
+                  if i.get("InputName") == "constraints"), None)
+    return found or job.get("Environment", {}).get("BASELINE_CONSTRAINTS_S3_URI")
+
+
+@guarded("reading the baseline of each monitoring run (sagemaker:DescribeProcessingJob)")
+def baseline_changes(sess: WorkshopSession, endpoint: str) -> list[BaselineChange]:
+    """Where the baseline of ``endpoint``'s monitoring runs changed (step 13b points the schedule at
+    a new one), oldest first: drift before and after such a change measure different things."""
+    from .focus import REPORTED
+    from .schedule import monitoring_executions
+
+    runs = [e for e in monitoring_executions(sess, endpoint=endpoint) if e.status in REPORTED and e.processing_job_arn]
+    changes: list[BaselineChange] = []
+    previous = None
+    for run in reversed(runs):  # oldest first
+        job = sess.client("sagemaker").describe_processing_job(ProcessingJobName=run.processing_job)
+        used = constraints_read(job)
+        if used is None:  # a run that does not say which baseline it read cannot mark a change
+            continue
+        if previous is not None and used != previous:
+            changes.append(BaselineChange(run.scheduled, previous, used))
+        previous = used
+    return changes
 
 
 def widget_queries(metrics: list[list]) -> list[dict]:
