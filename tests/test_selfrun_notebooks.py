@@ -176,8 +176,6 @@ def test_13b_points_the_self_run_schedule_at_the_new_baseline(variant, tmp_path,
         parameters = {"backend": "aws", "monitoring": "self"}
         run_in_process(NOTEBOOKS / "07_monitoring_schedule.py", parameters, tmp_path)
         before = selfrun_schedule(sess).raw
-        if variant == "studio":  # 13b writes to SageMaker's default bucket, which the SDK creates on first use
-            sess.client("s3").create_bucket(Bucket=sess.default_bucket, CreateBucketConfiguration={"LocationConstraint": sess.region})
         endpoint = Endpoint(layout, sess)
         answers.add("InvokeEndpoint", endpoint)
         fired: list = []
@@ -191,6 +189,11 @@ def test_13b_points_the_self_run_schedule_at_the_new_baseline(variant, tmp_path,
         fix = run_in_process(NOTEBOOKS / "13b_fix_the_baseline.py", dict(parameters, confirm_update=True), tmp_path)
 
         new_statistics, new_constraints = f"{fix['finished'].output_uri}/statistics.json", fix["constraints_uri"]
+        # the predictions go to the bucket the deployment has (the Studio variant's project bucket;
+        # SageMaker's default bucket, which that variant never creates, is not made either)
+        assert fix["dataset_uri"].startswith(f"s3://{layout.bucket}/") and new_constraints.startswith(f"s3://{layout.bucket}/")
+        buckets = {b["Name"] for b in sess.client("s3").list_buckets()["Buckets"]}
+        assert (sess.default_bucket in buckets) == (variant == "earlier"), buckets
         after = selfrun_schedule(sess)
         assert (after.environment["BASELINE_STATISTICS_S3_URI"], after.environment["BASELINE_CONSTRAINTS_S3_URI"]) == (
             new_statistics, new_constraints)
