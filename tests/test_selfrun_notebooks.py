@@ -237,3 +237,43 @@ def test_13b_points_the_self_run_schedule_at_the_new_baseline(variant, tmp_path,
         against_old = run_monitor(Statistics.from_string(old["statistics.json"]), Constraints.from_string(old["constraints.json"]),
                                   capture=files)
         assert against_old.violations.violations
+
+
+def test_07_on_a_studio_account_with_no_model_monitor_shows_the_scheduler_schedule(tmp_path, monkeypatch, capsys):
+    """The Studio variant where Model Monitor never ran: no schedule of its own to read the reports
+    location from, and no SageMaker default bucket. Step 7 deploys the self-run schedule with its
+    reports in the project's bucket, prints the Scheduler's template (not Model Monitor's), and its
+    console links do not send the learner to the endpoint's Monitoring tab, which lists Model
+    Monitor's schedules only."""
+    layout = LAYOUTS["studio"]
+    with self_run_account(layout, tmp_path, monkeypatch) as (answers, _):
+        answers.add("ListMonitoringSchedules", lambda params: {"MonitoringScheduleSummaries": []})
+        answers.add("DescribeMonitoringSchedule", lambda params: {"Error": {
+            "Code": "ResourceNotFound", "Message": f"Monitoring Schedule {params['MonitoringScheduleName']} not found"}})
+        capsys.readouterr()
+        seven = run_in_process(NOTEBOOKS / "07_monitoring_schedule.py", {"backend": "aws", "monitoring": "self"}, tmp_path)
+        shown = capsys.readouterr().out
+        sess = seven["sess"]
+        buckets = {b["Name"] for b in sess.client("s3").list_buckets()["Buckets"]}
+    assert seven["schedule"].reports_uri == f"s3://{layout.bucket}/nyctaxi/monitoring/reports"
+    assert buckets == {layout.bucket}  # SageMaker's default bucket was neither needed nor made
+    assert '"Arn": "arn:aws:scheduler:::aws-sdk:sagemaker:createProcessingJob"' in shown
+    assert "sagemaker-model-monitor-analyzer" not in shown and "MonitoringScheduleConfig" not in shown
+    assert f"(at most {seven['schedule'].max_runtime_seconds} s a run)" in shown
+    assert "Monitoring tab" not in shown
+    assert f"/scheduler/home?region={sess.region}#schedules/default/{SCHEDULE}" in shown
+
+
+def test_09_says_how_the_self_run_jobs_are_named_and_listed():
+    """09's markdown for monitoring="self" names the call selfrun_jobs makes and the job name the
+    schedule's target gives (the slow test above checks a real job's name has that form)."""
+    import inspect
+
+    import jupytext
+
+    from helpers.workshop import selfrun
+
+    text = "\n".join(c.source for c in jupytext.read(NOTEBOOKS / "09_wait_for_execution.py").cells if c.cell_type == "markdown")
+    assert "`<schedule>-<execution id>`" in text and "list_processing_jobs(NameContains=<schedule>" in text
+    assert 'list_processing_jobs(NameContains=info.job_name_prefix, SortBy="CreationTime"' in inspect.getsource(selfrun._jobs)
+    assert "<aws.scheduler.execution-id>" in text
