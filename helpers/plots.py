@@ -13,6 +13,7 @@ from typing import Any
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
@@ -426,6 +427,9 @@ def _metric_widget(ax: Any, props: dict, lines: list) -> None:
     if not any(len(frame) for _, frame in lines):  # a panel with no data yet has nothing to draw
         ax.text(0.5, 0.5, "no data in this period", ha="center", va="center", transform=ax.transAxes,
                 fontsize="small", color="#777777")
+        # with no datapoint matplotlib's empty date axis is 1970: show no times rather than invented ones
+        ax.xaxis.set_major_locator(mticker.NullLocator())
+        ax.xaxis.set_major_formatter(mticker.NullFormatter())
 
 
 _EXECUTION_ID = re.compile(r"([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
