@@ -239,6 +239,13 @@ def test_13b_points_the_self_run_schedule_at_the_new_baseline(variant, tmp_path,
         assert against_old.violations.violations
 
 
+def without_model_monitor(answers) -> None:
+    """The account has no Model Monitor schedule (the service never ran here)."""
+    answers.add("ListMonitoringSchedules", lambda params: {"MonitoringScheduleSummaries": []})
+    answers.add("DescribeMonitoringSchedule", lambda params: {"Error": {
+        "Code": "ResourceNotFound", "Message": f"Monitoring Schedule {params['MonitoringScheduleName']} not found"}})
+
+
 def test_07_on_a_studio_account_with_no_model_monitor_shows_the_scheduler_schedule(tmp_path, monkeypatch, capsys):
     """The Studio variant where Model Monitor never ran: no schedule of its own to read the reports
     location from, and no SageMaker default bucket. Step 7 deploys the self-run schedule with its
@@ -247,9 +254,7 @@ def test_07_on_a_studio_account_with_no_model_monitor_shows_the_scheduler_schedu
     Monitor's schedules only."""
     layout = LAYOUTS["studio"]
     with self_run_account(layout, tmp_path, monkeypatch) as (answers, _):
-        answers.add("ListMonitoringSchedules", lambda params: {"MonitoringScheduleSummaries": []})
-        answers.add("DescribeMonitoringSchedule", lambda params: {"Error": {
-            "Code": "ResourceNotFound", "Message": f"Monitoring Schedule {params['MonitoringScheduleName']} not found"}})
+        without_model_monitor(answers)
         capsys.readouterr()
         seven = run_in_process(NOTEBOOKS / "07_monitoring_schedule.py", {"backend": "aws", "monitoring": "self"}, tmp_path)
         shown = capsys.readouterr().out
@@ -277,3 +282,23 @@ def test_09_says_how_the_self_run_jobs_are_named_and_listed():
     assert "`<schedule>-<execution id>`" in text and "list_processing_jobs(NameContains=<schedule>" in text
     assert 'list_processing_jobs(NameContains=info.job_name_prefix, SortBy="CreationTime"' in inspect.getsource(selfrun._jobs)
     assert "<aws.scheduler.execution-id>" in text
+
+
+def test_99_lists_the_self_run_schedule_and_deletes_it(tmp_path, monkeypatch, capsys):
+    """The self-run schedule starts a paid processing job every hour, and no stack owns it (step 7
+    made it with boto3): 99 shows it with its price and, with delete_monitoring=True, deletes it
+    before the endpoint it watches (else each hour's job would start, bill and find no data)."""
+    from helpers.workshop.cleanup import HOURLY_USD
+
+    layout = LAYOUTS["earlier"]
+    with self_run_account(layout, tmp_path, monkeypatch) as (answers, sess):
+        without_model_monitor(answers)
+        run_in_process(NOTEBOOKS / "07_monitoring_schedule.py", {"backend": "aws", "monitoring": "self"}, tmp_path)
+        capsys.readouterr()
+        shown = run_in_process(NOTEBOOKS / "99_cleanup.py", {"backend": "aws", "delete_monitoring": True}, tmp_path)
+        printed = capsys.readouterr().out
+        row = shown["running"].set_index("kind").loc["self-run schedule"]
+        assert (row["name"], row["usd_per_hour"], row["stack"]) == (SCHEDULE, HOURLY_USD["ml.m5.xlarge"], "")
+        assert row["detail"] == "1 processing job an hour (ml.m5.xlarge), billed per second of each run; ENABLED"
+        assert SCHEDULE in printed.split("deleted, owned by no stack:")[1]
+        assert not sess.client("scheduler").list_schedules()["Schedules"]
