@@ -302,3 +302,28 @@ def test_99_lists_the_self_run_schedule_and_deletes_it(tmp_path, monkeypatch, ca
         assert row["detail"] == "1 processing job an hour (ml.m5.xlarge), billed per second of each run; ENABLED"
         assert SCHEDULE in printed.split("deleted, owned by no stack:")[1]
         assert not sess.client("scheduler").list_schedules()["Schedules"]
+
+
+def test_00_with_monitoring_self_checks_the_self_run_schedule_not_model_monitor(tmp_path, monkeypatch):
+    """A learner whose account never had Model Monitor sets monitoring="self" in 00 too: the
+    pre-flight checks the self-run path's permissions (the Scheduler's, not UpdateMonitoringSchedule)
+    and reports the missing Model Monitor schedule as expected, so every row is ok."""
+    layout = LAYOUTS["studio"]
+    with self_run_account(layout, tmp_path, monkeypatch) as (answers, _):
+        without_model_monitor(answers)
+        zero = run_in_process(NOTEBOOKS / "00_setup.py", {"backend": "aws", "monitoring": "self"}, tmp_path)
+        table = workshop_preflight(zero["sess"]).set_index("check")
+        history = zero["workshop"].estate_history(zero["sess"]).explain()
+    assert history.endswith("The self-run schedule is not deployed yet: step 07 deploys it, and it runs from the next full hour.")
+    assert table["ok"].all(), table[~table["ok"]]
+    assert table.loc["monitoring schedule", "result"].startswith("none (not needed")
+    assert table.loc["self-run schedule", "result"] == f"{SCHEDULE} not deployed yet: step 07 deploys it"
+    assert "Model Monitor availability" not in table.index
+    assert any(c.startswith("permission scheduler:UpdateSchedule") for c in table.index)
+    assert not any("UpdateMonitoringSchedule" in c for c in table.index)
+
+
+def workshop_preflight(sess):
+    from helpers.workshop import preflight
+
+    return preflight(sess)
