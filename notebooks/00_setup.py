@@ -111,7 +111,7 @@ if backend == "local":
     print(twin.status())
 
 sess = session(backend, workspace, monitoring=monitoring, region=region, profile=profile, **names)
-print(f"backend={sess.backend} region={sess.region} account={sess.account_id} bucket={sess.default_bucket}")
+print(f"backend={sess.backend} region={sess.region} account={sess.account_id} bucket={sess.workshop_bucket}")  # the capture's bucket (Studio: the project's)
 
 # %% [markdown]
 # **What you see above** (on the twin): the twin's own summary, one line per resource. Its
@@ -152,7 +152,8 @@ with pd.option_context("display.max_colwidth", None):  # whole names and details
 # target the pipeline (the two variants of the original name them differently). The table says
 # what was found and how, checks the permissions the chapter uses with
 # `iam.simulate_principal_policy` (where your role may call it), and probes whether Model
-# Monitor answers this account. Any row with `ok = False` says what to do.
+# Monitor answers this account (with `monitoring = "self"`: whether the self-run schedule is
+# deployed yet). Any row with `ok = False` says what to do.
 
 # %%
 if sess.backend == "aws":

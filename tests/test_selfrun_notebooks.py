@@ -312,6 +312,7 @@ def test_00_with_monitoring_self_checks_the_self_run_schedule_not_model_monitor(
     with self_run_account(layout, tmp_path, monkeypatch) as (answers, _):
         without_model_monitor(answers)
         zero = run_in_process(NOTEBOOKS / "00_setup.py", {"backend": "aws", "monitoring": "self"}, tmp_path)
+        assert zero["sess"].workshop_bucket == layout.bucket  # the bucket 00 prints: the project's, not the default
         table = workshop_preflight(zero["sess"]).set_index("check")
         history = zero["workshop"].estate_history(zero["sess"]).explain()
     assert history.endswith("The self-run schedule is not deployed yet: step 07 deploys it, and it runs from the next full hour.")
