@@ -36,7 +36,8 @@ _DENIED = ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "Au
 _NOT_FOUND = ("ResourceNotFound", "ResourceNotFoundException", "PipelineNotFoundException",
               "NoSuchEntity", "NoSuchBucket", "NoSuchKey", "404", "NotFound", "ResourceNotFoundFault")
 TWIN_HINT = ("Model Monitor is closed to new AWS customers; run the workshop on the local twin "
-             "instead: session(backend='local') (or WORKSHOP_BACKEND=local), after `make workshop`.")
+             "instead: session(backend='local') (or WORKSHOP_BACKEND=local), after `make workshop`; or stay on "
+             "AWS with monitoring='self' (step 07 deploys the self-run schedule: README, self-run monitoring).")
 
 
 class WorkshopAwsError(RuntimeError):

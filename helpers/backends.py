@@ -40,9 +40,17 @@ class WorkshopSession:
     def default_bucket(self) -> str:
         return f"sagemaker-{self.region}-{self.account_id}"
 
+    @property
+    def workshop_bucket(self) -> str:
+        """The bucket the deployment writes to: that of the endpoint's capture destination as
+        discovered (the project's bucket in the Studio variant, which never creates SageMaker's
+        default bucket), else the default bucket (the earlier variant's, and the twin's)."""
+        prefix = self.names.capture_prefix
+        return prefix[5:].split("/", 1)[0] if prefix.startswith("s3://") else self.default_bucket
+
     def s3_location(self, prefix: str) -> str:
-        """A name's S3 location: a full ``s3://`` URI as discovered, or a prefix in the default bucket."""
-        return prefix.rstrip("/") if prefix.startswith("s3://") else f"s3://{self.default_bucket}/{prefix.strip('/')}"
+        """A name's S3 location: a full ``s3://`` URI as discovered, or a prefix in the workshop's bucket."""
+        return prefix.rstrip("/") if prefix.startswith("s3://") else f"s3://{self.workshop_bucket}/{prefix.strip('/')}"
 
     @property
     def capture_uri(self) -> str:

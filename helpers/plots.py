@@ -14,6 +14,7 @@ from typing import Any
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
@@ -472,6 +473,9 @@ def _metric_widget(ax: Any, props: dict, lines: list) -> None:
     if not any(len(frame) for _, frame in lines):  # a panel with no data yet has nothing to draw
         ax.text(0.5, 0.5, "no data in this period", ha="center", va="center", transform=ax.transAxes,
                 fontsize="small", color="#777777")
+        # with no datapoint matplotlib's empty date axis is 1970: show no times rather than invented ones
+        ax.xaxis.set_major_locator(mticker.NullLocator())
+        ax.xaxis.set_major_formatter(mticker.NullFormatter())
 
 
 def _below_legend(ax: Any, columns: int = 2) -> None:

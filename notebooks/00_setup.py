@@ -29,7 +29,11 @@
 # runs on an **offline twin** of the workshop's AWS estate: the same API calls, names, files and
 # messages, answered by a real model, a real analyzer and a virtual clock on this machine. If
 # your account still has Model Monitor and the workshop deployed, set `backend = "aws"` in the
-# parameters cell of each notebook and the same code runs against it.
+# parameters cell of each notebook and the same code runs against it. If it has the workshop
+# but not Model Monitor, also set `monitoring = "self"` (here and in steps 07 to 16): step 07
+# then deploys a **self-run schedule** on your account (EventBridge Scheduler starting a
+# processing job every hour that runs this package's analyzer), with Model Monitor's files and
+# metrics; the pre-flight below then checks that schedule's permissions instead.
 #
 # **Cost and permissions on AWS.** The endpoint bills for every hour it exists and the schedule
 # starts a processing job every hour; the cost table below lists both with the instance types
@@ -57,6 +61,7 @@
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)
 workspace = None  # the twin's folder; None means WORKSHOP_HOME or .workshop/
 names = {}  # override any of the names in assets/workshop.json, e.g. {"schedule_name": "my-schedule"}
+monitoring = None  # AWS only: None runs Model Monitor's schedule; "self" the self-run schedule (accounts Model Monitor no longer admits)
 region = None  # AWS only: None follows boto3 (AWS_DEFAULT_REGION, then the profile in ~/.aws/config)
 profile = None  # AWS only: a profile of ~/.aws/config; None is the default chain (Studio: the execution role)
 
@@ -105,8 +110,8 @@ if backend == "local":
         twin.run_hours(2)
     print(twin.status(root_label=workspace_label(root)))
 
-sess = session(backend, workspace, region=region, profile=profile, **names)
-print(f"backend={sess.backend} region={sess.region} account={sess.account_id} bucket={sess.default_bucket}")
+sess = session(backend, workspace, monitoring=monitoring, region=region, profile=profile, **names)
+print(f"backend={sess.backend} region={sess.region} account={sess.account_id} bucket={sess.workshop_bucket}")  # the capture's bucket (Studio: the project's)
 
 # %% [markdown]
 # **What you see above** (on the twin): the twin's own summary, one line per resource. Its
@@ -147,7 +152,8 @@ with pd.option_context("display.max_colwidth", None):  # whole names and details
 # target the pipeline (the two variants of the original name them differently). The table says
 # what was found and how, checks the permissions the chapter uses with
 # `iam.simulate_principal_policy` (where your role may call it), and probes whether Model
-# Monitor answers this account. Any row with `ok = False` says what to do.
+# Monitor answers this account (with `monitoring = "self"`: whether the self-run schedule is
+# deployed yet). Any row with `ok = False` says what to do.
 
 # %%
 if sess.backend == "aws":

@@ -81,25 +81,32 @@ schedule.environment  # optional in the API: {} when the definition sets none
 
 # %% [markdown]
 # The schedule was created from `assets/monitoring-schedule.template.json` (CloudFormation on AWS;
-# the twin deploys the same file). Its schedule configuration, before the parameters are filled in:
+# the twin deploys the same file). Its schedule configuration, before the parameters are filled in
+# (with `monitoring = "self"`: the Scheduler schedule of `assets/selfrun-schedule.template.json`,
+# whose target is the processing job shown above):
 
 # %%
 import json
 
 from helpers.config import ASSETS
 
-template = json.loads((ASSETS / "monitoring-schedule.template.json").read_text())
-print(json.dumps(template["Resources"]["MonitoringSchedule"]["Properties"]["MonitoringScheduleConfig"], indent=2))
+if monitoring == "self":
+    template = json.loads((ASSETS / "selfrun-schedule.template.json").read_text())
+    print(json.dumps(template["Resources"]["Schedule"]["Properties"], indent=2))
+else:
+    template = json.loads((ASSETS / "monitoring-schedule.template.json").read_text())
+    print(json.dumps(template["Resources"]["MonitoringSchedule"]["Properties"]["MonitoringScheduleConfig"], indent=2))
 
 # %% [markdown]
-# `Ref` and `Fn::Sub` are CloudFormation's placeholders: the endpoint, the baseline folder and
-# the reports folder are filled in from the pipeline's names, which is what
-# `describe_monitoring_schedule` returned above.
+# `Ref`, `Fn::Sub` and `Fn::GetAtt` are CloudFormation's placeholders: the endpoint, the baseline
+# folder and the reports folder are filled in from the pipeline's names, which is what
+# `describe_monitoring_schedule` (or, self-run, `scheduler.get_schedule`) returned above.
 #
 # **What you should see:** the baseline files from step 3, reports under
-# `nyctaxi/monitoring/reports`, an `ml.m5.xlarge` with 1,800 s, and
-# `publish_cloudwatch_metrics: Enabled`: each run publishes its drift distances to CloudWatch
-# (step 14 uses that).
+# `nyctaxi/monitoring/reports` (on AWS, where the deployment put them), an `ml.m5.xlarge` with
+# at most the `MaxRuntimeInSeconds` printed above, and metrics on
+# (`publish_cloudwatch_metrics: Enabled`, self-run `PUBLISH_CLOUDWATCH_METRICS`): each run
+# publishes its drift distances to CloudWatch (step 14 uses that).
 #
 # ## What you learned
 # - The schedule binds the endpoint's capture to the baseline and sends reports and metrics out.

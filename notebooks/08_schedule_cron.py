@@ -19,6 +19,8 @@
 # Model Monitor schedules use AWS cron expressions with six fields
 # (`minutes hours day-of-month month day-of-week year`) and a `?` in one of the day fields.
 # `cron(0 * ? * * *)` means minute 0 of every hour: each run analyses **the previous hour**.
+# With `monitoring = "self"` the EventBridge Scheduler schedule takes the same six fields and
+# writes the same thing as `cron(0 * * * ? *)` (its `?` is in the day-of-week field), in UTC.
 
 # %% tags=["parameters"]
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)

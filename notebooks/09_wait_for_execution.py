@@ -22,6 +22,13 @@
 # virtual hour, so it returns at once.
 #
 # **The API call:** `sagemaker.list_monitoring_executions(MonitoringScheduleName=..., EndpointName=..., SortBy="ScheduledTime", SortOrder="Descending", MaxResults=10)`.
+#
+# **With `monitoring = "self"`** each run is a plain processing job that the Scheduler started,
+# named `<schedule>-<execution id>` (the Scheduler's `<aws.scheduler.execution-id>`). The
+# same call lists them: `sagemaker.list_processing_jobs(NameContains=<schedule>, SortBy="CreationTime", SortOrder="Descending")`,
+# then `describe_processing_job` for each: its `SCHEDULED_TIME` gives the hour, and its exit
+# message gives Model Monitor's status (a job that ended *Completed* with
+# "CompletedWithViolations: ..." is listed as CompletedWithViolations).
 
 # %% tags=["parameters"]
 backend = "local"  # "local" (the offline twin) or "aws" (your account, with the workshop deployed)

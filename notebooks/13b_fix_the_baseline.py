@@ -86,7 +86,7 @@ if sess.backend == "aws" and not confirm_update:
                        f"your schedule {sess.names.schedule_name} at a new baseline: set confirm_update = True in "
                        "the parameters cell to go on.")
 dataset = workshop.predictions_dataset(sess, prod.endpoint, test, rows=baseline_rows, integral=integral)
-folder = f"s3://{sess.default_bucket}/{sess.names.model_name}/monitoring/baseline-predictions/{prod.execution_id}"
+folder = f"s3://{sess.workshop_bucket}/{sess.names.model_name}/monitoring/baseline-predictions/{prod.execution_id}"
 dataset_uri = workshop.write_s3_text(sess, f"{folder}/dataset.csv", dataset.to_csv(index=False))
 print(f"{len(dataset)} rows (of the test split's {len(test)}) written to {dataset_uri}")
 dataset.head()

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -24,7 +26,9 @@
 #
 # **The API calls:** `cloudformation.list_stacks`, `list_stack_resources`, `list_imports`,
 # `delete_stack` and its `stack_delete_complete` waiter; `cloudwatch.delete_dashboards`;
-# `sagemaker.delete_monitoring_schedule`, `sagemaker.delete_endpoint`.
+# `sagemaker.delete_monitoring_schedule`, `sagemaker.delete_endpoint`; for the self-run schedule of
+# step 7 (`monitoring = "self"`, listed whatever this session's monitoring), `scheduler.get_schedule`
+# and `scheduler.delete_schedule` (its two IAM roles and its code in S3 cost nothing and stay).
 
 # %% tags=["parameters"]
 backend = "local"

@@ -126,7 +126,8 @@ def test_preflight_checks_each_steps_writes_on_its_resource(answers):
     arn = f"arn:aws:{{}}:{REGION}:123456789012:"
     assert asked[0] == (list(CHAPTER_ACTIONS), ["*"])
     assert asked[1:] == [
-        (["s3:PutObject"], [f"arn:aws:s3:::{aws.default_bucket}/{aws.names.model_name}/monitoring/baseline-predictions/*"]),
+        # the project's bucket: the Studio variant has no SageMaker default bucket
+        (["s3:PutObject"], [f"arn:aws:s3:::{LAYOUTS['studio'].bucket}/{aws.names.model_name}/monitoring/baseline-predictions/*"]),
         (["sagemaker:CreateProcessingJob"], [arn.format("sagemaker") + "processing-job/baseline-predictions-*"]),
         (["iam:PassRole"], [ROLE]),  # the role the schedule's job definition runs as
         (["sagemaker:UpdateMonitoringSchedule"], [arn.format("sagemaker") + f"monitoring-schedule/{aws.names.schedule_name}"]),

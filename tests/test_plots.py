@@ -114,6 +114,17 @@ def test_alarm_metric_figure_draws_a_test_value_apart_from_measured_drift():
     matplotlib.pyplot.close(fig)
 
 
+def test_a_dashboard_panel_with_no_data_shows_no_invented_times():
+    body = json.dumps({"widgets": [{"type": "metric", "x": 0, "y": 0, "width": 24, "height": 6, "properties": {
+        "title": "p", "period": 60, "metrics": []}}]})
+    fig = plots.dashboard_figure(body, {"p": []}, {})
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [] and "1970" not in ax.xaxis.get_offset_text().get_text()
+    assert any(t.get_text() == "no data in this period" for t in ax.texts)
+    matplotlib.pyplot.close(fig)
+
+
 def test_alarm_settings_table_names_every_setting_and_what_it_means():
     alarm = {"Statistic": "Average", "Period": 60, "EvaluationPeriods": 1, "Threshold": 0.2,
              "ComparisonOperator": "GreaterThanThreshold"}  # DatapointsToAlarm, TreatMissingData: optional

@@ -176,8 +176,6 @@ def test_13b_points_the_self_run_schedule_at_the_new_baseline(variant, tmp_path,
         parameters = {"backend": "aws", "monitoring": "self"}
         run_in_process(NOTEBOOKS / "07_monitoring_schedule.py", parameters, tmp_path)
         before = selfrun_schedule(sess).raw
-        if variant == "studio":  # 13b writes to SageMaker's default bucket, which the SDK creates on first use
-            sess.client("s3").create_bucket(Bucket=sess.default_bucket, CreateBucketConfiguration={"LocationConstraint": sess.region})
         endpoint = Endpoint(layout, sess)
         answers.add("InvokeEndpoint", endpoint)
         fired: list = []
@@ -191,6 +189,11 @@ def test_13b_points_the_self_run_schedule_at_the_new_baseline(variant, tmp_path,
         fix = run_in_process(NOTEBOOKS / "13b_fix_the_baseline.py", dict(parameters, confirm_update=True), tmp_path)
 
         new_statistics, new_constraints = f"{fix['finished'].output_uri}/statistics.json", fix["constraints_uri"]
+        # the predictions go to the bucket the deployment has (the Studio variant's project bucket;
+        # SageMaker's default bucket, which that variant never creates, is not made either)
+        assert fix["dataset_uri"].startswith(f"s3://{layout.bucket}/") and new_constraints.startswith(f"s3://{layout.bucket}/")
+        buckets = {b["Name"] for b in sess.client("s3").list_buckets()["Buckets"]}
+        assert (sess.default_bucket in buckets) == (variant == "earlier"), buckets
         after = selfrun_schedule(sess)
         assert (after.environment["BASELINE_STATISTICS_S3_URI"], after.environment["BASELINE_CONSTRAINTS_S3_URI"]) == (
             new_statistics, new_constraints)
@@ -234,3 +237,94 @@ def test_13b_points_the_self_run_schedule_at_the_new_baseline(variant, tmp_path,
         against_old = run_monitor(Statistics.from_string(old["statistics.json"]), Constraints.from_string(old["constraints.json"]),
                                   capture=files)
         assert against_old.violations.violations
+
+
+def without_model_monitor(answers) -> None:
+    """The account has no Model Monitor schedule (the service never ran here)."""
+    answers.add("ListMonitoringSchedules", lambda params: {"MonitoringScheduleSummaries": []})
+    answers.add("DescribeMonitoringSchedule", lambda params: {"Error": {
+        "Code": "ResourceNotFound", "Message": f"Monitoring Schedule {params['MonitoringScheduleName']} not found"}})
+
+
+def test_07_on_a_studio_account_with_no_model_monitor_shows_the_scheduler_schedule(tmp_path, monkeypatch, capsys):
+    """The Studio variant where Model Monitor never ran: no schedule of its own to read the reports
+    location from, and no SageMaker default bucket. Step 7 deploys the self-run schedule with its
+    reports in the project's bucket, prints the Scheduler's template (not Model Monitor's), and its
+    console links do not send the learner to the endpoint's Monitoring tab, which lists Model
+    Monitor's schedules only."""
+    layout = LAYOUTS["studio"]
+    with self_run_account(layout, tmp_path, monkeypatch) as (answers, _):
+        without_model_monitor(answers)
+        capsys.readouterr()
+        seven = run_in_process(NOTEBOOKS / "07_monitoring_schedule.py", {"backend": "aws", "monitoring": "self"}, tmp_path)
+        shown = capsys.readouterr().out
+        sess = seven["sess"]
+        buckets = {b["Name"] for b in sess.client("s3").list_buckets()["Buckets"]}
+    assert seven["schedule"].reports_uri == f"s3://{layout.bucket}/nyctaxi/monitoring/reports"
+    assert buckets == {layout.bucket}  # SageMaker's default bucket was neither needed nor made
+    assert '"Arn": "arn:aws:scheduler:::aws-sdk:sagemaker:createProcessingJob"' in shown
+    assert "sagemaker-model-monitor-analyzer" not in shown and "MonitoringScheduleConfig" not in shown
+    assert f"(at most {seven['schedule'].max_runtime_seconds} s a run)" in shown
+    assert "Monitoring tab" not in shown
+    assert f"/scheduler/home?region={sess.region}#schedules/default/{SCHEDULE}" in shown
+
+
+def test_09_says_how_the_self_run_jobs_are_named_and_listed():
+    """09's markdown for monitoring="self" names the call selfrun_jobs makes and the job name the
+    schedule's target gives (the slow test above checks a real job's name has that form)."""
+    import inspect
+
+    import jupytext
+
+    from helpers.workshop import selfrun
+
+    text = "\n".join(c.source for c in jupytext.read(NOTEBOOKS / "09_wait_for_execution.py").cells if c.cell_type == "markdown")
+    assert "`<schedule>-<execution id>`" in text and "list_processing_jobs(NameContains=<schedule>" in text
+    assert 'list_processing_jobs(NameContains=info.job_name_prefix, SortBy="CreationTime"' in inspect.getsource(selfrun._jobs)
+    assert "<aws.scheduler.execution-id>" in text
+
+
+def test_99_lists_the_self_run_schedule_and_deletes_it(tmp_path, monkeypatch, capsys):
+    """The self-run schedule starts a paid processing job every hour, and no stack owns it (step 7
+    made it with boto3): 99 shows it with its price and, with delete_monitoring=True, deletes it
+    before the endpoint it watches (else each hour's job would start, bill and find no data)."""
+    from helpers.workshop.cleanup import HOURLY_USD
+
+    layout = LAYOUTS["earlier"]
+    with self_run_account(layout, tmp_path, monkeypatch) as (answers, sess):
+        without_model_monitor(answers)
+        run_in_process(NOTEBOOKS / "07_monitoring_schedule.py", {"backend": "aws", "monitoring": "self"}, tmp_path)
+        capsys.readouterr()
+        shown = run_in_process(NOTEBOOKS / "99_cleanup.py", {"backend": "aws", "delete_monitoring": True}, tmp_path)
+        printed = capsys.readouterr().out
+        row = shown["running"].set_index("kind").loc["self-run schedule"]
+        assert (row["name"], row["usd_per_hour"], row["stack"]) == (SCHEDULE, HOURLY_USD["ml.m5.xlarge"], "")
+        assert row["detail"] == "1 processing job an hour (ml.m5.xlarge), billed per second of each run; ENABLED"
+        assert SCHEDULE in printed.split("deleted, owned by no stack:")[1]
+        assert not sess.client("scheduler").list_schedules()["Schedules"]
+
+
+def test_00_with_monitoring_self_checks_the_self_run_schedule_not_model_monitor(tmp_path, monkeypatch):
+    """A learner whose account never had Model Monitor sets monitoring="self" in 00 too: the
+    pre-flight checks the self-run path's permissions (the Scheduler's, not UpdateMonitoringSchedule)
+    and reports the missing Model Monitor schedule as expected, so every row is ok."""
+    layout = LAYOUTS["studio"]
+    with self_run_account(layout, tmp_path, monkeypatch) as (answers, _):
+        without_model_monitor(answers)
+        zero = run_in_process(NOTEBOOKS / "00_setup.py", {"backend": "aws", "monitoring": "self"}, tmp_path)
+        assert zero["sess"].workshop_bucket == layout.bucket  # the bucket 00 prints: the project's, not the default
+        table = workshop_preflight(zero["sess"]).set_index("check")
+        history = zero["workshop"].estate_history(zero["sess"]).explain()
+    assert history.endswith("The self-run schedule is not deployed yet: step 07 deploys it, and it runs from the next full hour.")
+    assert table["ok"].all(), table[~table["ok"]]
+    assert table.loc["monitoring schedule", "result"].startswith("none (not needed")
+    assert table.loc["self-run schedule", "result"] == f"{SCHEDULE} not deployed yet: step 07 deploys it"
+    assert "Model Monitor availability" not in table.index
+    assert any(c.startswith("permission scheduler:UpdateSchedule") for c in table.index)
+    assert not any("UpdateMonitoringSchedule" in c for c in table.index)
+
+
+def workshop_preflight(sess):
+    from helpers.workshop import preflight
+
+    return preflight(sess)

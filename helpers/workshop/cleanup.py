@@ -76,7 +76,32 @@ def running_costs(sess: WorkshopSession, owners: dict[str, str]) -> pd.DataFrame
         rows.append(Running("monitoring schedule", s["MonitoringScheduleName"],
                             f"1 processing job an hour ({kind}), billed per second of each run", HOURLY_USD.get(kind),
                             owners.get(arn, owners.get(s["MonitoringScheduleName"], ""))))
+    rows += _selfrun_schedule(sess, owners)
     return pd.DataFrame([vars(r) for r in rows], columns=["kind", "name", "detail", "usd_per_hour", "stack"])
+
+
+def _selfrun_schedule(sess: WorkshopSession, owners: dict[str, str]) -> list[Running]:
+    """The self-run schedule (step 7 with monitoring="self"): an EventBridge Scheduler schedule
+    starting a processing job every hour, whatever the session's monitoring. None where it does
+    not exist, on the twin (its schedule is the twin's), or where the role may not read schedules
+    (then the workshop's step 7 could not have made one either)."""
+    from botocore.exceptions import ClientError
+
+    if sess.backend != "aws":
+        return []
+    name = sess.names.schedule_name
+    try:
+        raw = sess.client("scheduler").get_schedule(Name=name)
+    except ClientError as err:
+        if err.response.get("Error", {}).get("Code") in ("ResourceNotFoundException", "AccessDeniedException"):
+            return []
+        raise
+    from .selfrun import selfrun_schedule
+
+    kind = selfrun_schedule(sess, name).job.get("ProcessingResources", {}).get("ClusterConfig", {}).get("InstanceType", "?")
+    return [Running("self-run schedule", raw.get("Name") or name,
+                    f"1 processing job an hour ({kind}), billed per second of each run; {raw.get('State', '?')}",
+                    HOURLY_USD.get(kind), owners.get(raw.get("Name") or name, ""))]
 
 
 @guarded("ordering the stacks (cloudformation:DescribeStacks, ListImports)")
@@ -124,16 +149,18 @@ def delete_dashboard(sess: WorkshopSession) -> bool:
     return True
 
 
-@guarded("deleting what no stack owns (sagemaker:DeleteMonitoringSchedule, DeleteEndpoint)")
+@guarded("deleting what no stack owns (sagemaker:DeleteMonitoringSchedule, scheduler:DeleteSchedule, DeleteEndpoint)")
 def delete_unowned(sess: WorkshopSession, left: pd.DataFrame) -> list[str]:
     """After the stacks: delete the schedules and endpoints that no stack owned."""
     sm = sess.client("sagemaker")
     deleted = []
     unowned = left[left["stack"] == ""]
-    schedules_first = pd.concat([unowned[unowned["kind"] == "monitoring schedule"], unowned[unowned["kind"] != "monitoring schedule"]])
+    schedules_first = pd.concat([unowned[unowned["kind"] != "endpoint"], unowned[unowned["kind"] == "endpoint"]])
     for row in schedules_first.itertuples():  # a schedule must go before the endpoint it watches
         if row.kind == "monitoring schedule":
             sm.delete_monitoring_schedule(MonitoringScheduleName=row.name)
+        elif row.kind == "self-run schedule":  # its two roles and code in S3 cost nothing and stay
+            sess.client("scheduler").delete_schedule(Name=row.name)
         else:
             sm.delete_endpoint(EndpointName=row.name)
         deleted.append(row.name)

@@ -26,7 +26,11 @@ def console_links(sess: WorkshopSession, *, endpoint: str | None = None, process
         return {}
     r = sess.region
     links = {}
-    if endpoint:
+    if endpoint and sess.monitoring == "self":  # the endpoint's Monitoring tab lists Model Monitor's schedules only
+        links["the endpoint"] = _sagemaker(r, f"endpoints/{quote(endpoint)}")
+        links["the self-run schedule (EventBridge Scheduler)"] = (
+            f"https://{r}.console.aws.amazon.com/scheduler/home?region={r}#schedules/default/{quote(sess.names.schedule_name)}")
+    elif endpoint:
         links["endpoint (its Monitoring tab lists the schedule's runs)"] = _sagemaker(r, f"endpoints/{quote(endpoint)}")
     if processing_job:
         links["the execution's processing job"] = _sagemaker(r, f"processing-jobs/{quote(processing_job)}")

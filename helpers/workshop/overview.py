@@ -42,6 +42,7 @@ class EstateHistory:
     runs: list[PipelineRun]
     production: str
     executions: list[Execution]  # oldest first
+    schedule_deployed: bool = True  # False: monitoring="self" before step 7 deployed the self-run schedule
 
     def explain(self) -> str:
         lines = [f"The pipeline has run {len(self.runs)} time(s):"]
@@ -50,6 +51,9 @@ class EstateHistory:
             here = "  <- production runs its endpoint" if run.execution_id == self.production else ""
             why = _TRIGGERS.get(run.trigger, f"started by {run.trigger}")
             lines.append(f"  {run.execution_id[:8]}... {when}, {why}: {run.status}{here}")
+        if not self.schedule_deployed:
+            lines.append("The self-run schedule is not deployed yet: step 07 deploys it, and it runs from the next full hour.")
+            return "\n".join(lines)
         if not self.executions:
             lines.append("The schedule has not run yet: its first execution comes at the next full hour.")
             return "\n".join(lines)
@@ -73,5 +77,16 @@ def estate_history(sess: WorkshopSession) -> EstateHistory:
     runs = [PipelineRun(e.get("pipelineExecutionId", "?"), e.get("startTime"), e.get("trigger", {}).get("triggerType", "?"),
                         e.get("status", "?")) for p in pages for e in p.get("pipelineExecutionSummaries", [])]
     runs.sort(key=lambda r: (r.started is None, r.started))
+    if sess.monitoring == "self" and not _selfrun_deployed(sess):
+        return EstateHistory(runs, pipeline_execution_id(sess), [], schedule_deployed=False)
     executions = sorted(monitoring_executions(sess), key=lambda e: e.scheduled)
     return EstateHistory(runs, pipeline_execution_id(sess), executions)
+
+
+def _selfrun_deployed(sess: WorkshopSession) -> bool:
+    scheduler = sess.client("scheduler")
+    try:
+        scheduler.get_schedule(Name=sess.names.schedule_name)
+    except scheduler.exceptions.ResourceNotFoundException:
+        return False
+    return True

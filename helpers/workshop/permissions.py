@@ -75,7 +75,7 @@ def _resource_names(sess: WorkshopSession, templates: set[str]) -> dict[str, str
     partition = sess.identity.split(":")[1] if sess.identity.startswith("arn:") else "aws"
     any_role = f"arn:{partition}:iam::{sess.account_id}:role/*"
     names = {"partition": partition, "region": sess.region, "account": sess.account_id,
-             "bucket": sess.default_bucket, "model": sess.names.model_name, "schedule": sess.names.schedule_name,
+             "bucket": sess.workshop_bucket, "model": sess.names.model_name, "schedule": sess.names.schedule_name,
              "alarm": sess.names.alarm_name, "pipeline": sess.names.pipeline_name,
              "dashboard": sess.names.dashboard_name, "approval_stage": "*", "approval_action": "*",
              "monitor_role": any_role, "scheduler_role": any_role, "job_role": any_role}

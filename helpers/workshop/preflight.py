@@ -3,7 +3,7 @@
 One table: the region and where it came from, who is calling, each resource found by discovery
 (or not, with what to do), the IAM permissions the chapter uses checked with
 ``iam:SimulatePrincipalPolicy`` where the role may call it, and a Model Monitor availability
-probe with its verdict.
+probe with its verdict (with monitoring="self", the self-run schedule instead).
 """
 
 from __future__ import annotations
@@ -82,14 +82,34 @@ def _availability(sess: WorkshopSession) -> Check:
                  "customers (not probed: it would cost money); if the workshop is not deployed, use backend='local'")
 
 
+def _finding(sess: WorkshopSession, f) -> Check:
+    """A discovery finding; with monitoring="self" a missing Model Monitor schedule is expected."""
+    if not f.found and f.what == "monitoring schedule" and sess.monitoring == "self":
+        return Check(f.what, "none (not needed: monitoring='self' runs the self-run schedule)", True)
+    return Check(f.what, f"{f.value} (via {f.how})" if f.found else "not found", f.found, f.todo)
+
+
+def _selfrun(sess: WorkshopSession) -> Check:
+    """monitoring="self": the self-run schedule exists, or step 7 will deploy it."""
+    from botocore.exceptions import ClientError
+
+    name = sess.names.schedule_name
+    try:
+        state = sess.client("scheduler").get_schedule(Name=name).get("State", "?")
+    except ClientError as err:
+        if err.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+            return Check("self-run schedule", "not checked", False, f"{explain(err, 'reading the schedule (scheduler:GetSchedule)')}")
+        return Check("self-run schedule", f"{name} not deployed yet: step 07 deploys it", True)
+    return Check("self-run schedule", f"{name} ({state})", True)
+
+
 def preflight(sess: WorkshopSession) -> pd.DataFrame:
     """The pre-flight table (AWS only): one row per check, with what to do where it fails."""
     if sess.backend != "aws":
         raise WorkshopAwsError("the pre-flight checks an AWS account: run it with backend='aws'")
     rows = [Check("region", f"{sess.region} (from {sess.region_source})", True),
             Check("identity", sess.identity, True)]
-    rows += [Check(f.what, f"{f.value} (via {f.how})" if f.found else "not found", f.found, f.todo)
-             for f in (sess.discovery.findings if sess.discovery else [])]
+    rows += [_finding(sess, f) for f in (sess.discovery.findings if sess.discovery else [])]
     rows += _permissions(sess)
-    rows.append(_availability(sess))
+    rows.append(_selfrun(sess) if sess.monitoring == "self" else _availability(sess))
     return pd.DataFrame([vars(r) for r in rows], columns=["check", "step", "result", "ok", "todo"])
