@@ -34,6 +34,10 @@ CHECKS = ["data_type_check", "completeness_check", "baseline_drift_check", "cate
 UNITS = {"total_amount": "US$", "duration_minutes": "minutes", "passenger_count": "passengers",
          "trip_distance": "miles"}
 
+# The drift alarm's threshold, drawn the same in 14's and 16's figures (dotted purple), apart from
+# a constraint's comparison_threshold (dashed red)
+ALARM_THRESHOLD = {"color": "#800080", "linestyle": ":", "linewidth": 1.8}
+
 
 def _label(name: str) -> str:
     return f"{name} ({UNITS[name]})" if name in UNITS else name
@@ -205,7 +209,7 @@ def drift_cdfs_figure(baseline_values: Any, captured_values: Any, baseline: Feat
         x, g1, g2 = _gap(a, fa, b, fb)
         ax.vlines(x, min(g1, g2), max(g1, g2), color="red", linewidth=2.5, label=f"largest gap {abs(g1 - g2):.3f}")
         ax.set_xlim(lo, hi)
-        ax.set_xlabel(_label(baseline.name) + (f"; axis ends at {hi:.4g}, the curves reach 1 above it" if beyond else ""))
+        ax.set_xlabel(_label(baseline.name) + (f"; axis ends at {hi:.4g}, a curve reaches 1 above it" if beyond else ""))
         ax.set_title(title, fontsize="medium")
         ax.legend(fontsize="small", loc="lower right")
     left.set_ylabel("share of values at or below x")
@@ -319,7 +323,7 @@ def drift_history_figure(history: pd.DataFrame, threshold: float | None, title: 
     if threshold is not None:
         ax.axhline(threshold, color="red", linestyle="--", linewidth=1.5, zorder=5, label=f"comparison threshold {threshold}")
     if alarm_threshold is not None:
-        ax.axhline(alarm_threshold, color="purple", linestyle=":", linewidth=1.8, zorder=5,
+        ax.axhline(alarm_threshold, **ALARM_THRESHOLD, zorder=5,
                    label=f"drift alarm's threshold {alarm_threshold} (total_amount)")
     for change in changes:
         ax.axvline(change.when, color="0.3", linestyle="-.", linewidth=1.2, zorder=4,
@@ -390,7 +394,7 @@ def alarm_metric_figure(points: pd.DataFrame, threshold: float, title: str, peri
     if len(hand):
         ax.plot(hand["Timestamp"], hand["Average"], linestyle="none", marker="X", markersize=9, color="#9467bd",
                 clip_on=False, zorder=7, label="published by hand with put_metric_data\n(a test value, not measured)")
-    ax.axhline(threshold, color="red", linestyle="--", linewidth=1.5, zorder=5, label=f"alarm threshold {threshold}")
+    ax.axhline(threshold, **ALARM_THRESHOLD, zorder=5, label=f"alarm threshold {threshold}")
     top = max([threshold, *points["Average"].dropna(), *hand["Average"].dropna()])
     ax.set_ylim(-top * 0.05, top * 1.15)
     ax.set_ylabel("drift distance (0 to 1)")
@@ -464,7 +468,10 @@ def _metric_widget(ax: Any, props: dict, lines: list) -> None:
         line = break_at_gaps(frame["Timestamp"], frame["Value"], props.get("period", 60))
         ax.plot(line["Timestamp"], line["Value"], label=series_label(_short(label), frame["Value"], top), **marker_style(i))
     for line in props.get("annotations", {}).get("horizontal", []):
-        ax.axhline(line["value"], color="red", linestyle="--", label=f"{line.get('label', '')} {line['value']}".strip())
+        # the body's own colour where it gives one (CloudWatch draws annotations solid; dotted here
+        # so that the alarm's threshold looks the same in every figure of the workshop)
+        ax.axhline(line["value"], **{**ALARM_THRESHOLD, "color": line.get("color", ALARM_THRESHOLD["color"])},
+                   label=f"{line.get('label', '')} {line['value']}".strip())
     ax.set_ylabel(props.get("yAxis", {}).get("left", {}).get("label", ""), fontsize="small")
     ax.set_xlabel("time (UTC)", fontsize="small")
     _time_axis(ax, [ts for _, frame in lines for ts in frame["Timestamp"]])

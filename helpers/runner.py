@@ -46,10 +46,13 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict | None = None, time
     if parameters:
         _inject(nb, parameters)
     out_dir.mkdir(parents=True, exist_ok=True)
-    # the kernel's own start-up warnings (TCP transport) would bury the progress bar; cell
-    # errors still come back through the notebook
+    # The kernel's own log would bury the progress bar: start-up warnings (TCP transport), and
+    # at shutdown "ERROR | KeyboardInterrupt caught in kernel.", because jupyter_client's
+    # shutdown_kernel first interrupts the kernel (SIGINT) and ipykernel logs that at ERROR
+    # when a message (a widget's comm, say) is being handled. Cell errors still come back
+    # through the notebook, and a failing cell raises NotebookFailed below.
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                             resources={"metadata": {"path": str(out_dir)}})
     previous, previous_home = os.environ.get("PYTHONPATH"), os.environ.get("WORKSHOP_HOME")
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), previous]))  # the kernel's `helpers`
@@ -85,7 +88,8 @@ def _inject(nb, parameters: dict) -> None:
     import nbformat
 
     index = next(i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", []))
-    source = "\n".join(f"{k} = {v!r}" for k, v in parameters.items())
+    source = "\n".join(["# Parameters injected by the runner (python -m helpers workshop)"]
+                       + [f"{k} = {v!r}" for k, v in parameters.items()])
     cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
     nb.cells.insert(index + 1, cell)
 

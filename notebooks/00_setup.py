@@ -51,8 +51,8 @@
 # - **15 (the approval):** `codepipeline:PutApprovalResult` on the pipeline's approval action.
 # - **16 (the dashboard):** `cloudwatch:PutDashboard` on the dashboard.
 #
-# The pre-flight below checks each of them on that resource. Step 14 can start a real (paid)
-# retrain. Run `99_cleanup` when done.
+# The pre-flight below checks each of them on that resource. Steps 13c and 14 can start a real
+# (paid) retrain. Run `99_cleanup` when done.
 #
 # ## What you will do here
 # Choose the backend, then check that the estate exists (and on the twin, build it if needed).

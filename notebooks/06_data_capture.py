@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -57,7 +59,7 @@ for hour, in_hour in by_hour.items():
 # %% [markdown]
 # The first hour with capture holds the first traffic the endpoint received: on the twin, the
 # requests of the workshop's own traffic notebook. (Later hours may hold other traffic: steps
-# 13 and 13c send their own requests.) One record of that hour, and how its `passenger_count`
+# 13, 13b and 13c send their own requests.) One record of that hour, and how its `passenger_count`
 # was written:
 
 # %%

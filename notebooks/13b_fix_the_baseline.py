@@ -169,7 +169,7 @@ assert schedule.constraints_uri == constraints_uri
 # %% [markdown]
 # ## 5. Integers as integers, a batch of requests, the next execution
 # Each execution analyses the whole hour before it, and the hour we are in already holds
-# requests sent the old way (and, on the twin, the predictions we just asked for). So we send
+# requests sent the old way (and the predictions we just asked for). So we send
 # in the next full hour: on the twin the clock moves into it (past the execution due at its
 # start) and the twin's own client stays away for that hour; on AWS the hour also holds any
 # other traffic your endpoint receives. We send a batch of 1,000 rows of the test split, one

@@ -164,7 +164,7 @@ else:
 # dotted purple one; the alarm's settings (the Average over one 60-second period against the
 # threshold, missing data treated as missing), the state before, after the wait the alarm in
 # **ALARM** with the reason *Threshold Crossed: 1 datapoint [0.25 ...] was greater than the
-# threshold*, and in the alarm's figure our test value as a cross above the dashed threshold
+# threshold*, and in the alarm's figure our test value as a cross above the same dotted threshold
 # line, apart from the dots of the drift Model Monitor measured; the highest measured drift is
 # printed under it. The transition also starts the retrain (step 15).
 #

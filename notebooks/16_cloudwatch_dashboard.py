@@ -24,7 +24,7 @@
 # latency panel adds metric math (`model / 1000`: microseconds to milliseconds).
 #
 # Requests and errors are counted **per hour** (the schedule's own unit), each on its own panel.
-# Per minute, the bursts of steps 13 and 13c (hundreds of requests in a minute) would set the
+# Per minute, the bursts of steps 13b and 13c (hundreds of requests in a minute) would set the
 # scale, and an ordinary hour's requests, one every minute or so, and a single refused request
 # would lie on the zero line; CloudWatch has no logarithmic axis, so the dashboard changes what
 # it counts instead. The printout under the figure names any line that still lies on a zero line.
@@ -123,7 +123,6 @@ def per_endpoint(title: str, metric: str) -> dict:
 requests_by = per_endpoint("Requests per hour", "Invocations")
 refused_by = per_endpoint("Errors per hour (4XX and 5XX)", "Invocation4XXErrors")
 latency_by = per_endpoint("Model and overhead latency (milliseconds)", "ModelLatency")
-drift_by = per_endpoint("Baseline drift of total_amount", "feature_baseline_drift_total_amount")
 
 
 def sentence(endpoint: str, requests: pd.Series) -> str:
@@ -131,7 +130,14 @@ def sentence(endpoint: str, requests: pd.Series) -> str:
     latency = f"model latency {latency_by[endpoint].mean():.0f} ms on average" if endpoint in latency_by else "no latency"
     return (f"- `{endpoint}`{' (production now)' if endpoint == prod.endpoint else ''}: {requests.sum():,.0f} requests "
             f"in {len(requests)} hour(s), {refused:,.0f} refused (4XX), {latency}, "
-            f"{len(drift_by.get(endpoint, []))} drift point(s)")
+            f"{sum(p.measured for p in drift_on(endpoint))} drift point(s) measured by Model Monitor"
+            + (f" and {sum(not p.measured for p in drift_on(endpoint))} sent by hand (step 14's test)"
+               if any(not p.measured for p in drift_on(endpoint)) else ""))
+
+
+def drift_on(endpoint: str) -> list:
+    """The drift panel's datapoints of one endpoint, each knowing whether a monitoring run published it."""
+    return [p for p in drift_points if p.endpoint == endpoint]
 
 
 lines = [sentence(endpoint, requests) for endpoint, requests in requests_by.items()]

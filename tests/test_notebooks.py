@@ -203,7 +203,7 @@ def test_executed_notebooks_do_not_show_the_build_machines_folders(executed, exe
     """The workspace reaches the kernels through WORKSHOP_HOME: no injected line, no output names it."""
     for name, nb in executed.items():
         injected = [c.source for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-        assert injected == ["backend = 'local'"], (name, injected)
+        assert injected == ["# Parameters injected by the runner (python -m helpers workshop)\nbackend = 'local'"], (name, injected)
         shown = "\n".join([c.source for c in nb.cells] + [_text(nb)])
         assert str(executed_workspace) not in shown and str(executed_workspace.resolve()) not in shown, name
     assert "workspace   the folder WORKSHOP_HOME names\n" in _text(executed["00_setup"])

@@ -1,6 +1,7 @@
 """The figure builders: nothing drawn where nothing was measured, nothing hidden without a word."""
 
 import json
+from pathlib import Path
 
 import matplotlib
 
@@ -179,3 +180,25 @@ def test_the_constraints_a_monitoring_run_read_come_from_its_job():
     assert constraints_read(monitor) == "s3://b/c.json"
     assert constraints_read({"Environment": {"BASELINE_CONSTRAINTS_S3_URI": "s3://b/self.json"}}) == "s3://b/self.json"
     assert constraints_read({}) is None  # every member of DescribeProcessingJob's answer but a few is optional
+
+
+def test_the_alarm_threshold_looks_the_same_in_every_figure_and_apart_from_the_constraint():
+    """14's drift history, 14's alarm figure and 16's dashboard (from the shipped body) draw the
+    drift alarm's threshold in one style, which is not the comparison threshold's."""
+    def style(line):
+        return matplotlib.colors.to_hex(line.get_color()), line.get_linestyle()
+
+    history = pd.DataFrame({"Timestamp": minutes(0, 60), "drift": [0.1, 0.2], "feature": "total_amount"})
+    drift = plots.drift_history_figure(history, threshold=0.1, title="t", alarm_threshold=0.2)
+    by_label = {line.get_label(): line for line in drift.axes[0].get_lines()}
+    alarm = plots.alarm_metric_figure(pd.DataFrame({"Timestamp": minutes(0), "Average": [0.05]}), 0.2, "t")
+    shipped = json.loads((Path(plots.__file__).parents[1] / "assets" / "dashboard-body.json").read_text())
+    widget = next(w for w in shipped["widgets"] if w["properties"].get("annotations"))
+    board = plots.dashboard_figure(json.dumps({"widgets": [widget]}), {widget["properties"]["title"]: []}, {})
+    styles = {style(by_label["drift alarm's threshold 0.2 (total_amount)"]),
+              style(next(line for line in alarm.axes[0].get_lines() if line.get_label() == "alarm threshold 0.2")),
+              style(next(line for line in board.axes[0].get_lines() if line.get_label().startswith("alarm threshold")))}
+    assert styles == {("#800080", ":")}
+    assert style(by_label["comparison threshold 0.1"]) == ("#ff0000", "--")
+    for fig in (drift, alarm, board):
+        matplotlib.pyplot.close(fig)
