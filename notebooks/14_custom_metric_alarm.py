@@ -160,7 +160,9 @@ else:
 # **What you should see:** the drift of each feature per hour, its lines broken at the marker
 # *new baseline* where step 13b repointed the schedule (before it, `total_amount` was measured
 # against the training labels; after it, against predictions: about 0 until the hour of 13c's
-# doubled distances), the constraint's threshold as a dashed red line and the alarm's as a
+# doubled distances; the first run after the marker read the hour of 13b's prediction batch,
+# the new baseline's own rows, so its 0 proves little; the next one read 13b's hour of typed
+# requests), the constraint's threshold as a dashed red line and the alarm's as a
 # dotted purple one; the alarm's settings (the Average over one 60-second period against the
 # threshold, missing data treated as missing), the state before, after the wait the alarm in
 # **ALARM** with the reason *Threshold Crossed: 1 datapoint [0.25 ...] was greater than the
