@@ -83,12 +83,13 @@ for r in retrains:
         rows.append({"to ALARM at (UTC)": f"{r.change.when:%Y-%m-%d %H:%M:%S}",
                      "pipelineExecutionId": (e.execution_id or "?") if e else "none",
                      "started (UTC)": f"{e.started:%Y-%m-%d %H:%M:%S}" if e else "",
-                     "trigger": e.trigger if e else "", "status": (e.status or "?") if e else r.reason,
-                     "pipeline's execution mode": (e.mode or "?") if e else ""})
+                     "trigger": e.trigger if e else "", "status": (e.status or "?") if e else r.reason})
 assert all(r.executions or r.reason for r in retrains)  # every change to ALARM is accounted for
 started = [e for r in retrains for e in r.executions]
 print(f"{len(retrains)} changes to ALARM; {len(started)} executions started by the rule, "
       f"{sum(1 for r in retrains if not r.executions)} changes with none")
+# a setting of the pipeline, reported with each execution; not the state of any one of them
+print("the pipeline's execution mode:", ", ".join(sorted({e.mode or "?" for e in started})) or "(no execution)")
 plots.text_table(pd.DataFrame(rows), wide=("pipelineExecutionId", "status"))
 
 # %%
@@ -108,8 +109,8 @@ for e in started[:-1]:
 
 # %% [markdown]
 # An earlier execution shows **Superseded** when a more recent one overtook it before it
-# finished: the pipeline's execution mode (its last column, the same for every row: it is the
-# pipeline's setting, not the execution's state) allows that. One that had finished
+# finished: the pipeline's execution mode printed above the table (a setting of the pipeline,
+# not the state of an execution) allows that. One that had finished
 # shows how it ended (Succeeded, if someone approved it in an earlier run of the workshop). The
 # retrain followed below to the approval is the newest, the one the latest change to ALARM started.
 
@@ -124,7 +125,9 @@ alarm_watched = workshop.alarm_endpoint(sess)  # the alarm's Endpoint dimension 
 approval = workshop.wait_for_approval(sess, retrain)
 print(f"{approval.stage}/{approval.action} of {approval.execution_id}: {approval.status}, token {approval.token}")
 assert workshop.pipeline_execution_id(sess) == previous  # production has not moved
-plots.text_table(pd.DataFrame(workshop.pipeline_actions(sess)), wide=("summary",))
+actions = pd.DataFrame(workshop.pipeline_actions(sess))
+actions = actions.loc[:, (actions != "").any()]  # no column that is empty in every row
+plots.text_table(actions, wide=tuple(c for c in ("summary",) if c in actions))
 
 # %% [markdown]
 # `get_pipeline_state` shows ApproveDeploy **InProgress** with a token: production still runs
