@@ -239,7 +239,7 @@ from helpers.analyzer.baseline import run_baseline
 train = baseline_rows.sample(min(50_000, len(baseline_rows)), random_state=0)
 features = train.drop(columns=["total_amount"])
 fixed_baseline = run_baseline(features.assign(total_amount=workshop.model_predictions(sess, prod.endpoint, features))[train.columns])
-fixed_baseline.statistics.to_frame()[["inferred_type", "mean", "std_dev"]]
+fixed_baseline.statistics.to_frame()[["inferred_type", "mean", "std_dev"]].round(2)
 
 # %% [markdown]
 # Then correctly formatted traffic (integers stay integers), tagged with an inference id so we

@@ -71,7 +71,10 @@ sess = session(backend, workspace, monitoring=monitoring, region=region, profile
 # inputs) with the baseline's columns. So the baseline's first column must hold **predictions**
 # too. We ask the endpoint for its predictions over the test split, 500 rows per request, one
 # prediction per line back (the XGBoost container answers a CSV batch that way). Capture records
-# these requests like any other, so the current hour's report will include them.
+# these requests like any other, so the current hour's report will include them. (Notebook 13
+# tried the idea in the kernel on a sample of the training rows; here the baseline is made from
+# the test split, rows the model was not trained on, whose predictions are closer to what it
+# predicts for new trips.)
 
 # %%
 prod = workshop.production_names(sess)
@@ -89,7 +92,7 @@ dataset = workshop.predictions_dataset(sess, prod.endpoint, test, rows=baseline_
 folder = f"s3://{sess.workshop_bucket}/{sess.names.model_name}/monitoring/baseline-predictions/{prod.execution_id}"
 dataset_uri = workshop.write_s3_text(sess, f"{folder}/dataset.csv", dataset.to_csv(index=False))
 print(f"{len(dataset)} rows (of the test split's {len(test)}) written to {dataset_uri}")
-dataset.head()
+dataset.head().round(2)
 
 # %% [markdown]
 # ## 2. The baseline job, as Model Monitor runs it
@@ -117,7 +120,7 @@ assert finished.status == "Completed", finished.failure_reason
 # %%
 suggested = workshop.load_statistics(sess, f"{finished.output_uri}/statistics.json")
 constraints = workshop.load_constraints(sess, f"{finished.output_uri}/constraints.json")
-suggested.to_frame()[["inferred_type", "mean", "std_dev", "min", "max"]]
+suggested.to_frame()[["inferred_type", "mean", "std_dev", "min", "max"]].round(2)
 
 # %% [markdown]
 # `total_amount` now describes the model's predictions; `passenger_count` is **Integral**,
@@ -202,7 +205,7 @@ assert execution.status == "Completed" and not violations.violations, [v.descrip
 
 # %%
 latest = workshop.load_statistics(sess, report + "/statistics.json")
-latest.to_frame()[["inferred_type", "mean", "std_dev", "min", "max"]]
+latest.to_frame()[["inferred_type", "mean", "std_dev", "min", "max"]].round(2)
 
 # %% [markdown]
 # **What you should see:** the baseline job *Completed*, the schedule's constraints now at the
