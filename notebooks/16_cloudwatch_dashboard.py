@@ -180,8 +180,8 @@ Markdown("**The workshop ends with the pipeline's baseline back in place.** The 
 # the errors panel shows the refused requests on their own scale (the printout names any line
 # that lies on a zero line, and says why: a series that is 0 throughout, such as no 5XX errors).
 # Latencies are in milliseconds (the `mean` column). The latency and CPU panels count per minute:
-# in the hours of 13b's and 13c's bursts the twin's own client stays away and the burst goes out
-# within a minute or two, so those hours show a few points, not an outage. The drift panel has
+# on the twin, in the hours of 13b's and 13c's bursts its own client stays away and the burst
+# goes out within a minute or two, so those hours show a few points, not an outage. The drift panel has
 # one point per monitoring execution, with the alarm's threshold drawn across it (dotted, as in
 # 14) and a cross on step 14's test value; its points were measured against the baseline the
 # schedule used at the time (14 marks where that changed). The alarm widget shows the alarm's
