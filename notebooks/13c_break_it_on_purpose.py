@@ -93,6 +93,9 @@ test = workshop.read_csv_split(sess, job.dataset_uri.replace("/baseline/baseline
 requests = 1000  # all sent within one hour; with the workshop's hundred, the small-sample allowance hides more
 sample = test.drop(columns=["total_amount"]).sample(min(requests, len(test)), random_state=13)
 schedule = workshop.monitoring_schedule(sess)
+if not schedule.constraints_uri:  # BaselineConfig is optional in DescribeMonitoringSchedule's answer
+    raise RuntimeError(f"The schedule {sess.names.schedule_name} names no constraints file, so no check would catch "
+                       "what this step breaks: point it at a baseline first (step 13b), then run this notebook again.")
 constraints = workshop.load_constraints(sess, schedule.constraints_uri)
 completeness = {f.name: f.completeness for f in constraints.features}
 print("completeness the schedule's constraints ask for:", ", ".join(f"{k} {v}" for k, v in completeness.items()))
