@@ -37,6 +37,8 @@ UNITS = {"total_amount": "US$", "duration_minutes": "minutes", "passenger_count"
 # The drift alarm's threshold, drawn the same in 14's and 16's figures (dotted purple), apart from
 # a constraint's comparison_threshold (dashed red)
 ALARM_THRESHOLD = {"color": "#800080", "linestyle": ":", "linewidth": 1.8}
+# A value published by hand (step 14's test), drawn as a cross in 14's and 16's figures
+TEST_VALUE = {"linestyle": "none", "marker": "X", "markersize": 9, "color": "#9467bd", "zorder": 7}
 
 
 def _label(name: str) -> str:
@@ -292,7 +294,7 @@ def baseline_label(constraints_uri: str) -> str:
     """A new baseline named by the folder that tells it apart (``baseline-predictions/...``)."""
     parts = [p for p in constraints_uri.removesuffix("/constraints.json").split("/") if p]
     # a pipeline execution id (a UUID) says little in a legend: its first 8 digits tell it apart
-    return re.sub(r"([0-9a-f]{8})(-[0-9a-f]{4}){3}-[0-9a-f]{12}", r"\1…", "/".join(parts[-3:]))
+    return _EXECUTION_ID.sub(r"\1…", "/".join(parts[-3:]))
 
 
 def split_at(history: pd.DataFrame, moments: Sequence[Any]) -> pd.DataFrame:
@@ -392,8 +394,8 @@ def alarm_metric_figure(points: pd.DataFrame, threshold: float, title: str, peri
                                "adjacent periods)", points["Average"]))
     hand = by_hand if by_hand is not None else pd.DataFrame(columns=["Timestamp", "Average"])
     if len(hand):
-        ax.plot(hand["Timestamp"], hand["Average"], linestyle="none", marker="X", markersize=9, color="#9467bd",
-                clip_on=False, zorder=7, label="published by hand with put_metric_data\n(a test value, not measured)")
+        ax.plot(hand["Timestamp"], hand["Average"], **TEST_VALUE, clip_on=False,
+                label="published by hand with put_metric_data\n(a test value, not measured)")
     ax.axhline(threshold, **ALARM_THRESHOLD, zorder=5, label=f"alarm threshold {threshold}")
     top = max([threshold, *points["Average"].dropna(), *hand["Average"].dropna()])
     ax.set_ylim(-top * 0.05, top * 1.15)
@@ -433,7 +435,7 @@ def dashboard_figure(body: str, panels: dict[str, list], alarms: dict[str, str],
             continue
         _metric_widget(ax, props, panels.get(props.get("title", ""), []))
         for when, value, label in (marks or {}).get(props.get("title", ""), []):
-            ax.plot([when], [value], linestyle="none", marker="X", markersize=9, color="#9467bd", zorder=7, label=label)
+            ax.plot([when], [value], **TEST_VALUE, label=label)
         if window is not None:
             ax.set_xlim(*window)
         _below_legend(ax, columns=2 if widget["width"] >= 12 else 1)  # a narrow widget's legend: one column
