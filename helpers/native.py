@@ -20,7 +20,7 @@ import threading
 import zlib
 from pathlib import Path
 
-__all__ = ["COMPILE_AFTER", "c_function", "compiled_pays"]
+__all__ = ["COMPILE_AFTER", "c_function", "compiled_pays", "is_built"]
 
 COMPILE_AFTER = 100_000  # values seen in this process before the C loops are built or loaded
 _seen = 0
@@ -29,14 +29,26 @@ _lock = threading.Lock()
 _FLAGS = ["-O2", "-ffp-contract=off", "-fno-fast-math", "-shared", "-fPIC"]
 
 
-@functools.cache
-def _library(source: str) -> ctypes.CDLL | None:
+def _candidates(source: str) -> list[Path]:
+    """Where the library built from ``source`` is kept: beside the code, else the temp folder."""
     import tempfile  # here, not at import: a command that runs no C loop pays nothing
 
     text = (source + " ".join(_FLAGS)).encode()
     digest = f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}"  # zlib is loaded already; hashlib is not
-    for folder in (Path(__file__).parent / "__pycache__", Path(tempfile.gettempdir()) / "mm-workshop"):
-        candidate = folder / f"native-{digest}.so"
+    return [folder / f"native-{digest}.so"
+            for folder in (Path(__file__).parent / "__pycache__", Path(tempfile.gettempdir()) / "mm-workshop")]
+
+
+@functools.cache
+def is_built(source: str) -> bool:
+    """Whether an earlier process built these loops already: loading them then costs about a
+    millisecond, so even a small run may use them (``compiled_pays`` is about the build)."""
+    return any(candidate.exists() for candidate in _candidates(source))
+
+
+@functools.cache
+def _library(source: str) -> ctypes.CDLL | None:
+    for candidate in _candidates(source):
         if candidate.exists() or _build(source, candidate):
             return ctypes.CDLL(str(candidate))
     return None

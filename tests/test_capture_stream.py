@@ -105,8 +105,8 @@ def test_the_read_ahead_gives_the_parts_in_the_order_file_rows_gives_them(awkwar
 
 
 def test_an_error_while_reading_ahead_is_raised_where_the_parts_are_read(awkward_capture, monkeypatch):
-    def failing(path):
-        yield from stream.file_rows(path)
+    def failing(path, **options):
+        yield from stream.file_rows(path, **options)
         raise PermissionError(f"{path}: went away")
 
     monkeypatch.setattr(readahead, "file_rows", failing)
@@ -122,5 +122,6 @@ def test_a_read_ahead_left_early_stops_its_thread(awkward_capture, monkeypatch):
     reader = iter(ahead)
     next(reader)
     reader.close()  # what leaving a for loop early does
-    ahead._thread.join(timeout=10)
-    assert not ahead._thread.is_alive()
+    for thread in ahead._threads:
+        thread.join(timeout=10)
+        assert not thread.is_alive()

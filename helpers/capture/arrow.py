@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import io
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.json as pajson
 
-from ..formats.arrays import from_numpy, strings, text_scalar, to_numpy, validity, with_nulls
-from ..native import c_function, compiled_pays
+from ..formats.arrays import from_numpy, is_valid, repeated, to_numpy, validity, with_nulls
+from ..native import c_function, compiled_pays, is_built
 from .filerows import FileRows
 
 __all__ = ["Decoded", "decode_block"]
@@ -44,11 +42,13 @@ class Decoded:
     redo: np.ndarray
 
 
-def decode_block(block: bytes, file: str, lines: np.ndarray) -> Decoded | None:
-    """Decode a block of non-blank capture lines; ``lines`` holds each line's number."""
-    try:
-        table = pajson.read_json(io.BytesIO(block), parse_options=pajson.ParseOptions(
-            explicit_schema=_SCHEMA, unexpected_field_behavior="ignore"))
+def decode_block(block: bytes, file: str, lines: np.ndarray, threads: bool = True) -> Decoded | None:
+    """Decode a block of non-blank capture lines; ``lines`` holds each line's number;
+    ``threads``: parse on Arrow's thread pool rather than the calling thread."""
+    try:  # a BufferReader, not io.BytesIO: Arrow reads it without calling back into Python (the GIL)
+        table = pajson.read_json(pa.BufferReader(block), read_options=pajson.ReadOptions(use_threads=threads),
+                                 parse_options=pajson.ParseOptions(explicit_schema=_SCHEMA,
+                                                                   unexpected_field_behavior="ignore"))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None
     if table.num_rows != len(lines):
@@ -61,16 +61,16 @@ def decode_block(block: bytes, file: str, lines: np.ndarray) -> Decoded | None:
     capture = table.column("captureData").combine_chunks()
     event = table.column("eventMetadata").combine_chunks()
     payloads = [capture.field("endpointOutput"), capture.field("endpointInput")]
-    usable = to_numpy(capture.is_valid(), False) & to_numpy(event.is_valid(), False)
-    usable &= to_numpy(event.field("eventId").is_valid(), False)
-    usable &= ~to_numpy(event.field("invocationSource").is_valid(), False)  # shadow: counted exactly
+    usable = is_valid(capture) & is_valid(event)
+    usable &= is_valid(event.field("eventId"))
+    usable &= ~is_valid(event.field("invocationSource"))  # shadow: counted exactly
     escaped = b"\\" in block  # a quote, newline or CR inside a payload is escaped in JSON
     widths = []
     for payload in payloads:
         ok, width = _single_csv_rows(payload, escaped)
         usable &= ok
         for required in ("observedContentType", "mode"):  # the exact decoder refuses a record without
-            usable &= to_numpy(payload.field(required).is_valid(), False)
+            usable &= is_valid(payload.field(required))
         widths.append(width)
     for width in widths:  # one width per payload: the most common among usable records
         if usable.any():
@@ -85,7 +85,7 @@ def decode_block(block: bytes, file: str, lines: np.ndarray) -> Decoded | None:
     meta = pa.table({
         "eventId": taken.field("eventId"), "inferenceTime": taken.field("inferenceTime"),
         "inferenceId": taken.field("inferenceId"),
-        "file": strings([file]).take(from_numpy(np.zeros(n, np.int64))),
+        "file": repeated(file, n),
         "line": from_numpy(np.ascontiguousarray(lines[usable], dtype=np.int64)),
         "num_values": from_numpy(np.full(n, len(cells), dtype=np.int64)),
     })
@@ -97,17 +97,19 @@ def _single_csv_rows(payload: pa.StructArray, escaped: bool,
     """Which records hold one unquoted, non-empty CSV row in this payload, and each one's width.
     ``compiled``: the C loop (by default once a process has seen enough records) or Arrow's kernels."""
     data, encoding = payload.field("data"), payload.field("encoding")
-    ok = to_numpy(payload.is_valid(), False) & to_numpy(pc.equal(encoding, text_scalar("CSV")), False)
-    kernel = _kernels() if (compiled_pays(len(data)) if compiled is None else compiled) else None
+    ok = is_valid(payload) & _equals(encoding, b"CSV")
+    kernel = _kernels() if (_pays(len(data)) if compiled is None else compiled) else None
     if kernel is not None and len(data):  # one pass over the bytes: quotes, line breaks, commas
         raw, offsets = _string_buffers(data)
-        valid = np.ascontiguousarray(to_numpy(data.is_valid(), False)).view(np.uint8)
+        valid = np.ascontiguousarray(is_valid(data)).view(np.uint8)
         single, width = np.empty(len(data), dtype=np.uint8), np.empty(len(data), dtype=np.int64)
         kernel.csv_shape(raw.ctypes.data, offsets.ctypes.data, valid.ctypes.data, len(data),
                          single.ctypes.data, width.ctypes.data)
         ok &= single.view(np.bool_)
         return ok, np.where(ok, width, 0)
-    ok &= to_numpy(data.is_valid(), False) & (to_numpy(pc.binary_length(data), 0) > 0)
+    import pyarrow.compute as pc
+
+    ok &= is_valid(data) & (to_numpy(pc.binary_length(data), 0) > 0)
     if escaped:
         ok &= ~to_numpy(pc.match_substring_regex(data, r'["\n\r]'), True)
     width = to_numpy(pc.count_substring(data, ","), 0).astype(np.int64) + 1
@@ -121,7 +123,7 @@ def _columns(data: pa.Array, rows: np.ndarray | None, width: int,
     count = len(data) if rows is None else len(rows)
     if count == 0:
         return []
-    kernel = _kernels() if (compiled_pays(count * width) if compiled is None else compiled) else None
+    kernel = _kernels() if (_pays(count * width) if compiled is None else compiled) else None
     if kernel is None:
         return _columns_by_arrow(data if rows is None else data.take(from_numpy(rows)))
     raw, offsets = _string_buffers(data)
@@ -142,12 +144,28 @@ def _columns(data: pa.Array, rows: np.ndarray | None, width: int,
 def _columns_by_arrow(data: pa.Array) -> list[pa.Array]:
     """``_columns`` with Arrow's kernels (no C compiler): split, then one take puts each
     column's cells together (column-major), then zero-copy slices."""
+    import pyarrow.compute as pc
+
     flat = pc.list_flatten(pc.split_pattern(data, ","))
     width = len(flat) // len(data)
     order = np.arange(len(flat), dtype=np.int64).reshape(len(data), width).T.ravel()
     by_column = flat.take(from_numpy(order))
     by_column = with_nulls(by_column, to_numpy(pc.binary_length(by_column), 0) > 0)  # "" is null
     return [by_column.slice(j * len(data), len(data)) for j in range(width)]
+
+
+def _equals(texts: pa.Array, value: bytes) -> np.ndarray:
+    """Which strings are ``value`` (nulls are not), read from the buffers: the reader's usual
+    path never loads pyarrow.compute (60 ms at start-up, before the first block can be read)."""
+    raw, offsets = _string_buffers(texts)
+    offsets = offsets[: len(texts) + 1]
+    same = (np.diff(offsets) == len(value)) & is_valid(texts)
+    at = offsets[:-1][same]
+    match = np.ones(len(at), dtype=np.bool_)
+    for i, byte in enumerate(value):
+        match &= raw[at + i] == byte
+    same[same] = match
+    return same
 
 
 def _string_buffers(data: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -206,6 +224,11 @@ void csv_split(const uint8_t *data, const int32_t *offsets, const int64_t *rows,
     out_offsets[width * m] = (int32_t)start;
 }
 """
+
+
+def _pays(count: int) -> bool:
+    """The C loops once built on this machine, or once this process has seen enough payloads."""
+    return is_built(_CSV_C) or compiled_pays(count)
 
 
 class _Kernels:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["from_numpy", "strings", "text_scalar", "to_numpy", "validity", "with_nulls"]
+__all__ = ["from_numpy", "is_valid", "repeated", "strings", "text_scalar", "to_numpy", "validity", "with_nulls"]
 
 _NUMPY_TYPES = {"double": np.float64, "float": np.float32, "int64": np.int64, "int32": np.int32,
                 "int16": np.int16, "int8": np.int8, "uint8": np.uint8, "uint32": np.uint32,
@@ -34,6 +34,17 @@ def to_numpy(array: pa.Array, fill) -> np.ndarray:
     if array.null_count:
         values = np.where(_bits(buffers[0], start, n), values, np.asarray(fill, dtype=values.dtype))
     return values
+
+
+def is_valid(array: pa.Array) -> np.ndarray:
+    """Which entries are not null, from the validity bitmap (``Array.is_valid`` is a compute
+    kernel, and loading pyarrow.compute costs 60 ms that the capture reader need not pay)."""
+    if array.null_count == 0:
+        return np.ones(len(array), dtype=np.bool_)
+    bitmap = array.buffers()[0]
+    if bitmap is None:  # a null-typed array has no bitmap: every entry is null
+        return np.zeros(len(array), dtype=np.bool_)
+    return _bits(bitmap, array.offset, len(array))
 
 
 def _bits(buffer: pa.Buffer, start: int, n: int) -> np.ndarray:
@@ -68,6 +79,14 @@ def strings(values: Sequence[str | None]) -> pa.Array:
     width = np.int32 if kind == pa.string() else np.int64
     buffers = [validity(valid), pa.py_buffer(offsets.astype(width)), pa.py_buffer(b"".join(encoded))]
     return pa.Array.from_buffers(kind, len(encoded), buffers, int(len(values) - valid.sum()))
+
+
+def repeated(text: str, n: int) -> pa.Array:
+    """``text`` ``n`` times as a string array, built from its buffers (no compute kernel)."""
+    encoded = text.encode("utf-8")
+    kind, width = (pa.string(), np.int32) if len(encoded) * n < 2**31 else (pa.large_string(), np.int64)
+    offsets = np.arange(n + 1, dtype=width) * len(encoded)
+    return pa.Array.from_buffers(kind, n, [None, pa.py_buffer(offsets), pa.py_buffer(encoded * n)], 0)
 
 
 def text_scalar(value: str | None) -> pa.Scalar:
