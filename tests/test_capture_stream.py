@@ -8,6 +8,7 @@ must still equal the exact reader's, and a monitoring run streamed from the file
 the same reports as one given the decoded rows.
 """
 
+import gzip
 import json
 import random
 from datetime import datetime, timezone
@@ -102,6 +103,32 @@ def test_the_read_ahead_gives_the_parts_in_the_order_file_rows_gives_them(awkwar
     expected = _parts(part for path in ahead.found.paths for part in stream.file_rows(path))
     assert len(expected) > readahead.DEPTH * 2  # the queue filled and drained more than once
     assert _parts(ahead) == expected
+
+
+@pytest.mark.parametrize("readers", [1, 2, 3])
+def test_files_read_at_once_come_out_in_file_order(awkward_capture, monkeypatch, readers):
+    monkeypatch.setattr(stream, "BLOCK_BYTES", 1 << 13)
+    data = awkward_capture.read_bytes()
+    for i, cut in enumerate([9_000, 30_000, 45_000, len(data)]):  # files of 2 to 10 blocks
+        (awkward_capture.parent / f"g{i}.jsonl").write_bytes(data[:cut])
+    ahead = ReadAhead(awkward_capture.parent, readers=readers)
+    assert len(ahead._threads) == readers and len(ahead.found.paths) == 5
+    expected = _parts(part for path in ahead.found.paths for part in stream.file_rows(path))
+    assert _parts(ahead) == expected
+
+
+@pytest.mark.parametrize("block_bytes", [1 << 17, (1 << 17) + 4321, 200_000])
+def test_a_plain_file_is_cut_into_the_blocks_of_a_piece_by_piece_read(awkward_capture, tmp_path, monkeypatch,
+                                                                       block_bytes):
+    """A plain file is read a block per call, a gzip stream 64 KB at a time: the same blocks."""
+    big = tmp_path / "big.jsonl"
+    big.write_bytes(awkward_capture.read_bytes() * 3)  # about 1.2 MB: several blocks, each over 64 KB
+    packed = tmp_path / "big.jsonl.gz"
+    packed.write_bytes(gzip.compress(big.read_bytes()))
+    plain, pieces = list(stream.file_rows(big, block_bytes=block_bytes)), list(stream.file_rows(packed, block_bytes=block_bytes))
+    assert len(plain) > 5
+    assert [p.meta.column("line").to_pylist() for p in plain] == [p.meta.column("line").to_pylist() for p in pieces]
+    assert [p.records for p in plain] == [p.records for p in pieces]
 
 
 def test_an_error_while_reading_ahead_is_raised_where_the_parts_are_read(awkward_capture, monkeypatch):

@@ -88,3 +88,20 @@ def test_large_runs_import_nothing_they_do_not_use(large_run):
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
     loaded = _monitor_modules(folder, ["--capture", str(capture)], "report")
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_the_capture_reader_starts_without_pyarrow_compute(small_run):
+    """The read-ahead starts before the analyzer is imported; its first block must not wait for
+    pyarrow.compute (60 ms of imports): the usual block is decoded from Arrow's buffers."""
+    from helpers.capture import arrow
+
+    if arrow._kernels() is None:  # builds the C loops when they are not built yet
+        pytest.skip("no C compiler here: the reader then splits payloads with Arrow's kernels, "
+                    "which are pyarrow.compute")
+    folder, _, capture = small_run
+    code = ("import sys\nfrom helpers.capture.stream import file_rows\n"
+            f"parts = list(file_rows({str(capture)!r}))\n"
+            "assert parts[0].rows == 3, parts\n"
+            "print('pyarrow.compute' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert done.stdout.strip() == "False"
