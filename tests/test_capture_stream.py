@@ -152,3 +152,21 @@ def test_a_read_ahead_left_early_stops_its_thread(awkward_capture, monkeypatch):
     for thread in ahead._threads:
         thread.join(timeout=10)
         assert not thread.is_alive()
+
+
+def test_the_c_pass_over_a_blocks_lines_agrees_with_the_fallback(monkeypatch):
+    """line_shape counts newlines and judges every line's first and last byte in one C pass;
+    without the C loops it counts with bytes.count: both answers agree on every small block
+    of the bytes that matter (braces, newlines, CR, space, other)."""
+    from helpers.capture import arrow
+
+    if arrow._kernels() is None:
+        pytest.skip("no C compiler here: only the bytes.count answer exists")
+    rng = random.Random(5)
+    alphabet = [b"{", b"}", b"\n", b"\r", b" ", b"a"]
+    blocks = [b"", b"\n", b"{}", b"{}\n", b"{\n", b"{}\n{}", b"{}\n\n{}\n", b"{a}\r\n{b}\n", b"{}\x00\n{}"]
+    blocks += [b"".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10))) for _ in range(20_000)]
+    compiled = [arrow.line_shape(b) for b in blocks]
+    monkeypatch.setattr(arrow, "_pays", lambda count: False)
+    assert [arrow.line_shape(b) for b in blocks] == compiled
+    assert compiled[:4] == [(0, False), (1, False), (0, True), (1, True)]

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..formats.arrays import from_numpy, strings
-from .arrow import Decoded, decode_block
+from .arrow import Decoded, decode_block, line_shape
 from .decode import decode_line
 from .filerows import CaptureProblem, FileRows
 from .files import open_capture
@@ -108,10 +108,10 @@ def _block_rows(path: Path, block: bytes, first_line: int, strict: bool, fast: b
     """The rows of a block of whole lines starting at line ``first_line``, and how many newlines
     the block holds (the lines it moves the count on by)."""
     file = str(path)
-    newlines = block.count(b"\n")
+    newlines, shaped = line_shape(block)
     count = newlines + (not block.endswith(b"\n"))  # the file's last line may lack its newline
     numbers = first_line + np.arange(count, dtype=np.int64)
-    shaped = fast and _all_shaped(block, newlines)
+    shaped = fast and shaped
     decoded = decode_block(block, file, numbers, threads) if shaped else None
     if decoded is not None and len(decoded.redo) == 0:  # the usual case: one pass, no line split
         return decoded.rows, newlines
@@ -150,17 +150,6 @@ class _Lines:
 
     def all(self) -> list[bytes]:
         return [self.block[s:e] for s, e in zip(self.starts.tolist(), self.ends.tolist(), strict=True)]
-
-
-def _all_shaped(block: bytes, newlines: int) -> bool:
-    """Every line starts with '{' and ends with '}' (so none is blank or cut short): the block
-    does, and every newline between two lines stands between a '}' and a '{'. Counted with
-    ``bytes.count`` (a C search; each match holds exactly one newline, so none overlap) rather
-    than by finding every newline: the usual block needs no line bounds at all."""
-    ends_line = block.endswith(b"\n")
-    inner = newlines - 1 if ends_line else newlines
-    last = block[-2:-1] if ends_line else block[-1:]
-    return block[:1] == b"{" and last == b"}" and block.count(b"}\n{") == inner
 
 
 def _line_bounds(block: bytes, newlines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
