@@ -86,6 +86,7 @@ def test_the_workshop_recomputes_each_drift_from_the_two_statistics_files(base):
     assert set(drift) == {"target", "count", "size"}  # color is a String feature
     for name, d in drift.items():
         assert d.distance == pytest.approx(result.distances[name].robust, abs=1e-12)
+        assert d.gap == pytest.approx(result.distances[name].simple, abs=1e-12)
         assert (d.method, d.threshold) == ("Robust", 0.1)
     assert [name for name, d in drift.items() if d.drifted] == ["size"]
 

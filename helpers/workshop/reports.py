@@ -72,9 +72,10 @@ class FeatureDrift:
     baseline_drift_check measures it (the constraints' method and threshold)."""
 
     feature: str
-    distance: float
+    distance: float  # by the constraints' method
     threshold: float
     method: str  # "Robust" or "Simple"
+    gap: float  # the Simple distance: the largest gap between the two rank maps
 
     @property
     def drifted(self) -> bool:
@@ -98,8 +99,9 @@ def numeric_drift(baseline: Statistics, report: Statistics, constraints: Constra
         if not _has_sketch(base) or not _has_sketch(now):  # the check says "not evaluated" there
             continue
         sketches = [KLLState.from_data(s.kll.sketch.data, s.min, s.max) for s in (base, now)]
-        distance = numerical_distance(*sketches).by_method(config.comparison_method)
-        found.append(FeatureDrift(feature.name, distance, config.comparison_threshold, config.comparison_method))
+        distance = numerical_distance(*sketches)
+        found.append(FeatureDrift(feature.name, distance.by_method(config.comparison_method),
+                                  config.comparison_threshold, config.comparison_method, distance.simple))
     return found
 
 
