@@ -77,7 +77,11 @@ for what, url in workshop.console_links(sess, endpoint=schedule.endpoint, s3_uri
     print(f"{what}: {url}")  # on AWS only
 
 # %%
-schedule.environment  # optional in the API: {} when the definition sets none
+# The job's environment: optional in the API (a definition may set none)
+for name, value in (schedule.environment or {}).items():
+    print(f"{name:26}: {value}")
+if not schedule.environment:
+    print("(no environment set: the job runs with the analyzer's defaults)")
 
 # %% [markdown]
 # The schedule was created from `assets/monitoring-schedule.template.json` (CloudFormation on AWS;

@@ -205,13 +205,23 @@ assert execution.status == "Completed" and not violations.violations, [v.descrip
 
 # %%
 latest = workshop.load_statistics(sess, report + "/statistics.json")
+drift = workshop.numeric_drift(suggested, latest, check)
+print(f"drift against the new baseline (threshold {drift[0].threshold} on the {drift[0].method} distance):")
+for d in drift:
+    print(f"  {d.feature:18} largest gap {d.gap:.4f}, {d.method} {d.distance:.4f}: "
+          f"{'over' if d.drifted else 'at or under'} the threshold")
+assert drift and not any(d.drifted for d in drift)  # what an empty constraint_violations.json says
 latest.to_frame()[["inferred_type", "mean", "std_dev", "min", "max"]].round(2)
 
 # %% [markdown]
 # **What you should see:** the baseline job *Completed*, the schedule's constraints now at the
 # new `constraints.json`, and the execution for the hour of typed traffic **Completed** with
 # an empty `constraint_violations.json`: `passenger_count` is Integral in the report's
-# statistics, and predictions compared with predictions stay under the threshold. With
+# statistics, and predictions compared with predictions stay under the threshold: the cell
+# recomputes each numeric feature's drift distance from the two `statistics.json` files (their
+# KLL sketches, as the check does) and prints it beside the threshold. The largest gap between
+# the two rank maps is the Simple distance; the Robust one subtracts step 13's allowance for the
+# number of records, so an hour this close to the baseline reads 0. With
 # `monitoring = "self"` the same, read from the self-run schedule: its target's job names the new
 # files, and the processing job of the hour ends *Completed* with the same empty file.
 #

@@ -96,9 +96,9 @@ plots.show(plots.dashboard_figure(board["DashboardBody"], panels, alarms, window
 summary = pd.DataFrame([{"panel": title, "line": label, "points": len(frame),
                          "first (UTC)": f"{frame['Timestamp'].min():%d %H:%M}" if len(frame) else "",
                          "last (UTC)": f"{frame['Timestamp'].max():%d %H:%M}" if len(frame) else "",
-                         "mean": frame["Value"].mean() if len(frame) else None}
+                         "mean of points": frame["Value"].mean() if len(frame) else None}
                         for title, lines in panels.items() for label, frame in lines],
-                       columns=["panel", "line", "points", "first (UTC)", "last (UTC)", "mean"])
+                       columns=["panel", "line", "points", "first (UTC)", "last (UTC)", "mean of points"])
 empty = [title for title, lines in panels.items() if not any(len(frame) for _, frame in lines)]
 flat = plots.flat_series(panels)  # lines on a panel's zero line at its scale: noted in their legend
 print("panels without data:", ", ".join(empty) or "none")
@@ -179,7 +179,8 @@ Markdown("**The workshop ends with the pipeline's baseline back in place.** The 
 # production; an ordinary hour's requests stand clear of the zero line beside the bursts, and
 # the errors panel shows the refused requests on their own scale (the printout names any line
 # that lies on a zero line, and says why: a series that is 0 throughout, such as no 5XX errors).
-# Latencies are in milliseconds (the `mean` column). The latency and CPU panels count per minute:
+# The `mean of points` column is a line's average point: requests per hour on the requests panel,
+# milliseconds on the latency panel. The latency and CPU panels count per minute:
 # on the twin, in the hours of 13b's and 13c's bursts its own client stays away and the burst
 # goes out within a minute or two, so those hours show a few points, not an outage. The drift panel has
 # one point per monitoring execution, with the alarm's threshold drawn across it (dotted, as in

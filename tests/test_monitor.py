@@ -15,7 +15,7 @@ from helpers.analyzer.checks import CheckOptions
 from helpers.analyzer.monitor import NoDataError, run_monitor
 from helpers.analyzer.reader import AnalyzerInputError
 from helpers.capture import CaptureRecord, write_capture_file
-from helpers.formats import Constraints
+from helpers.formats import Constraints, Statistics
 from helpers.formats.constraints import MonitoringConfigOverrides
 
 RNG = np.random.default_rng(11)
@@ -74,6 +74,22 @@ def test_the_workshop_reads_the_drift_a_report_states(base):
     odd = ConstraintViolations([Violation("size", "baseline_drift_check", "Drift is large")])
     with pytest.raises(ValueError, match="does not state a distance and a threshold.*'Drift is large'"):
         drift_of(odd, "size")
+
+def test_the_workshop_recomputes_each_drift_from_the_two_statistics_files(base):
+    """Step 13b prints every numeric feature's distance from the baseline's and the report's
+    statistics.json: the same numbers the run's own check computed, with its method and threshold."""
+    from helpers.workshop import numeric_drift
+
+    result = run_monitor(base.statistics, base.constraints, dataset=BASE.assign(size=BASE["size"] * 1.5))
+    report = Statistics.from_string(result.statistics.to_json())  # as read back from S3
+    drift = {d.feature: d for d in numeric_drift(base.statistics, report, base.constraints)}
+    assert set(drift) == {"target", "count", "size"}  # color is a String feature
+    for name, d in drift.items():
+        assert d.distance == pytest.approx(result.distances[name].robust, abs=1e-12)
+        assert d.gap == pytest.approx(result.distances[name].simple, abs=1e-12)
+        assert (d.method, d.threshold) == ("Robust", 0.1)
+    assert [name for name, d in drift.items() if d.drifted] == ["size"]
+
 
 def test_simple_method_uses_the_plain_distance(base):
     cons = Constraints.from_string(base.constraints.to_json())

@@ -1,4 +1,4 @@
-"""Steps 4, 5, 10, 11 and 13c: Model Monitor's files on S3, read as typed objects or downloaded."""
+"""Steps 4, 5, 10, 11, 13b and 13c: Model Monitor's files on S3, read as typed objects or downloaded."""
 
 from __future__ import annotations
 
@@ -64,6 +64,50 @@ def drift_of(violations: ConstraintViolations, feature: str) -> Drift | None:
         raise ValueError(f"the baseline_drift_check of {feature} does not state a distance and a threshold "
                          f"as expected ('Baseline drift distance: D exceeds threshold: T'): {found[0].description!r}")
     return Drift(feature, float(match.group(1)), float(match.group(2)))
+
+
+@dataclass(frozen=True)
+class FeatureDrift:
+    """One numeric feature's drift distance between a baseline and a report, as the
+    baseline_drift_check measures it (the constraints' method and threshold)."""
+
+    feature: str
+    distance: float  # by the constraints' method
+    threshold: float
+    method: str  # "Robust" or "Simple"
+    gap: float  # the Simple distance: the largest gap between the two rank maps
+
+    @property
+    def drifted(self) -> bool:
+        return self.distance > self.threshold
+
+
+def numeric_drift(baseline: Statistics, report: Statistics, constraints: Constraints) -> list[FeatureDrift]:
+    """Step 13b: the drift distance of every numeric feature both files describe, from their
+    KLL sketches, with the method and threshold the drift check reads from ``constraints``
+    (a report with no drift violation has every distance at or under its threshold)."""
+    from ..analyzer.checks import ResolvedConfig
+    from ..analyzer.distance import numerical_distance
+    from ..analyzer.kll import KLLState
+
+    config = ResolvedConfig.of(constraints.monitoring_config)
+    in_report = {f.name: f for f in report.features}
+    found = []
+    for feature in baseline.features:
+        base, now = feature.numerical_statistics, in_report.get(feature.name)
+        now = now.numerical_statistics if now is not None else None
+        if not _has_sketch(base) or not _has_sketch(now):  # the check says "not evaluated" there
+            continue
+        sketches = [KLLState.from_data(s.kll.sketch.data, s.min, s.max) for s in (base, now)]
+        distance = numerical_distance(*sketches)
+        found.append(FeatureDrift(feature.name, distance.by_method(config.comparison_method),
+                                  config.comparison_threshold, config.comparison_method, distance.simple))
+    return found
+
+
+def _has_sketch(numbers) -> bool:
+    return numbers is not None and numbers.kll is not None and numbers.kll.sketch is not None \
+        and any(numbers.kll.sketch.data)
 
 
 @guarded("downloading the reports (s3:ListObjectsV2, s3:GetObject)")
