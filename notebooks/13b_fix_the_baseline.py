@@ -220,8 +220,9 @@ latest.to_frame()[["inferred_type", "mean", "std_dev", "min", "max"]].round(2)
 # statistics, and predictions compared with predictions stay under the threshold: the cell
 # recomputes each numeric feature's drift distance from the two `statistics.json` files (their
 # KLL sketches, as the check does) and prints it beside the threshold. The largest gap between
-# the two rank maps is the Simple distance; the Robust one subtracts step 13's allowance for the
-# number of records, so an hour this close to the baseline reads 0. With
+# the two rank maps is the Simple distance; the Robust one subtracts step 13's allowance, which
+# shrinks as the two rank maps grow (their sizes n and m, not the row counts), and stops at 0:
+# an hour this close to the baseline reads 0. With
 # `monitoring = "self"` the same, read from the self-run schedule: its target's job names the new
 # files, and the processing job of the hour ends *Completed* with the same empty file.
 #
