@@ -39,6 +39,9 @@ def pause_point(moment: str) -> None:
     _arrivals[moment] = _arrivals.get(moment, 0) + 1
     if _arrivals[moment] != int(count or 1):
         return
-    Path(os.environ["WORKSHOP_PAUSE_FLAG"]).write_text(moment)
+    flag = Path(os.environ["WORKSHOP_PAUSE_FLAG"])
+    part = flag.with_name(flag.name + ".part")
+    part.write_text(moment)
+    os.replace(part, flag)  # atomic: a test that sees the flag reads the moment, never an empty file
     while True:  # the test kills the process here
         time.sleep(1)
