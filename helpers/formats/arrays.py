@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["from_numpy", "is_valid", "repeated", "strings", "text_scalar", "to_numpy", "validity", "with_nulls"]
+__all__ = ["from_numpy", "is_valid", "repeated", "strings", "to_numpy", "validity", "with_nulls"]
 
 _NUMPY_TYPES = {"double": np.float64, "float": np.float32, "int64": np.int64, "int32": np.int32,
                 "int16": np.int16, "int8": np.int8, "uint8": np.uint8, "uint32": np.uint32,
@@ -87,11 +87,6 @@ def repeated(text: str, n: int) -> pa.Array:
     kind, width = (pa.string(), np.int32) if len(encoded) * n < 2**31 else (pa.large_string(), np.int64)
     offsets = np.arange(n + 1, dtype=width) * len(encoded)
     return pa.Array.from_buffers(kind, n, [None, pa.py_buffer(offsets), pa.py_buffer(encoded * n)], 0)
-
-
-def text_scalar(value: str | None) -> pa.Scalar:
-    """A string scalar (for comparisons and fills in Arrow's kernels)."""
-    return strings([value])[0]
 
 
 def with_nulls(array: pa.Array, valid: np.ndarray) -> pa.Array:
